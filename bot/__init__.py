@@ -1,0 +1,1 @@
+"""The newsbot front ends: the `newsbot` command line and the Discord bot."""

@@ -1,0 +1,78 @@
+"""All settings, read from the environment and `.env`; built once in `main`, never at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+from pydantic import field_validator
+
+
+def default_index_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "newsbot" / "index"
+
+
+IdList = Annotated[list[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    index_dir: Path = Field(
+        default_factory=default_index_dir,
+        description="Directory holding the index (SQLite, FAISS, manifest); kept out of the source tree.",
+    )
+    model_path: Path | None = Field(
+        default=None,
+        description="A sentence-transformers model directory; empty means the bundled all-MiniLM-L6-v2.",
+    )
+    discord_token: SecretStr | None = Field(
+        default=None, description="The bot token from the Discord developer portal."
+    )
+    guild_ids: IdList = Field(
+        default_factory=list,
+        description="Comma-separated guild ids whose slash commands sync instantly (development).",
+    )
+    newsroom_channel_ids: IdList = Field(
+        default_factory=list,
+        description="Comma-separated channel ids where the bot answers mentions and may cite internal articles.",
+    )
+    admin_role_ids: IdList = Field(
+        default_factory=list, description="Comma-separated role ids allowed to run /ingest."
+    )
+    cooldown_seconds: float = Field(
+        default=3.0, ge=0, description="Minimum seconds between two questions from one user."
+    )
+    log_questions: bool = Field(
+        default=True, description="Log question texts (user ids are only ever logged hashed)."
+    )
+    message_content_intent: bool = Field(
+        default=True,
+        description="Request the privileged message content intent (enable it in the developer portal); "
+        "without it the bot only reads DMs and messages that mention it.",
+    )
+    max_upload_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest file /ingest accepts, in bytes."
+    )
+    user_hash_salt: SecretStr = Field(
+        default=SecretStr(""),
+        description="Secret mixed into hashed user ids (feedback, logs); empty means a random one per run.",
+    )
+    conversation_memory: int = Field(
+        default=1000,
+        gt=0,
+        description="How many DM and thread conversations the bot remembers for follow-up questions.",
+    )
+
+    @field_validator("guild_ids", "newsroom_channel_ids", "admin_role_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value

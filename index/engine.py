@@ -1,0 +1,134 @@
+"""The engine's one entry point, shared by the CLI and the Discord bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .answering import AnswerParams, Candidate, Source, compose
+from .encoder import Encoder
+from .ingest import ingest
+from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
+from .question import analyse_in_context, validate_question
+from .retrieval import keywords, retrieve
+from .store import Store
+
+
+class Engine:
+    """Blocking and thread-safe: calls are serialised on one lock."""
+
+    def __init__(
+        self,
+        store: Store,
+        encoder: Encoder,
+        *,
+        params: AnswerParams = AnswerParams(),
+        today: Callable[[], dt.date] = dt.date.today,
+    ):
+        self._store = store
+        self._encoder = encoder
+        self._params = params
+        self._today = today
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls, index_dir: Path, encoder: Encoder, *, create: bool = False, **options
+    ) -> Engine:
+        store = Store.open(Path(index_dir), encoder.name, encoder.dimension, create=create)
+        return cls(store, encoder, **options)
+
+    def close(self) -> None:
+        with self._lock:
+            self._store.close()
+
+    def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
+        with self._lock:
+            return ingest(self._store, self._encoder, [Path(p) for p in paths], progress=progress)
+
+    def _candidates(self, chunks: list[tuple[int, float]]) -> list[Candidate]:
+        if not chunks:
+            return []
+        top = chunks[0][1]
+        by_chunk = self._store.chunk_sentences([c for c, _ in chunks])
+        sources: dict[int, Source] = {}
+        candidates = []
+        for chunk_id, fused in chunks:
+            for s in by_chunk.get(chunk_id, []):
+                if s.article_row not in sources:
+                    info = self._store.article_info(s.article_row)
+                    sources[s.article_row] = Source(
+                        info.article_id, info.title, info.url, info.outlet, info.published
+                    )
+                candidates.append(Candidate(
+                    sentence_id=s.id, text=s.text, start=s.start, end=s.end, periods=s.periods,
+                    vector=s.vector, chunk_score=fused / top, source=sources[s.article_row],
+                ))
+        return candidates
+
+    def ask(self, question: str, *, include_internal: bool = False, previous: str | None = None) -> Answer:
+        analysis = analyse_in_context(question, previous, self._today())
+        vector = self._encoder.encode([analysis.text])[0]
+        with self._lock, self._store.snapshot():
+            chunks = retrieve(
+                self._store, vector, keywords(analysis.text), include_internal=include_internal
+            )
+            candidates = self._candidates(chunks)
+        return compose(validate_question(question), analysis, vector, candidates, self._params)
+
+    def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:
+        """Articles matching the query, best first, one hit per article with its best passage."""
+        query = validate_question(query)
+        vector = self._encoder.encode([query])[0]
+        with self._lock, self._store.snapshot():
+            chunks = retrieve(
+                self._store, vector, keywords(query), include_internal=include_internal,
+                top=limit * 4,
+            )
+            rows = self._store.chunk_article_rows([c for c, _ in chunks])
+            texts = self._store.chunk_sentences([c for c, _ in chunks])
+            hits: dict[int, SearchHit] = {}
+            for chunk_id, fused in chunks:
+                article_row = rows.get(chunk_id)
+                if article_row is None or article_row in hits or len(hits) >= limit:
+                    continue
+                info = self._store.article_info(article_row)
+                snippet = " ".join(s.text for s in texts.get(chunk_id, []))
+                hits[article_row] = SearchHit(
+                    article_id=info.article_id, title=info.title, url=info.url,
+                    outlet=info.outlet, published=info.published, snippet=snippet[:300],
+                    score=round(fused, 5),
+                )
+        return list(hits.values())
+
+    def find_articles(self, prefix: str, *, include_internal: bool = False, limit: int = 25) -> list[ArticleInfo]:
+        with self._lock, self._store.snapshot():
+            return self._store.articles_by_title(prefix.strip(), include_internal, limit)
+
+    def article(self, article_id: str, *, include_internal: bool = False) -> ArticleInfo | None:
+        with self._lock, self._store.snapshot():
+            return self._store.find_article(article_id, include_internal)
+
+    def record_feedback(self, *, helpful: bool, user_hash: str, question: str | None) -> None:
+        with self._lock:
+            self._store.record_feedback(helpful, user_hash, question)
+
+    def stats(self) -> Stats:
+        with self._lock, self._store.snapshot():
+            counts = self._store.counts()
+            meta = self._store.meta()
+            helpful, unhelpful = self._store.feedback_counts()
+            vectors = self._store.vectors().size
+        last = meta.get("last_ingest")
+        return Stats(
+            **counts,
+            vectors=vectors,
+            model=self._store.model,
+            dimension=self._store.dimension,
+            last_ingest=dt.datetime.fromisoformat(last) if last else None,
+            feedback_helpful=helpful,
+            feedback_unhelpful=unhelpful,
+            index_dir=str(self._store.directory),
+        )

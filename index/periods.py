@@ -1,0 +1,286 @@
+"""Which stretch of time a piece of text speaks about.
+
+Explicit dates ("in 2021", "from Jan. 1 through July 24 of 2022", "March 15, 2021") are read as
+written; relative ones ("earlier this year", "last week", "on Monday") against a reference date:
+an article's publication date, or today for a question.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+
+from .models import Period
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
+    r"Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_YEAR_BARE = r"(?:1[89]\d\d|20\d\d)"
+_YEAR_GUARD = (r"(?<![\d,.$/-])", r"(?![\d%]|,\d)")
+_YEAR = _YEAR_BARE.join(_YEAR_GUARD)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def _month(word: str) -> int:
+    return _MONTHS[word[:3].lower()]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_of(month: int, day: int, ref: dt.date | None) -> int | None:
+    """The year of a month-day written without one: the latest not after the reference date."""
+    if ref is None:
+        return None
+    year = ref.year
+    if (month, day) > (ref.month, ref.day):
+        year -= 1
+    return year
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day(text: str | None) -> int | None:
+    return int(re.match(r"\d+", text).group()) if text else None
+
+
+Builder = Callable[[re.Match, "dt.date | None"], "tuple[dt.date, dt.date] | None"]
+
+
+def _range(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    m1, d1, y1, m2, d2, y2 = (m.group(g) for g in ("m1", "d1", "y1", "m2", "d2", "y2"))
+    mo1, mo2 = _month(m1), _month(m2)
+    year2 = int(y2) if y2 else None
+    year1 = int(y1) if y1 else (year2 - (1 if mo1 > mo2 else 0) if year2 else None)
+    if year2 is None and year1 is not None:
+        year2 = year1 + (1 if mo2 < mo1 else 0)
+    if year1 is None:
+        year2 = _year_of(mo2, _day(d2) or 1, ref)
+        if year2 is None:
+            return None
+        year1 = year2 - (1 if mo1 > mo2 else 0)
+    start = _safe_date(year1, mo1, _day(d1) or 1)
+    end = _safe_date(year2, mo2, _day(d2)) if d2 else _month_end(year2, mo2)
+    return (start, end) if start and end and start <= end else None
+
+
+def _month_day_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    day = _safe_date(int(m.group("y")), _month(m.group("m")), _day(m.group("d")))
+    return (day, day) if day else None
+
+
+def _month_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]:
+    year, month = int(m.group("y")), _month(m.group("m"))
+    return dt.date(year, month, 1), _month_end(year, month)
+
+
+def _month_day(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    month, day = _month(m.group("m")), _day(m.group("d"))
+    year = _year_of(month, day, ref)
+    date = _safe_date(year, month, day) if year else None
+    return (date, date) if date else None
+
+
+def _year_range(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    y1, y2 = int(m.group("y1")), int(m.group("y2"))
+    return (dt.date(y1, 1, 1), dt.date(y2, 12, 31)) if y1 <= y2 else None
+
+
+def _since_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    start = dt.date(int(m.group("y")), 1, 1)
+    return (start, ref) if ref and ref >= start else None
+
+
+def _part_of_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]:
+    year = int(m.group("y"))
+    word = (m.group("n") or m.group("q") or "").lower()
+    n = int(word) if word.isdigit() else _ORDINAL.get(word, 1)
+    months = 6 if m.group("half") else 3
+    first = (n - 1) * months + 1
+    return dt.date(year, first, 1), _month_end(year, first + months - 1)
+
+
+def _decade(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]:
+    start = int(m.group("y"))
+    return dt.date(start, 1, 1), dt.date(start + 9, 12, 31)
+
+
+def _year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]:
+    year = int(m.group("y"))
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _relative_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if ref is None:
+        return None
+    word = m.group("rel").lower()
+    if word in ("this", "so far this", "earlier this", "the current"):
+        return dt.date(ref.year, 1, 1), ref
+    year = ref.year + (1 if word == "next" else -1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _relative_month(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if ref is None:
+        return None
+    if m.group("rel").lower() in ("this", "earlier this"):
+        return ref.replace(day=1), ref
+    last = ref.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def _relative_week(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if ref is None:
+        return None
+    monday = ref - dt.timedelta(days=ref.weekday())
+    if m.group("rel").lower() in ("this", "earlier this"):
+        return monday, ref
+    return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+
+
+def _relative_day(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if ref is None:
+        return None
+    word = m.group("rel").lower()
+    day = ref - dt.timedelta(days=1) if word == "yesterday" else ref
+    return day, day
+
+
+def _weekday(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """A bare weekday in news copy is the latest such day on or before publication."""
+    if ref is None:
+        return None
+    back = (ref.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
+    if m.group("last") and back == 0:
+        back = 7
+    day = ref - dt.timedelta(days=back)
+    return day, day
+
+
+def _month_alone(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    month = _month(m.group("m"))
+    year = _year_of(month, 1, ref)
+    return (dt.date(year, month, 1), _month_end(year, month)) if year else None
+
+
+_SEP = r"\s*(?:to|through|thru|until|till|and|-|–|—)\s*"
+_OF_YEAR = r",?\s*(?:of\s+|in\s+)?"
+
+# Longest, most specific forms first: a span claimed by one is not read again by a later one.
+_PATTERNS: list[tuple[str, str, Builder]] = [
+    (
+        "stated",
+        rf"(?:(?:from|between)\s+)?(?P<m1>{_MONTH})(?:\s+(?P<d1>{_DAY}))?(?:,?\s*(?P<y1>{_YEAR}))?"
+        rf"{_SEP}(?P<m2>{_MONTH})(?:\s+(?P<d2>{_DAY}))?(?:{_OF_YEAR}(?P<y2>{_YEAR}))?\b",
+        _range,
+    ),
+    ("stated", rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})", _month_day_year),
+    ("stated", rf"\b(?P<m>{_MONTH}){_OF_YEAR}(?P<y>{_YEAR})", _month_year),
+    (
+        "stated",
+        rf"(?:(?:from|between)\s+)?(?P<y1>{_YEAR}){_SEP}(?P<y2>{_YEAR})",
+        _year_range,
+    ),
+    ("relative", rf"\bsince\s+(?P<y>{_YEAR})", _since_year),
+    (
+        "stated",
+        r"\b(?:(?:the\s+)?(?P<n>first|second|third|fourth|1st|2nd|3rd|4th)\s+"
+        r"(?:(?P<quarter>quarter)|(?P<half>half))|Q(?P<q>[1-4]))"
+        rf"(?:\s+of)?\s+(?P<y>{_YEAR})",
+        _part_of_year,
+    ),
+    ("stated", r"\b(?:the\s+)?(?P<y>1[89]\d0|20\d0)'?s\b", _decade),
+    ("stated", f"(?P<y>{_YEAR_BARE})".join(_YEAR_GUARD), _year),
+    (
+        "relative",
+        r"\b(?P<rel>so far this|earlier this|this|last|next|the previous|the current)\s+year\b",
+        _relative_year,
+    ),
+    ("relative", r"\b(?P<rel>earlier this|this|last)\s+month\b", _relative_month),
+    ("relative", r"\b(?P<rel>earlier this|this|last)\s+week\b", _relative_week),
+    ("relative", r"\b(?P<rel>yesterday|today|tonight|this morning|this afternoon)\b", _relative_day),
+    (
+        "relative",
+        rf"\b(?P<last>last\s+)?(?P<wd>{'|'.join(w.capitalize() for w in _WEEKDAYS)})\b",
+        _weekday,
+    ),
+    ("relative", rf"\b(?:in|since|by|during|until)\s+(?P<m>{_MONTH})\b(?!\s+\d)", _month_alone),
+    ("stated", rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?![,\d:])", _month_day),
+]
+_COMPILED = [(basis, re.compile(p), build) for basis, p, build in _PATTERNS]
+_COMPILED_ANY_CASE = [(basis, re.compile(p, re.IGNORECASE), build) for basis, p, build in _PATTERNS]
+
+
+def find_periods(text: str, ref: dt.date | None, *, any_case: bool = False) -> list[Period]:
+    """Every period stated in `text`, in reading order.
+
+    News copy capitalises months and weekdays ("May" the month, "may" the verb), so article text
+    is matched case-sensitively; typed questions ("in january 2022") use `any_case`.
+    """
+    found: list[tuple[int, Period]] = []
+    taken: list[tuple[int, int]] = []
+    for basis, pattern, build in _COMPILED_ANY_CASE if any_case else _COMPILED:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            dates = build(m, ref)
+            if dates is None:
+                continue
+            taken.append((m.start(), m.end()))
+            period = Period(start=dates[0], end=dates[1], text=m.group().strip(), basis=basis)
+            found.append((m.start(), period))
+    return [p for _, p in sorted(found, key=lambda item: item[0])]
+
+
+def tag_sentences(
+    sentences: Sequence[str], paragraph_of: Sequence[int], published: dt.date | None
+) -> list[tuple[Period, ...]]:
+    """The periods each sentence of an article speaks about.
+
+    A sentence that names no time of its own speaks about what the sentence before it in the
+    same paragraph did ("Just 57 of those cases..."); the first such sentence of a paragraph
+    falls back to the publication date.
+    """
+    tags: list[tuple[Period, ...]] = []
+    for i, text in enumerate(sentences):
+        own = tuple(find_periods(text, published))
+        if own:
+            tags.append(own)
+        elif i > 0 and paragraph_of[i] == paragraph_of[i - 1] and tags[i - 1]:
+            tags.append(tuple(p.model_copy(update={"basis": "context"}) for p in tags[i - 1]))
+        elif published is not None:
+            tags.append((Period(start=published, end=published, text="", basis="published"),))
+        else:
+            tags.append(())
+    return tags
+
+
+def most_specific(periods: Sequence[Period]) -> Period | None:
+    """The narrowest period, preferring ones stated in the text: the best label for a figure."""
+    if not periods:
+        return None
+    return min(periods, key=lambda p: (p.basis == "published", p.basis == "context", p.days))
+
+
+def label(period: Period) -> str:
+    """How a period is shown: its own words where it had some, else its dates."""
+    if period.text:
+        return period.text
+    if period.start == period.end:
+        return period.start.isoformat()
+    return f"{period.start.isoformat()} to {period.end.isoformat()}"

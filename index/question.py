@@ -1,0 +1,117 @@
+"""What a question asks for: the kind of answer, the period, and the terms to match."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel
+
+from .errors import BadQuestionError
+from .models import Period
+from .periods import find_periods
+from .text import content_terms
+
+MAX_QUESTION_CHARS = 500
+
+_KINDS = [
+    (
+        "how_many",
+        r"\bhow (many|much)\b|\bnumber of\b|\bhow often\b|\b(total|count|tally|figure|rate|percentage|"
+        r"share|proportion)\b.*\?|\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
+    ),
+    ("when", r"^\s*(when|since when|what (time|date|day|year|month))\b|\bwhen (did|was|were|is|will)\b"),
+    (
+        "where",
+        r"\bwhere\b|\b(which|what|in what)\s+(hospital|city|neighbou?rhood|street|block|avenue|area|"
+        r"place|country|state|town|location|county|district|building|station|address|part of)\b",
+    ),
+    (
+        "who",
+        r"\bwho(m|se)?\b|\b(which|what)\s+(person|people|official|officer|agency|organi[sz]ation|"
+        r"company|office|department|group|surgeon|doctor|reporter|outlet)\b|\bwhat (is|was) the name\b",
+    ),
+]
+_FOLLOW_UP_LEAD = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about|what of|same for|and what about|"
+    r"and how about|ok(ay)?,?)\b[\s,]*",
+    re.IGNORECASE,
+)
+
+
+class QuestionAnalysis(BaseModel):
+    text: str  # what is embedded: the question, with a follow-up's context folded in
+    kind: str
+    period: Period | None
+    terms: list[str]
+
+
+def answer_kind(question: str) -> str:
+    lowered = question.lower()
+    for kind, pattern in _KINDS:
+        if re.search(pattern, lowered):
+            return kind
+    return "what"
+
+
+def validate_question(question: str) -> str:
+    cleaned = " ".join(question.split())
+    if not cleaned:
+        raise BadQuestionError("The question is empty: ask something, e.g. \"how many carjackings in 2021?\"")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise BadQuestionError(
+            f"The question is {len(cleaned):,} characters long; keep it under {MAX_QUESTION_CHARS}."
+        )
+    if not re.search(r"\w", cleaned):
+        raise BadQuestionError("The question has no words in it.")
+    return cleaned
+
+
+def _period_terms(period: Period | None) -> set[str]:
+    return set(content_terms(period.text)) if period else set()
+
+
+def analyse(question: str, today: dt.date) -> QuestionAnalysis:
+    text = validate_question(question)
+    periods = find_periods(text, today, any_case=True)
+    period = None
+    if periods:
+        # Several periods in one question ("in 2021 and 2022"): the span that covers them all.
+        period = Period(
+            start=min(p.start for p in periods),
+            end=max(p.end for p in periods),
+            text=" / ".join(p.text for p in periods),
+            basis=periods[0].basis,
+        )
+    terms = [t for t in content_terms(text) if t not in _period_terms(period)]
+    return QuestionAnalysis(text=text, kind=answer_kind(text), period=period, terms=terms)
+
+
+def is_follow_up(question: str, analysis: QuestionAnalysis) -> bool:
+    """'and in 2022?', 'arrests?': a lead-in word, or too little of its own to stand alone."""
+    if _FOLLOW_UP_LEAD.match(question) or not analysis.terms:
+        return True
+    return analysis.kind == "what" and len(analysis.terms) < 2
+
+
+def analyse_in_context(question: str, previous: str | None, today: dt.date) -> QuestionAnalysis:
+    """Read a follow-up ("and in 2022?", "what about arrests?") against the previous question."""
+    current = analyse(question, today)
+    if not previous or not is_follow_up(question, current):
+        return current
+    try:
+        before = analyse(previous, today)
+    except BadQuestionError:
+        return current
+    stripped = _FOLLOW_UP_LEAD.sub("", current.text)
+    base = before.text
+    if current.period and before.period:
+        base = base.replace(before.period.text, " ")
+    has_own_kind = answer_kind(stripped) != "what" or re.match(r"\s*(what|which)\b", stripped, re.I)
+    terms = current.terms + [t for t in before.terms if t not in current.terms]
+    return QuestionAnalysis(
+        text=" ".join(f"{stripped} {base}".split()),
+        kind=current.kind if has_own_kind else before.kind,
+        period=current.period or before.period,
+        terms=terms,
+    )

@@ -1,0 +1,72 @@
+"""Sentence spans on news text, as character offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import pysbd
+
+# pysbd's rules are quadratic on pathological input; feed it bounded pieces.
+_MAX_PIECE = 4000
+# A "sentence" longer than this is not a sentence a reader could check; cut it at a space.
+_MAX_SENTENCE = 1500
+
+_segmenter = pysbd.Segmenter(language="en", clean=False)
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+def _pieces(text: str, start: int, end: int, limit: int) -> list[Span]:
+    """Cut text[start:end] into spans of at most `limit` chars, at whitespace where possible."""
+    spans = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
+        spans.append(Span(start, cut))
+        start = cut
+    spans.append(Span(start, end))
+    return spans
+
+
+def _trim(text: str, span: Span) -> Span | None:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split into sentences; each line break ends a sentence (news paragraphs, headlines, credits).
+
+    Every span satisfies ``text[start:end] == text[start:end].strip()`` and is non-empty.
+    """
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n]+", text):
+        for piece in _pieces(text, line.start(), line.end(), _MAX_PIECE):
+            chunk = text[piece.start : piece.end]
+            cursor = 0
+            for segment in _segmenter.segment(chunk):
+                seg = segment.strip()
+                if not seg:
+                    continue
+                found = chunk.find(seg, cursor)
+                if found < 0:  # pysbd altered the text; keep what is left as one span
+                    break
+                cursor = found + len(seg)
+                spans.append(Span(piece.start + found, piece.start + cursor))
+            if cursor < len(chunk):
+                rest = _trim(text, Span(piece.start + cursor, piece.end))
+                if rest:
+                    spans.append(rest)
+    out: list[Span] = []
+    for span in spans:
+        trimmed = _trim(text, span)
+        if trimmed:
+            out.extend(_pieces(text, trimmed.start, trimmed.end, _MAX_SENTENCE))
+    return [s for s in (_trim(text, s) for s in out) if s]

@@ -1,0 +1,518 @@
+"""The index directory: one SQLite database (the truth), a FAISS file per generation, a manifest.
+
+Each ingest batch is one SQLite transaction that also names the FAISS file written for it, so a
+crash at any moment leaves the old generation or the new one. Readers work inside a read
+transaction (WAL snapshot) and load the FAISS file of the generation they see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import write_bytes_atomic
+from .errors import IndexIncompatibleError, IndexMissingError
+from .models import Article, ArticleInfo, Period, Status, Visibility
+from .vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+DB_NAME = "newsbot.sqlite3"
+MANIFEST_NAME = "manifest.json"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL, url TEXT, outlet TEXT, author TEXT,
+    published TEXT, published_inferred INTEGER NOT NULL,
+    visibility TEXT NOT NULL, status TEXT NOT NULL,
+    source TEXT NOT NULL, source_file TEXT NOT NULL,
+    text TEXT NOT NULL, content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_source_file ON articles(source_file);
+CREATE TABLE IF NOT EXISTS sentences(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL, position INTEGER NOT NULL, paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, boilerplate INTEGER NOT NULL,
+    periods TEXT NOT NULL, vector BLOB);
+CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article, position);
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL, position INTEGER NOT NULL,
+    first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter unicode61');
+CREATE TABLE IF NOT EXISTS feedback(
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, helpful INTEGER NOT NULL,
+    user_hash TEXT NOT NULL, question TEXT);
+"""
+
+
+@dataclass
+class PreparedSentence:
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    boilerplate: bool
+    periods: tuple[Period, ...]
+    vector: np.ndarray | None
+
+
+@dataclass
+class PreparedChunk:
+    position: int
+    first_sentence: int
+    last_sentence: int
+    start: int
+    end: int
+    text: str
+    vector: np.ndarray
+
+
+@dataclass
+class PreparedArticle:
+    article: Article
+    content_hash: str
+    source_file: str
+    sentences: list[PreparedSentence]
+    chunks: list[PreparedChunk]
+
+
+@dataclass
+class StoredSentence:
+    id: int
+    article_row: int
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    periods: tuple[Period, ...]
+    vector: np.ndarray
+
+
+def _blob(vector: np.ndarray) -> bytes:
+    # float16 halves the database; FAISS is always fed the same rounded values, so a rebuilt
+    # index equals an incrementally built one.
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def _unblob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
+def _periods_json(periods: Sequence[Period]) -> str:
+    return json.dumps([p.model_dump(mode="json") for p in periods])
+
+
+def _periods(raw: str) -> tuple[Period, ...]:
+    return tuple(Period.model_validate(p) for p in json.loads(raw))
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+class Store:
+    """One open index directory. Not thread-safe: the engine serialises access."""
+
+    def __init__(self, directory: Path, connection: sqlite3.Connection, model: str, dimension: int):
+        self.directory = directory
+        self._db = connection
+        self.model = model
+        self.dimension = dimension
+        self._vectors: VectorIndex | None = None
+        self._vectors_generation = -1
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path, model: str, dimension: int, *, create: bool) -> Store:
+        directory = Path(directory)
+        db_path = directory / DB_NAME
+        if not db_path.exists():
+            if not create:
+                raise IndexMissingError(
+                    f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
+                )
+            directory.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(
+                db_path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.executescript(_SCHEMA)
+            store = cls(directory, connection, model, dimension)
+            store._check_or_init_meta(model, dimension)
+        except sqlite3.DatabaseError as exc:
+            raise IndexIncompatibleError(
+                f"The index database in {directory} is damaged ({exc}); rebuild it with "
+                "`newsbot ingest --rebuild`."
+            ) from None
+        return store
+
+    @classmethod
+    def open_existing(cls, directory: Path) -> Store:
+        """Open with the model and dimension the index was built with (for model-free reads)."""
+        db_path = Path(directory) / DB_NAME
+        if not db_path.exists():
+            raise IndexMissingError(
+                f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
+            )
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as probe:
+                meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
+            probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise IndexIncompatibleError(
+                f"The index database in {directory} is damaged ({exc}); rebuild it with "
+                "`newsbot ingest --rebuild`."
+            ) from None
+        return cls.open(directory, meta.get("model", ""), int(meta.get("dimension", 0)), create=False)
+
+    def _check_or_init_meta(self, model: str, dimension: int) -> None:
+        meta = self._meta()
+        if not meta:
+            with self.write():
+                self._set_meta(
+                    format_version=str(FORMAT_VERSION), model=model, dimension=str(dimension),
+                    generation="0",
+                )
+            self._write_manifest()
+            return
+        if int(meta.get("format_version", 0)) != FORMAT_VERSION:
+            raise IndexIncompatibleError(
+                f"The index in {self.directory} has format {meta.get('format_version')}, this "
+                f"newsbot reads format {FORMAT_VERSION}: rebuild it with `newsbot ingest --rebuild`."
+            )
+        if meta.get("model") != model or int(meta.get("dimension", 0)) != dimension:
+            raise IndexIncompatibleError(
+                f"The index in {self.directory} was built with model {meta.get('model')} "
+                f"({meta.get('dimension')} dimensions) but the configured model is {model} "
+                f"({dimension}): set NEWSBOT_MODEL_PATH to match, or rebuild with "
+                "`newsbot ingest --rebuild`."
+            )
+        manifest_path = self.directory / MANIFEST_NAME
+        if manifest_path.exists():
+            try:
+                manifest = json.loads(manifest_path.read_text())
+                mismatch = manifest.get("model") != model or manifest.get("dimension") != dimension
+            except (ValueError, OSError):
+                mismatch = True
+            if mismatch:
+                log.warning("manifest in %s disagrees with the database; rewriting it", self.directory)
+                self._write_manifest()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One writer at a time, across processes (BEGIN IMMEDIATE takes SQLite's write lock)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            self._vectors_generation = -1  # the in-memory index may hold uncommitted changes
+            raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one committed generation, whatever a writer does meanwhile."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
+
+    def _meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    def _set_meta(self, **values: str) -> None:
+        self._db.executemany(
+            "INSERT INTO meta(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap 'has the index changed?'."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    # ---- vectors -------------------------------------------------------------------------
+
+    def _faiss_path(self, generation: int) -> Path:
+        return self.directory / f"vectors-{generation:08d}.faiss"
+
+    def vectors(self) -> VectorIndex:
+        """The FAISS index of the generation this connection sees (call inside a transaction)."""
+        generation = self.generation()
+        if self._vectors is not None and self._vectors_generation == generation:
+            return self._vectors
+        expected = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        path = self._faiss_path(generation)
+        index = None
+        if path.exists():
+            try:
+                index = VectorIndex.load(path, self.dimension)
+            except ValueError as exc:
+                log.warning("%s; rebuilding from the database", exc)
+        if index is None or index.size != expected:
+            if expected:
+                log.warning("FAISS file for generation %d missing or stale; rebuilding", generation)
+            index = self._rebuild_vectors()
+        self._vectors, self._vectors_generation = index, generation
+        return index
+
+    def _rebuild_vectors(self) -> VectorIndex:
+        rows = self._db.execute("SELECT id, vector FROM chunks ORDER BY id").fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        vectors = (
+            np.stack([_unblob(r[1]) for r in rows])
+            if rows
+            else np.zeros((0, self.dimension), np.float32)
+        )
+        return VectorIndex.build(self.dimension, ids, vectors)
+
+    def _drop_old_faiss_files(self, keep: set[int]) -> None:
+        for path in self.directory.glob("vectors-*.faiss"):
+            match = re.fullmatch(r"vectors-(\d+)\.faiss", path.name)
+            if match and int(match.group(1)) not in keep:
+                path.unlink(missing_ok=True)
+        for tmp in self.directory.glob(".vectors-*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def article_index(self) -> dict[str, tuple[int, str, str]]:
+        """article_id -> (row id, content hash, source file)."""
+        rows = self._db.execute("SELECT article_id, id, content_hash, source_file FROM articles")
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def _delete_article_rows(self, row_id: int) -> list[int]:
+        chunk_ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE article = ?", (row_id,))]
+        self._db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(c,) for c in chunk_ids])
+        self._db.execute("DELETE FROM chunks WHERE article = ?", (row_id,))
+        self._db.execute("DELETE FROM sentences WHERE article = ?", (row_id,))
+        return chunk_ids
+
+    def apply(self, upserts: Sequence[PreparedArticle], removals: Sequence[str]) -> None:
+        """Replace and remove articles as one generation: all of it is committed, or none."""
+        with self.write():
+            generation = self.generation()
+            vectors = self.vectors()
+            existing = self.article_index()
+            dropped: list[int] = []
+            new_ids: list[int] = []
+            new_vectors: list[np.ndarray] = []
+            now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+            for article_id in removals:
+                if article_id in existing:
+                    row_id = existing[article_id][0]
+                    dropped += self._delete_article_rows(row_id)
+                    self._db.execute("DELETE FROM articles WHERE id = ?", (row_id,))
+            for prepared in upserts:
+                a = prepared.article
+                if a.article_id in existing:
+                    row_id = existing[a.article_id][0]
+                    dropped += self._delete_article_rows(row_id)
+                    self._db.execute("DELETE FROM articles WHERE id = ?", (row_id,))
+                row_id = self._db.execute(
+                    "INSERT INTO articles(article_id, title, url, outlet, author, published, "
+                    "published_inferred, visibility, status, source, source_file, text, "
+                    "content_hash, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        a.article_id, a.title, a.url, a.outlet, a.author,
+                        a.published.isoformat() if a.published else None,
+                        int(a.published_inferred), a.visibility.value, a.status.value,
+                        a.source, prepared.source_file, a.text, prepared.content_hash, now,
+                    ),
+                ).lastrowid
+                self._db.executemany(
+                    'INSERT INTO sentences(article, position, paragraph, start, "end", boilerplate, '
+                    "periods, vector) VALUES(?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            row_id, s.position, s.paragraph, s.start, s.end, int(s.boilerplate),
+                            _periods_json(s.periods), None if s.vector is None else _blob(s.vector),
+                        )
+                        for s in prepared.sentences
+                    ],
+                )
+                for c in prepared.chunks:
+                    chunk_id = self._db.execute(
+                        "INSERT INTO chunks(article, position, first_sentence, last_sentence, start, "
+                        '"end", text, vector) VALUES(?,?,?,?,?,?,?,?)',
+                        (row_id, c.position, c.first_sentence, c.last_sentence, c.start, c.end,
+                         c.text, _blob(c.vector)),
+                    ).lastrowid
+                    self._db.execute(
+                        "INSERT INTO chunks_fts(rowid, text) VALUES(?, ?)", (chunk_id, c.text)
+                    )
+                    new_ids.append(chunk_id)
+                    new_vectors.append(_unblob(_blob(c.vector)))
+            vectors.remove(dropped)
+            vectors.add(
+                np.array(new_ids, dtype=np.int64),
+                np.stack(new_vectors) if new_vectors else np.zeros((0, self.dimension), np.float32),
+            )
+            vectors.save(self._faiss_path(generation + 1))
+            self._set_meta(generation=str(generation + 1), last_ingest=now)
+            self._vectors_generation = generation + 1
+        self._write_manifest()
+        # Keep the previous file too: a reader may have just read the old generation number.
+        self._drop_old_faiss_files(keep={generation, generation + 1})
+
+    def _write_manifest(self) -> None:
+        counts = self.counts()
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": self.model,
+            "dimension": self.dimension,
+            "generation": self.generation(),
+            **counts,
+        }
+        write_bytes_atomic(self.directory / MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
+
+    def record_feedback(self, helpful: bool, user_hash: str, question: str | None) -> None:
+        with self.write():
+            self._db.execute(
+                "INSERT INTO feedback(created, helpful, user_hash, question) VALUES(?,?,?,?)",
+                (dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), int(helpful),
+                 user_hash, question),
+            )
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: int(self._db.execute(sql).fetchone()[0])  # noqa: E731
+        return {
+            "articles": one("SELECT count(*) FROM articles WHERE status = 'published'"),
+            "sentences": one("SELECT count(*) FROM sentences"),
+            "chunks": one("SELECT count(*) FROM chunks"),
+            "retracted": one("SELECT count(*) FROM articles WHERE status = 'retracted'"),
+            "internal": one("SELECT count(*) FROM articles WHERE visibility = 'internal'"),
+        }
+
+    def meta(self) -> dict[str, str]:
+        return self._meta()
+
+    def feedback_counts(self) -> tuple[int, int]:
+        helpful, unhelpful = self._db.execute(
+            "SELECT coalesce(sum(helpful), 0), coalesce(sum(1 - helpful), 0) FROM feedback"
+        ).fetchone()
+        return int(helpful), int(unhelpful)
+
+    @staticmethod
+    def _visible(include_internal: bool) -> str:
+        return "a.status = 'published'" + ("" if include_internal else " AND a.visibility = 'public'")
+
+    def visible_chunks(self, chunk_ids: Sequence[int], include_internal: bool) -> set[int]:
+        if not chunk_ids:
+            return set()
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._db.execute(
+            f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article "
+            f"WHERE c.id IN ({marks}) AND {self._visible(include_internal)}",
+            list(chunk_ids),
+        )
+        return {r[0] for r in rows}
+
+    def lexical_chunks(self, terms: Sequence[str], limit: int, include_internal: bool) -> list[tuple[int, float]]:
+        """Chunks matching any term, best BM25 first (FTS5's bm25 is lower-is-better)."""
+        if not terms:
+            return []
+        query = " OR ".join(_fts_phrase(t) for t in terms)
+        rows = self._db.execute(
+            f"SELECT f.rowid, bm25(chunks_fts) AS rank FROM chunks_fts f "
+            f"JOIN chunks c ON c.id = f.rowid JOIN articles a ON a.id = c.article "
+            f"WHERE chunks_fts MATCH ? AND {self._visible(include_internal)} "
+            f"ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [(r[0], -float(r[1])) for r in rows]
+
+    def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[StoredSentence]]:
+        """The non-boilerplate sentences of each chunk, with their text cut from the article."""
+        out: dict[int, list[StoredSentence]] = {}
+        for chunk_id in chunk_ids:
+            row = self._db.execute(
+                "SELECT article, first_sentence, last_sentence FROM chunks WHERE id = ?", (chunk_id,)
+            ).fetchone()
+            if row is None:
+                continue
+            article_row, first, last = row
+            text = self._db.execute("SELECT text FROM articles WHERE id = ?", (article_row,)).fetchone()[0]
+            sentences = self._db.execute(
+                'SELECT id, position, paragraph, start, "end", periods, vector FROM sentences '
+                "WHERE article = ? AND position BETWEEN ? AND ? AND boilerplate = 0 ORDER BY position",
+                (article_row, first, last),
+            ).fetchall()
+            out[chunk_id] = [
+                StoredSentence(
+                    id=s[0], article_row=article_row, position=s[1], paragraph=s[2], start=s[3],
+                    end=s[4], text=text[s[3] : s[4]], periods=_periods(s[5]), vector=_unblob(s[6]),
+                )
+                for s in sentences
+            ]
+        return out
+
+    def article_info(self, article_row: int) -> ArticleInfo:
+        return self._infos(f"a.id = ?", (article_row,), include_internal=True)[0]
+
+    def _infos(self, where: str, params: tuple, include_internal: bool, limit: int = 1) -> list[ArticleInfo]:
+        rows = self._db.execute(
+            "SELECT a.article_id, a.title, a.url, a.outlet, a.author, a.published, "
+            "a.published_inferred, a.visibility, a.status, "
+            "(SELECT count(*) FROM sentences s WHERE s.article = a.id), "
+            "(SELECT count(*) FROM chunks c WHERE c.article = a.id) "
+            f"FROM articles a WHERE {where} AND {self._visible(include_internal)} "
+            "ORDER BY a.published DESC, a.title LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [
+            ArticleInfo(
+                article_id=r[0], title=r[1], url=r[2], outlet=r[3], author=r[4],
+                published=dt.date.fromisoformat(r[5]) if r[5] else None,
+                published_inferred=bool(r[6]), visibility=Visibility(r[7]), status=Status(r[8]),
+                sentences=r[9], chunks=r[10],
+            )
+            for r in rows
+        ]
+
+    def find_article(self, article_id: str, include_internal: bool) -> ArticleInfo | None:
+        found = self._infos("a.article_id = ?", (article_id,), include_internal)
+        return found[0] if found else None
+
+    def articles_by_title(self, fragment: str, include_internal: bool, limit: int) -> list[ArticleInfo]:
+        pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self._infos("a.title LIKE ? ESCAPE '\\'", (pattern,), include_internal, limit)
+
+    def chunk_article_rows(self, chunk_ids: Sequence[int]) -> dict[int, int]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._db.execute(f"SELECT id, article FROM chunks WHERE id IN ({marks})", list(chunk_ids))
+        return dict(rows.fetchall())
