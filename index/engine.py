@@ -10,7 +10,7 @@ from pathlib import Path
 from .answering import AnswerParams, Candidate, Source, compose
 from .encoder import Encoder
 from .ingest import ingest
-from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
+from .models import Answer, ArticleInfo, Citation, IngestReport, SearchHit, Stats
 from .question import analyse_in_context, validate_question
 from .retrieval import keywords, retrieve
 from .store import Store
@@ -76,7 +76,27 @@ class Engine:
                 self._store, vector, keywords(analysis.text), include_internal=include_internal
             )
             candidates = self._candidates(chunks)
-        return compose(validate_question(question), analysis, vector, candidates, self._params)
+            idf = self._store.term_idf(analysis.terms)
+        return compose(validate_question(question), analysis, vector, candidates, self._params, idf)
+
+    def dense_best_sentence(self, vector) -> tuple[Citation, float] | None:
+        """The evaluation baseline: nearest chunk by vector alone, then its most similar sentence."""
+        with self._lock, self._store.snapshot():
+            hits = self._store.vectors().search(vector, 1)
+            if not hits:
+                return None
+            sentences = self._store.chunk_sentences([hits[0][0]]).get(hits[0][0], [])
+            if not sentences:
+                return None
+            best = max(sentences, key=lambda s: float(s.vector @ vector))
+            info = self._store.article_info(best.article_row)
+        score = float(best.vector @ vector)
+        citation = Citation(
+            n=1, article_id=info.article_id, title=info.title, url=info.url, outlet=info.outlet,
+            published=info.published, sentence=best.text, start=best.start, end=best.end,
+            score=round(score, 4),
+        )
+        return citation, score
 
     def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:
         """Articles matching the query, best first, one hit per article with its best passage."""

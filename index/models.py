@@ -125,6 +125,9 @@ class Answer(BaseModel):
     related: list[Related] = []
     kind: str = "what"
     period: str | None = Field(default=None, description="The period the question asked about.")
+    confidence: float = Field(
+        default=0.0, description="Relevance of the best answering sentence; abstains below the threshold."
+    )
 
 
 class SearchHit(BaseModel):

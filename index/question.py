@@ -17,10 +17,10 @@ MAX_QUESTION_CHARS = 500
 _KINDS = [
     (
         "how_many",
-        r"\bhow (many|much)\b|\bnumber of\b|\bhow often\b|\b(total|count|tally|figure|rate|percentage|"
+        r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|\b(total|count|tally|figure|rate|percentage|"
         r"share|proportion)\b.*\?|\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
     ),
-    ("when", r"^\s*(when|since when|what (time|date|day|year|month))\b|\bwhen (did|was|were|is|will)\b"),
+    ("when", r"^\s*(when|since when)\b|\b(what|which) (time|date|day|year|month)\b|\bwhen (did|was|were|is|will)\b"),
     (
         "where",
         r"\bwhere\b|\b(which|what|in what)\s+(hospital|city|neighbou?rhood|street|block|avenue|area|"
@@ -67,13 +67,22 @@ def validate_question(question: str) -> str:
     return cleaned
 
 
+_RELATIVE_SCOPE = re.compile(r"\b(year|month|week|since)\b", re.IGNORECASE)
+
+
+def _constrains(period: Period) -> bool:
+    return period.basis == "stated" or bool(_RELATIVE_SCOPE.search(period.text))
+
+
 def _period_terms(period: Period | None) -> set[str]:
     return set(content_terms(period.text)) if period else set()
 
 
 def analyse(question: str, today: dt.date) -> QuestionAnalysis:
     text = validate_question(question)
-    periods = find_periods(text, today, any_case=True)
+    # A bare weekday or month in a question ("shot on Sunday") names the event's day, not one
+    # relative to today; only dates and year-, month- or week-level phrases constrain the answer.
+    periods = [p for p in find_periods(text, today, any_case=True) if _constrains(p)]
     period = None
     if periods:
         # Several periods in one question ("in 2021 and 2022"): the span that covers them all.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -453,6 +454,17 @@ class Store:
             (query, limit),
         )
         return [(r[0], -float(r[1])) for r in rows]
+
+    def term_idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """Inverse document frequency over chunks; a term no chunk holds weighs the most."""
+        total = int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        idf = {}
+        for term in terms:
+            df = self._db.execute(
+                "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_fts_phrase(term),)
+            ).fetchone()[0]
+            idf[term] = math.log((total + 1) / (df + 0.5))
+        return idf
 
     def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[StoredSentence]]:
         """The non-boilerplate sentences of each chunk, with their text cut from the article."""
