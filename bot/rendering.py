@@ -71,12 +71,15 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~.-_")
+    quoted_url = quote(url.strip(), safe=":/?#@!$&'*+,;=%~.-_")
+    return quoted_url if len(quoted_url) <= URL_MAX else None
 
 
 def link(text: str, url: str | None) -> str:
     """`text` (cut to LABEL_MAX) as a markdown link to `url` when the URL is safe, else plain."""
-    label = inert(text or "Untitled", LABEL_MAX).replace("[", "\\[").replace("]", "\\]")
+    # Brackets would end the link text early; hide them from escape_markdown, then escape them.
+    label = (text or "Untitled").translate({0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001})
+    label = inert(label, LABEL_MAX).replace("\ue000", "\\[").replace("\ue001", "\\]")
     target = safe_url(url)
     return f"[{label}]({target})" if target else label
 
@@ -93,8 +96,8 @@ def byline(outlet: str | None, date: dt.date | None) -> str:
 
 
 def quoted(text: str, tail: str) -> str:
-    """A field value: the quote, cut to fit, then `tail` (at most LABEL_MAX + URL_MAX + 10 long)."""
-    room = FIELD_VALUE_MAX - len(tail) - 3  # two quote marks and a newline
+    """A field value: the quote, cut to fit, then `tail` (a link: at most ~2 * LABEL_MAX + URL_MAX)."""
+    room = max(FIELD_VALUE_MAX - len(tail) - 3, 0)  # two quote marks and a newline
     return f"“{inert(text.strip(), room)}”\n{tail}"
 
 
@@ -233,12 +236,13 @@ def render_article(info: ArticleInfo) -> Page:
         ("Status", info.status.value),
         ("Size", f"{info.sentences} sentences, {info.chunks} chunks"),
         ("Link", link(info.url, info.url) if info.url else "none"),
+        ("ID", inert(info.article_id, 300)),
     ]
     return fit(
         title=inert(info.title or "Untitled", TITLE_MAX),
         description="",
         fields=fields,
-        footer=lambda n: truncate(f"id: {info.article_id}", FOOTER_BUDGET),
+        footer=lambda n: "",
         colour=INFO_COLOUR,
         url=info.url,
         inline=True,

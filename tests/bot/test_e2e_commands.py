@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
+from newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
 from fake_discord import ACK_DEADLINE, EPHEMERAL, FakeDiscord, FakeFile
 from index.engine import Engine
 

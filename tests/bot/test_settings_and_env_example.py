@@ -1,0 +1,47 @@
+"""Settings read from the environment, and `.env.example` documenting every one of them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+
+
+def test_every_setting_has_a_description() -> None:
+    assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_env_example_mirrors_every_setting() -> None:
+    named = set(re.findall(r"^#? ?NEWSBOT_([A-Z_]+)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    assert named == {name.upper() for name in Settings.model_fields}
+
+
+def test_env_example_as_is_gives_the_defaults(clean_env: None) -> None:
+    from_example = Settings(_env_file=ENV_EXAMPLE)
+    assert from_example.discord_token is not None and from_example.discord_token.get_secret_value() == ""
+    assert from_example.model_dump(exclude={"discord_token"}) == Settings(_env_file=None).model_dump(
+        exclude={"discord_token"}
+    )
+
+
+def test_ids_and_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+    monkeypatch.setenv("NEWSBOT_NEWSROOM_CHANNEL_IDS", "123456789012345678, 234567890123456789")
+    monkeypatch.setenv("NEWSBOT_ADMIN_ROLE_IDS", "")
+    monkeypatch.setenv("NEWSBOT_DISCORD_TOKEN", "secret-token")
+    monkeypatch.setenv("NEWSBOT_MESSAGE_CONTENT_INTENT", "false")
+    settings = Settings(_env_file=None)
+    assert settings.newsroom_channel_ids == [123456789012345678, 234567890123456789]
+    assert settings.admin_role_ids == []
+    assert settings.message_content_intent is False
+    assert "secret-token" not in repr(settings) and settings.discord_token.get_secret_value() == "secret-token"
+
+
+def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+    monkeypatch.setenv("NEWSBOT_COOLDOWN_SECONDS", "-1")
+    with pytest.raises(ValueError):
+        Settings(_env_file=None)
