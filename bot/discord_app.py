@@ -45,9 +45,12 @@ def run_bot(settings: Settings, *, encoder: Encoder | None = None) -> int:
 async def _serve(settings: Settings, engine: Engine, token: str) -> None:
     async with NewsBot(settings=settings, engine=engine) as bot:
         loop = asyncio.get_running_loop()
+        closing: list[asyncio.Task] = []  # holds the task: the loop keeps only weak references
         # Service managers stop with SIGTERM: close the gateway session cleanly, as Ctrl-C does.
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
-            loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.create_task(bot.close()))
+            loop.add_signal_handler(
+                signal.SIGTERM, lambda: closing.append(loop.create_task(bot.close()))
+            )
         try:
             await bot.start(token)
         except discord.LoginFailure:

@@ -78,7 +78,9 @@ def safe_url(url: str | None) -> str | None:
 def link(text: str, url: str | None) -> str:
     """`text` (cut to LABEL_MAX) as a markdown link to `url` when the URL is safe, else plain."""
     # Brackets would end the link text early; hide them from escape_markdown, then escape them.
-    label = (text or "Untitled").translate({0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001})
+    label = (text or "Untitled").translate(
+        {0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001}
+    )
     label = inert(label, LABEL_MAX).replace("\ue000", "\\[").replace("\ue001", "\\]")
     target = safe_url(url)
     return f"[{label}]({target})" if target else label
@@ -125,7 +127,10 @@ def fit(
     """
     title = truncate(title.strip() or EMPTY, TITLE_MAX)
     fields = [
-        (truncate(name.strip() or EMPTY, FIELD_NAME_MAX), truncate(value.strip() or EMPTY, FIELD_VALUE_MAX))
+        (
+            truncate(name.strip() or EMPTY, FIELD_NAME_MAX),
+            truncate(value.strip() or EMPTY, FIELD_VALUE_MAX),
+        )
         for name, value in fields[:FIELDS_MAX]
     ]
     description = truncate(description.strip(), DESCRIPTION_MAX)
@@ -136,7 +141,9 @@ def fit(
     used = fixed + sum(len(n) + len(v) for n, v in fields)
     description = truncate(description, min(DESCRIPTION_MAX, TOTAL_MAX - used))
 
-    embed = discord.Embed(title=title, description=description or None, colour=colour, url=safe_url(url))
+    embed = discord.Embed(
+        title=title, description=description or None, colour=colour, url=safe_url(url)
+    )
     for name, value in fields:
         embed.add_field(name=name, value=value, inline=inline)
     footer_text = truncate(footer(len(fields)), FOOTER_BUDGET)
@@ -149,12 +156,16 @@ def _citation_field(citation: Citation) -> tuple[str, str]:
     name = f"[{citation.n}] {byline(citation.outlet, citation.published)}"
     if citation.period:
         name += f" · covers {inert(citation.period, 60)}"
-    return truncate(name, FIELD_NAME_MAX), quoted(citation.sentence, "— " + link(citation.title, citation.url))
+    return truncate(name, FIELD_NAME_MAX), quoted(
+        citation.sentence, "— " + link(citation.title, citation.url)
+    )
 
 
 def _related_field(related: Related) -> tuple[str, str]:
     name = f"Related: {byline(related.outlet, related.published)}"
-    return truncate(name, FIELD_NAME_MAX), quoted(related.text, "— " + link(related.title, related.url))
+    return truncate(name, FIELD_NAME_MAX), quoted(
+        related.text, "— " + link(related.title, related.url)
+    )
 
 
 def marked(text: str, limit: int) -> str:
@@ -178,13 +189,17 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
         if reason:
             description += "\n" + inert(reason[0].upper() + reason[1:], DESCRIPTION_MAX)
         if answer.related:
-            description += "\n\nThe closest passages are below as related reading, not as an answer."
+            description += (
+                "\n\nThe closest passages are below as related reading, not as an answer."
+            )
         fields = [_related_field(r) for r in answer.related[:CITATIONS_PER_PAGE]]
         page = fit(
             title=title,
             description=description,
             fields=fields,
-            footer=lambda n: "Nothing in the archive answers this." if n == 0 else f"{n} related passages",
+            footer=lambda n: (
+                "Nothing in the archive answers this." if n == 0 else f"{n} related passages"
+            ),
             colour=ABSTAIN_COLOUR,
         )
         return Page(embed=page.embed, shown=0)
@@ -194,7 +209,11 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
 
     def footer(n: int) -> str:
         shown = f"Source {start + 1}" if n == 1 else f"Sources {start + 1}–{start + n}"
-        return f"{shown} of {total} · quotes are verbatim from the archive" if n else "Quotes are verbatim."
+        return (
+            f"{shown} of {total} · quotes are verbatim from the archive"
+            if n
+            else "Quotes are verbatim."
+        )
 
     return fit(
         title=title,
@@ -287,7 +306,7 @@ HELP_TEXT = (
     "`/stats` what the archive holds\n"
     "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n\n"
     "You can also DM me a question, or mention me in a newsroom channel: I answer in a thread, "
-    "and follow-ups there (\"and in 2022?\") are read against the previous question. "
+    'and follow-ups there ("and in 2022?") are read against the previous question. '
     "When the archive does not hold the answer, I say so and show related passages."
 )
 

@@ -28,16 +28,25 @@ class Archive:
         self, question: str, *, user_id: int, include_internal: bool, previous: str | None = None
     ) -> Answer:
         if self._log_questions:
-            log.info("question from user %s (internal=%s): %r", self.user(user_id)[:12], include_internal, question)
+            log.info(
+                "question from user %s (internal=%s): %r",
+                self.user(user_id)[:12],
+                include_internal,
+                question,
+            )
         return await asyncio.to_thread(
             self._engine.ask, question, include_internal=include_internal, previous=previous
         )
 
     async def search(self, query: str, *, include_internal: bool) -> list[SearchHit]:
-        return await asyncio.to_thread(self._engine.search, query, include_internal=include_internal)
+        return await asyncio.to_thread(
+            self._engine.search, query, include_internal=include_internal
+        )
 
     async def find_articles(self, prefix: str, *, include_internal: bool) -> list[ArticleInfo]:
-        return await asyncio.to_thread(self._engine.find_articles, prefix, include_internal=include_internal)
+        return await asyncio.to_thread(
+            self._engine.find_articles, prefix, include_internal=include_internal
+        )
 
     async def resolve_article(self, key: str, *, include_internal: bool) -> ArticleInfo | None:
         """An article by id (what autocomplete sends) or, when typed by hand, by title prefix."""
@@ -59,5 +68,8 @@ class Archive:
 
     async def record_feedback(self, *, helpful: bool, user_id: int, question: str) -> None:
         await asyncio.to_thread(
-            self._engine.record_feedback, helpful=helpful, user_hash=self.user(user_id), question=question
+            self._engine.record_feedback,
+            helpful=helpful,
+            user_hash=self.user(user_id),
+            question=question,
         )

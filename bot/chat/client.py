@@ -67,7 +67,12 @@ class NewsBot(discord.Client):
         log.info("slash commands synced to %s", self._settings.guild_ids or "all guilds (global)")
 
     async def on_ready(self) -> None:
-        log.info("connected as %s (id %s) to %d guilds", self.user, self.user and self.user.id, len(self.guilds))
+        log.info(
+            "connected as %s (id %s) to %d guilds",
+            self.user,
+            self.user and self.user.id,
+            len(self.guilds),
+        )
 
     async def on_message(self, message: discord.Message) -> None:
         if self.user is None:

@@ -68,7 +68,9 @@ def build_commands(
         )
         page = render_answer(answer)
         await interaction.edit_original_response(
-            embed=page.embed, view=AnswerView(answer, page.shown, archive), allowed_mentions=NO_PINGS
+            embed=page.embed,
+            view=AnswerView(answer, page.shown, archive),
+            allowed_mentions=NO_PINGS,
         )
 
     @app_commands.command()
@@ -101,7 +103,9 @@ def build_commands(
     ) -> list[app_commands.Choice[str]]:
         infos = await archive.find_articles(current, include_internal=internal(interaction))
         return [
-            app_commands.Choice(name=truncate(info.title or "Untitled", CHOICE_MAX), value=choice_value(info))
+            app_commands.Choice(
+                name=truncate(info.title or "Untitled", CHOICE_MAX), value=choice_value(info)
+            )
             for info in infos[:25]
         ]
 
@@ -127,7 +131,9 @@ def build_commands(
         name = check_upload(file.filename, file.size, settings.max_upload_bytes)
         await interaction.response.defer(thinking=True, ephemeral=True)
         data = await file.read()
-        path = await asyncio.to_thread(save_upload, uploads_dir, file.filename, data, settings.max_upload_bytes)
+        path = await asyncio.to_thread(
+            save_upload, uploads_dir, file.filename, data, settings.max_upload_bytes
+        )
         report = await archive.ingest([path])
         await interaction.edit_original_response(
             embed=render_ingest(name, report).embed, allowed_mentions=NO_PINGS

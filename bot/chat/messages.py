@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -22,6 +23,7 @@ from .failures import NO_PINGS, explain
 from .views import AnswerView
 
 log = logging.getLogger(__name__)
+EMPTY_QUESTION = "Ask me a question in words, e.g. how many carjackings in 2021?"
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,17 @@ def strip_mention(content: str, bot_id: int) -> str:
     return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
 
 
+def _mentions(message: discord.Message, bot_id: int) -> bool:
+    return any(user.id == bot_id for user in message.mentions)
+
+
 def _replies_to(message: discord.Message, bot_id: int) -> bool:
     ref = message.reference
-    return ref is not None and isinstance(ref.resolved, discord.Message) and ref.resolved.author.id == bot_id
+    return (
+        ref is not None
+        and isinstance(ref.resolved, discord.Message)
+        and ref.resolved.author.id == bot_id
+    )
 
 
 def addressed(message: discord.Message, bot_id: int, newsroom: Collection[int]) -> Addressed | None:
@@ -51,7 +61,7 @@ def addressed(message: discord.Message, bot_id: int, newsroom: Collection[int]) 
     channel = message.channel
     if message.guild is None:
         return Addressed(question, False, channel.id, start_thread=False)
-    mentioned = any(user.id == bot_id for user in message.mentions)
+    mentioned = _mentions(message, bot_id)
     replied = _replies_to(message, bot_id)
     if isinstance(channel, discord.Thread):
         if channel.parent_id in newsroom and (mentioned or replied or channel.owner_id == bot_id):
@@ -83,28 +93,28 @@ class MessageQuestions:
             return
         if not request.question:
             # Without the message content intent, unmentioned guild messages arrive empty.
-            if message.guild is None or any(u.id == bot_id for u in message.mentions):
-                await message.reply(notice("Ask me a question in words, e.g. how many carjackings in 2021?"),
-                                    mention_author=False, allowed_mentions=NO_PINGS)
+            if message.guild is None or _mentions(message, bot_id):
+                await _send(message, None, content=notice(EMPTY_QUESTION))
             return
         wait = self._cooldown.retry_after(message.author.id)
         if wait:
-            await message.reply(notice(f"One question at a time: try again in {wait:.0f} s."),
-                                mention_author=False, allowed_mentions=NO_PINGS)
+            await _send(
+                message, None, content=notice(f"One question at a time: try again in {wait:.0f} s.")
+            )
             return
 
-        channel: discord.abc.Messageable = message.channel
-        in_place = True  # answer as a reply to the question (DM, thread, or no thread allowed)
+        thread = None
         if request.start_thread:
             try:
-                channel = await message.create_thread(name=thread_name(request.question))
-                in_place = False
+                thread = await message.create_thread(name=thread_name(request.question))
             except discord.HTTPException as error:
                 log.warning("could not start a thread, replying instead: %s", error)
 
-        previous = self._conversations.previous(request.conversation) if request.conversation else None
+        previous = (
+            self._conversations.previous(request.conversation) if request.conversation else None
+        )
         try:
-            async with channel.typing():
+            async with (thread or message.channel).typing():
                 answer = await self._archive.ask(
                     request.question,
                     user_id=message.author.id,
@@ -112,17 +122,24 @@ class MessageQuestions:
                     previous=previous,
                 )
         except Exception as error:
-            text = notice(explain(error))
-            await (message.reply(text, mention_author=False, allowed_mentions=NO_PINGS) if in_place
-                   else channel.send(text, allowed_mentions=NO_PINGS))
+            await _send(message, thread, content=notice(explain(error)))
             return
 
         page = render_answer(answer)
-        view = AnswerView(answer, page.shown, self._archive)
-        if in_place:
-            sent = await message.reply(embed=page.embed, view=view, mention_author=False, allowed_mentions=NO_PINGS)
-        else:
-            sent = await channel.send(embed=page.embed, view=view, allowed_mentions=NO_PINGS)
+        sent = await _send(
+            message, thread, embed=page.embed, view=AnswerView(answer, page.shown, self._archive)
+        )
         # DMs and threads are conversations; a plain reply chain is keyed by the bot's message.
-        key = sent.channel.id if isinstance(sent.channel, (discord.Thread, discord.DMChannel)) else sent.id
-        self._conversations.remember(key, answer.question)
+        in_conversation = isinstance(sent.channel, (discord.Thread, discord.DMChannel))
+        self._conversations.remember(
+            sent.channel.id if in_conversation else sent.id, answer.question
+        )
+
+
+async def _send(
+    message: discord.Message, thread: discord.Thread | None, **content: Any
+) -> discord.Message:
+    """Into the question's new thread, else as a reply to the question; never pinging."""
+    if thread is not None:
+        return await thread.send(allowed_mentions=NO_PINGS, **content)
+    return await message.reply(mention_author=False, allowed_mentions=NO_PINGS, **content)

@@ -25,7 +25,9 @@ class AnswerView(discord.ui.View):
             self.remove_item(self.more_sources)
 
     @discord.ui.button(label="More sources", style=discord.ButtonStyle.secondary)
-    async def more_sources(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def more_sources(
+        self, interaction: discord.Interaction, button: discord.ui.Button
+    ) -> None:
         page = render_answer(self._answer, start=self._next)
         self._next += page.shown
         if self._next >= len(self._answer.citations):
@@ -33,7 +35,9 @@ class AnswerView(discord.ui.View):
             button.label = "First sources"
         else:
             button.label = "More sources"
-        await interaction.response.edit_message(embed=page.embed, view=self, allowed_mentions=NO_PINGS)
+        await interaction.response.edit_message(
+            embed=page.embed, view=self, allowed_mentions=NO_PINGS
+        )
 
     @discord.ui.button(label="Helpful", emoji="👍", style=discord.ButtonStyle.success)
     async def helpful(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
@@ -58,5 +62,7 @@ class AnswerView(discord.ui.View):
             raise
         await interaction.followup.send("Thanks, noted.", ephemeral=True, allowed_mentions=NO_PINGS)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
         await report(interaction, error)

@@ -82,13 +82,17 @@ BotFactory = Callable[..., Awaitable[NewsBot]]
 
 
 @pytest.fixture
-async def start_bot(fake: FakeDiscord, settings: Settings, engine: Engine) -> AsyncIterator[BotFactory]:
+async def start_bot(
+    fake: FakeDiscord, settings: Settings, engine: Engine
+) -> AsyncIterator[BotFactory]:
     """Starts the bot (settings overridable) and waits until the fake has sent READY and the guild."""
     bots: list[tuple[NewsBot, asyncio.Task]] = []
 
     async def start(**overrides) -> NewsBot:
         # discord.py waits guild_ready_timeout after the last guild before "ready" (2 s by default).
-        bot = NewsBot(settings=settings.model_copy(update=overrides), engine=engine, guild_ready_timeout=0.01)
+        bot = NewsBot(
+            settings=settings.model_copy(update=overrides), engine=engine, guild_ready_timeout=0.01
+        )
         task = asyncio.create_task(bot.start(fake.token))
         bots.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -43,13 +43,18 @@ async def test_ask_public(fake: FakeDiscord, bot) -> None:
     field = embed["fields"][0]
     assert field["name"] == "[1] Example Tribune · 2022-01-05 · covers 2021"
     assert "“In 2021, Chicago saw nearly 2,098 carjackings" in field["value"]
-    assert "[Chicago carjackings reached a record in 2021](https://news.example/2022/01/carjackings-2021)" in field["value"]
+    assert (
+        "[Chicago carjackings reached a record in 2021](https://news.example/2022/01/carjackings-2021)"
+        in field["value"]
+    )
     assert labels(answer) == ["Helpful", "Not helpful"]  # one source: nothing more to page
 
 
 async def test_ask_private_is_ephemeral(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    interaction = await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION, private=True)
+    interaction = await fake.slash(
+        user, fake.general_id, "ask", question=CARJACKING_QUESTION, private=True
+    )
     answer = await fake.response(interaction)
     assert answer["flags"] & EPHEMERAL
     assert "2,098" in answer["embeds"][0]["description"]
@@ -71,7 +76,9 @@ async def test_article_autocomplete_then_details(fake: FakeDiscord, bot) -> None
     await fake.wait_for(lambda: typed.choices is not None)
     assert [c["name"] for c in typed.choices] == ["Chicago carjackings reached a record in 2021"]
 
-    interaction = await fake.slash(user, fake.general_id, "article", title=typed.choices[0]["value"])
+    interaction = await fake.slash(
+        user, fake.general_id, "article", title=typed.choices[0]["value"]
+    )
     embed = (await fake.response(interaction))["embeds"][0]
     assert embed["title"] == "Chicago carjackings reached a record in 2021"
     assert embed["url"] == "https://news.example/2022/01/carjackings-2021"
@@ -87,7 +94,9 @@ async def test_article_autocomplete_hides_internal_outside_newsroom(fake: FakeDi
     assert outside.choices == []
     assert [c["name"] for c in inside.choices] == ["Desk memo: newsroom budget"]
 
-    shown = await fake.slash(user, fake.general_id, "article", title="https://intranet.example/memos/budget")
+    shown = await fake.slash(
+        user, fake.general_id, "article", title="https://intranet.example/memos/budget"
+    )
     refusal = await fake.response(shown)
     assert refusal["flags"] & EPHEMERAL and "No article" in refusal["content"]
 
@@ -116,14 +125,20 @@ async def test_ingest_by_admin(fake: FakeDiscord, bot, index_dir: Path) -> None:
     assert [p.name for p in (index_dir / "uploads").iterdir()] == ["bike_thefts.md"]
     assert not (index_dir.parent / "bike thefts.md").exists()
 
-    asked = await fake.slash(admin, fake.general_id, "ask", question="how many bike thefts in 2023?")
+    asked = await fake.slash(
+        admin, fake.general_id, "ask", question="how many bike thefts in 2023?"
+    )
     assert "1,234" in (await fake.response(asked))["embeds"][0]["description"]
 
 
-async def test_ingest_refused_for_non_admin(fake: FakeDiscord, bot, index_dir: Path, engine: Engine) -> None:
+async def test_ingest_refused_for_non_admin(
+    fake: FakeDiscord, bot, index_dir: Path, engine: Engine
+) -> None:
     before = engine.stats().articles
     user = fake.add_user("intern")
-    reply = await fake.response(await fake.slash(user, fake.general_id, "ingest", file=FakeFile("a.md", NEW_ARTICLE)))
+    reply = await fake.response(
+        await fake.slash(user, fake.general_id, "ingest", file=FakeFile("a.md", NEW_ARTICLE))
+    )
     assert reply["flags"] & EPHEMERAL
     assert "admin" in reply["content"]
     assert not (index_dir / "uploads").exists()
@@ -132,14 +147,18 @@ async def test_ingest_refused_for_non_admin(fake: FakeDiscord, bot, index_dir: P
 
 async def test_ingest_refuses_other_file_types(fake: FakeDiscord, bot, index_dir: Path) -> None:
     admin = fake.add_user("research desk", admin=True)
-    reply = await fake.response(await fake.slash(admin, fake.general_id, "ingest", file=FakeFile("scan.pdf", b"%PDF-1.7")))
+    reply = await fake.response(
+        await fake.slash(admin, fake.general_id, "ingest", file=FakeFile("scan.pdf", b"%PDF-1.7"))
+    )
     assert reply["flags"] & EPHEMERAL and ".md" in reply["content"]
     assert not (index_dir / "uploads").exists()
 
 
 async def test_long_article_stays_within_limits_on_every_page(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=LONG_QUESTION))
+    answer = await fake.response(
+        await fake.slash(user, fake.general_id, "ask", question=LONG_QUESTION)
+    )
     message_id = int(answer["id"])
     seen = []
     while True:
@@ -150,7 +169,9 @@ async def test_long_article_stays_within_limits_on_every_page(fake: FakeDiscord,
         seen += numbers
         click = await fake.click(user, message_id, labels(fake.messages[message_id])[0])
         await fake.wait_for(lambda: click.response_type == 7)
-    assert seen == list(range(1, len(seen) + 1)) and len(seen) > 4  # every source shown once, in order
+    assert (
+        seen == list(range(1, len(seen) + 1)) and len(seen) > 4
+    )  # every source shown once, in order
     assert not fake.refusals  # Discord accepted every page
 
 
@@ -181,9 +202,13 @@ async def test_twenty_concurrent_asks_are_all_answered(fake: FakeDiscord, bot) -
     assert all(i.acked_at - i.sent_at < ACK_DEADLINE for i in interactions)
 
 
-async def test_feedback_buttons_are_recorded_hashed(fake: FakeDiscord, bot, engine: Engine, index_dir: Path) -> None:
+async def test_feedback_buttons_are_recorded_hashed(
+    fake: FakeDiscord, bot, engine: Engine, index_dir: Path
+) -> None:
     reporter, editor = fake.add_user("reporter"), fake.add_user("editor")
-    answer = await fake.response(await fake.slash(reporter, fake.general_id, "ask", question=CARJACKING_QUESTION))
+    answer = await fake.response(
+        await fake.slash(reporter, fake.general_id, "ask", question=CARJACKING_QUESTION)
+    )
     message_id = int(answer["id"])
 
     thanks = await fake.response(await fake.click(reporter, message_id, "Helpful"))
@@ -202,13 +227,22 @@ async def test_feedback_buttons_are_recorded_hashed(fake: FakeDiscord, bot, engi
 async def test_cooldown_refuses_a_second_question(fake: FakeDiscord, start_bot) -> None:
     await start_bot(cooldown_seconds=60)
     user = fake.add_user("reporter")
-    await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
+    await fake.response(
+        await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
+    )
     second = await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
     refusal = await fake.response(second)
     assert second.response_type == 4 and refusal["flags"] & EPHEMERAL
     assert "try again in" in refusal["content"]
     other = fake.add_user("editor")  # per user, not global
-    assert "2,098" in (await fake.response(await fake.slash(other, fake.general_id, "ask", question=CARJACKING_QUESTION)))["embeds"][0]["description"]
+    assert (
+        "2,098"
+        in (
+            await fake.response(
+                await fake.slash(other, fake.general_id, "ask", question=CARJACKING_QUESTION)
+            )
+        )["embeds"][0]["description"]
+    )
 
 
 async def test_bad_question_reaches_the_user_privately(fake: FakeDiscord, bot) -> None:
@@ -217,11 +251,17 @@ async def test_bad_question_reaches_the_user_privately(fake: FakeDiscord, bot) -
     reply = await fake.response(interaction)
     assert reply["flags"] & EPHEMERAL
     assert "characters long" in reply["content"]
-    assert interaction.original_deleted  # the public "thinking…" message did not turn into the error
+    assert (
+        interaction.original_deleted
+    )  # the public "thinking…" message did not turn into the error
 
 
 async def test_bug_gets_an_apology_and_a_logged_traceback(
-    fake: FakeDiscord, bot, engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    fake: FakeDiscord,
+    bot,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("index on fire")
@@ -229,7 +269,9 @@ async def test_bug_gets_an_apology_and_a_logged_traceback(
     monkeypatch.setattr(engine, "search", broken)
     user = fake.add_user("reporter")
     with caplog.at_level(logging.ERROR):
-        reply = await fake.response(await fake.slash(user, fake.general_id, "search", query="carjackings"))
+        reply = await fake.response(
+            await fake.slash(user, fake.general_id, "search", query="carjackings")
+        )
     assert reply["flags"] & EPHEMERAL and reply["content"].startswith("Sorry")
     assert "index on fire" not in reply["content"]
     assert any(r.exc_info and "index on fire" in str(r.exc_info[1]) for r in caplog.records)
@@ -238,17 +280,77 @@ async def test_bug_gets_an_apology_and_a_logged_traceback(
 async def test_rate_limited_response_is_retried(fake: FakeDiscord, bot) -> None:
     fake.rate_limit("PATCH", r"/messages/@original$", retry_after=0.2)
     user = fake.add_user("reporter")
-    answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
+    answer = await fake.response(
+        await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
+    )
     assert "2,098" in answer["embeds"][0]["description"]
-    statuses = [status for method, path, status in fake.requests if method == "PATCH" and path.endswith("@original")]
+    statuses = [
+        status
+        for method, path, status in fake.requests
+        if method == "PATCH" and path.endswith("@original")
+    ]
     assert statuses == [429, 200]
 
 
 async def test_internal_article_cited_only_in_newsroom(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    inside = await fake.response(await fake.slash(user, fake.newsroom_id, "ask", question=INTERNAL_QUESTION))
-    outside = await fake.response(await fake.slash(user, fake.general_id, "ask", question=INTERNAL_QUESTION))
+    inside = await fake.response(
+        await fake.slash(user, fake.newsroom_id, "ask", question=INTERNAL_QUESTION)
+    )
+    outside = await fake.response(
+        await fake.slash(user, fake.general_id, "ask", question=INTERNAL_QUESTION)
+    )
     assert "4,512,000" in inside["embeds"][0]["description"]
     assert "intranet.example" in inside["embeds"][0]["fields"][0]["value"]
-    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(outside["embeds"])
+    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(
+        outside["embeds"]
+    )
     assert "Not in the archive" in outside["embeds"][0]["description"]
+
+
+async def test_commands_sync_globally_with_their_docstrings(fake: FakeDiscord, bot) -> None:
+    synced = {c["name"]: c for c in fake.commands[None]}
+    assert set(synced) == {"ask", "search", "article", "stats", "help", "ingest"}
+    assert synced["ask"]["description"].startswith("Answer a question from the archive")
+    assert [(o["name"], o["required"]) for o in synced["ask"]["options"]] == [
+        ("question", True),
+        ("private", False),
+    ]
+    assert synced["ingest"]["dm_permission"] is False
+    with pytest.raises(AssertionError, match="not available in DMs"):
+        await fake.slash(
+            fake.add_user("u"),
+            fake.dm_channel(fake.add_user("v")),
+            "ingest",
+            file=FakeFile("a.md", b"x"),
+        )
+
+
+async def test_commands_sync_to_configured_guilds_only(fake: FakeDiscord, start_bot) -> None:
+    await start_bot(guild_ids=[fake.guild_id])
+    assert fake.commands.get(None) is None
+    assert len(fake.commands[fake.guild_id]) == 6
+    user = fake.add_user("reporter")
+    answer = await fake.response(
+        await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
+    )
+    assert "2,098" in answer["embeds"][0]["description"]
+
+
+async def test_ask_in_a_dm_never_cites_internal(fake: FakeDiscord, bot) -> None:
+    user = fake.add_user("reporter")
+    answer = await fake.response(
+        await fake.slash(user, fake.dm_channel(user), "ask", question=INTERNAL_QUESTION)
+    )
+    assert "Not in the archive" in answer["embeds"][0]["description"]
+    assert "intranet.example" not in repr(answer["embeds"])
+
+
+async def test_ask_in_a_newsroom_thread_may_cite_internal(fake: FakeDiscord, bot) -> None:
+    user = fake.add_user("reporter")
+    await fake.send_message(user, fake.newsroom_id, CARJACKING_QUESTION, mention_bot=True)
+    [thread] = await fake.wait_for(lambda: fake.threads())
+    answer = await fake.response(
+        await fake.slash(user, int(thread["id"]), "ask", question=INTERNAL_QUESTION)
+    )
+    assert "4,512,000" in answer["embeds"][0]["description"]

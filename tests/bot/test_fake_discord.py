@@ -16,8 +16,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 def pending(fake: FakeDiscord, age: float) -> Interaction:
     record = Interaction(
-        id=snowflake(), token=f"token-{snowflake()}", kind=2, user_id=fake.add_user("u"),
-        channel_id=fake.general_id, sent_at=time.monotonic() - age,
+        id=snowflake(),
+        token=f"token-{snowflake()}",
+        kind=2,
+        user_id=fake.add_user("u"),
+        channel_id=fake.general_id,
+        sent_at=time.monotonic() - age,
     )
     fake.interactions[record.id] = record
     return record
@@ -33,7 +37,10 @@ async def callback(fake: FakeDiscord, record: Interaction, body: dict) -> tuple[
 
 async def test_acknowledging_after_three_seconds_fails(fake: FakeDiscord) -> None:
     late = pending(fake, ACK_DEADLINE + 0.1)
-    assert await callback(fake, late, {"type": 5}) == (404, {"message": "Unknown interaction", "code": 10062})
+    assert await callback(fake, late, {"type": 5}) == (
+        404,
+        {"message": "Unknown interaction", "code": 10062},
+    )
     in_time = pending(fake, ACK_DEADLINE - 1)
     status, body = await callback(fake, in_time, {"type": 5})
     assert status == 200 and body["interaction"]["id"] == str(in_time.id)

@@ -34,40 +34,110 @@ from index.models import (
 )
 
 PING = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")
-NASTY = ["@everyone", "@here", "<@123456789012345678>", "<@&123456789012345678>", "<@!123456789012345678>",
-         "**", "__", "`", "```", "|| ||", "> ", "# ", "- ", "[x](https://evil.example)", "\\", "\n", "é", "🙂"]
+NASTY = [
+    "@everyone",
+    "@here",
+    "<@123456789012345678>",
+    "<@&123456789012345678>",
+    "<@!123456789012345678>",
+    "**",
+    "__",
+    "`",
+    "```",
+    "|| ||",
+    "> ",
+    "# ",
+    "- ",
+    "[x](https://evil.example)",
+    "\\",
+    "\n",
+    "é",
+    "🙂",
+]
 
 pieces = st.one_of(st.sampled_from(NASTY), st.text(max_size=20))
-texts = st.builds(lambda parts, n: "".join(parts) * n, st.lists(pieces, max_size=8), st.integers(1, 400))
-urls = st.one_of(st.none(), st.sampled_from([
-    "https://news.example/a", "javascript:alert(1)", "https://x.example/a)b c", "https://e.example/" + "y" * 600,
-]), texts)
+texts = st.builds(
+    lambda parts, n: "".join(parts) * n, st.lists(pieces, max_size=8), st.integers(1, 400)
+)
+urls = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "https://news.example/a",
+            "javascript:alert(1)",
+            "https://x.example/a)b c",
+            "https://e.example/" + "y" * 600,
+        ]
+    ),
+    texts,
+)
 dates = st.one_of(st.none(), st.dates())
 
 
 def citation(n: int, title: str, url: str | None, outlet: str, sentence: str, date) -> Citation:
-    return Citation(n=n, article_id=f"id{n}", title=title, url=url, outlet=outlet, published=date,
-                    sentence=sentence, start=0, end=len(sentence), score=1.0, period="2021")
+    return Citation(
+        n=n,
+        article_id=f"id{n}",
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=date,
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        score=1.0,
+        period="2021",
+    )
 
 
 citations = st.lists(
     st.builds(lambda t, u, o, s, d: (t, u, o, s, d), texts, urls, texts, texts, dates), max_size=12
 ).map(lambda items: [citation(i, *item) for i, item in enumerate(items, 1)])
-related = st.lists(st.builds(
-    lambda t, u, o, s, d: Related(article_id="r", title=t, url=u, outlet=o, published=d, text=s,
-                                  start=0, end=len(s), score=0.5),
-    texts, urls, texts, texts, dates), max_size=6)
+related = st.lists(
+    st.builds(
+        lambda t, u, o, s, d: Related(
+            article_id="r",
+            title=t,
+            url=u,
+            outlet=o,
+            published=d,
+            text=s,
+            start=0,
+            end=len(s),
+            score=0.5,
+        ),
+        texts,
+        urls,
+        texts,
+        texts,
+        dates,
+    ),
+    max_size=6,
+)
 answers = st.builds(
-    lambda q, a, abstained, c, r: Answer(question=q, answer=a, abstained=abstained,
-                                         citations=[] if abstained else c, related=r),
-    texts, texts, st.booleans(), citations, related,
+    lambda q, a, abstained, c, r: Answer(
+        question=q, answer=a, abstained=abstained, citations=[] if abstained else c, related=r
+    ),
+    texts,
+    texts,
+    st.booleans(),
+    citations,
+    related,
 )
 
 
 def strings(embed: discord.Embed) -> list[str]:
     data = embed.to_dict()
-    found = [data.get("title", ""), data.get("description", ""), data.get("footer", {}).get("text", "")]
-    return found + [f["name"] for f in data.get("fields", [])] + [f["value"] for f in data.get("fields", [])]
+    found = [
+        data.get("title", ""),
+        data.get("description", ""),
+        data.get("footer", {}).get("text", ""),
+    ]
+    return (
+        found
+        + [f["name"] for f in data.get("fields", [])]
+        + [f["value"] for f in data.get("fields", [])]
+    )
 
 
 def assert_sendable(embed: discord.Embed) -> None:
@@ -93,9 +163,22 @@ def test_every_answer_page_is_sendable_and_pages_cover_all_sources(answer: Answe
 
 
 @settings(max_examples=50, deadline=None)
-@given(texts, st.lists(st.builds(lambda t, u, o, s, d: SearchHit(article_id="a", title=t, url=u, outlet=o,
-                                                                 published=d, snippet=s, score=1.0),
-                                 texts, urls, texts, texts, dates), max_size=10))
+@given(
+    texts,
+    st.lists(
+        st.builds(
+            lambda t, u, o, s, d: SearchHit(
+                article_id="a", title=t, url=u, outlet=o, published=d, snippet=s, score=1.0
+            ),
+            texts,
+            urls,
+            texts,
+            texts,
+            dates,
+        ),
+        max_size=10,
+    ),
+)
 def test_search_results_are_sendable(query: str, hits: list[SearchHit]) -> None:
     assert_sendable(render_search(query, hits).embed)
 
@@ -103,35 +186,78 @@ def test_search_results_are_sendable(query: str, hits: list[SearchHit]) -> None:
 @settings(max_examples=50, deadline=None)
 @given(texts, urls, texts, texts, texts)
 def test_article_and_ingest_summaries_are_sendable(title, url, outlet, author, source) -> None:
-    info = ArticleInfo(article_id=source, title=title, url=url, outlet=outlet, author=author,
-                       published=dt.date(2021, 1, 2), published_inferred=True, visibility=Visibility.INTERNAL,
-                       status=Status.PUBLISHED, sentences=3, chunks=1)
+    info = ArticleInfo(
+        article_id=source,
+        title=title,
+        url=url,
+        outlet=outlet,
+        author=author,
+        published=dt.date(2021, 1, 2),
+        published_inferred=True,
+        visibility=Visibility.INTERNAL,
+        status=Status.PUBLISHED,
+        sentences=3,
+        chunks=1,
+    )
     assert_sendable(render_article(info).embed)
     report = IngestReport(added=["a"], skipped=[SkipReason(source=source, reason=title)] * 50)
     assert_sendable(render_ingest(title, report).embed)
 
 
 def test_archive_text_cannot_format_or_link() -> None:
-    answer = Answer(question="q", answer="x", abstained=False, citations=[
-        citation(1, "A [fake](https://evil.example) title", "https://news.example/a",
-                 "Outlet", "The **bold** _claim_ in `code` @everyone", dt.date(2021, 5, 3)),
-    ])
+    answer = Answer(
+        question="q",
+        answer="x",
+        abstained=False,
+        citations=[
+            citation(
+                1,
+                "A [fake](https://evil.example) title",
+                "https://news.example/a",
+                "Outlet",
+                "The **bold** _claim_ in `code` @everyone",
+                dt.date(2021, 5, 3),
+            ),
+        ],
+    )
     field = render_answer(answer).embed.fields[0]
     assert field.name == "[1] Outlet · 2021-05-03 · covers 2021"
     assert "\\*\\*bold\\*\\* \\_claim\\_ in \\`code\\` @\u200beveryone" in field.value
-    assert field.value.endswith("— [A \\[fake\\](https://evil.example) title](https://news.example/a)")
+    assert field.value.endswith(
+        "— [A \\[fake\\](https://evil.example) title](https://news.example/a)"
+    )
 
 
 def test_answer_keeps_the_engines_bold_on_the_figure() -> None:
-    assert marked("saw **nearly 2,098** cars_jacked [1]", 4096) == "saw **nearly 2,098** cars\\_jacked [1]"
+    assert (
+        marked("saw **nearly 2,098** cars_jacked [1]", 4096)
+        == "saw **nearly 2,098** cars\\_jacked [1]"
+    )
 
 
 def test_abstention_says_not_in_the_archive_and_shows_related_only_as_related() -> None:
-    answer = Answer(question="q", answer="Not in the archive: no article I have answers this for 2021.",
-                    abstained=True, related=[Related(article_id="r", title="T", url=None, outlet="O",
-                                                     published=None, text="close", start=0, end=5, score=0.1)])
+    answer = Answer(
+        question="q",
+        answer="Not in the archive: no article I have answers this for 2021.",
+        abstained=True,
+        related=[
+            Related(
+                article_id="r",
+                title="T",
+                url=None,
+                outlet="O",
+                published=None,
+                text="close",
+                start=0,
+                end=5,
+                score=0.1,
+            )
+        ],
+    )
     embed = render_answer(answer).embed
-    assert embed.description.startswith("**Not in the archive.**\nNo article I have answers this for 2021.")
+    assert embed.description.startswith(
+        "**Not in the archive.**\nNo article I have answers this for 2021."
+    )
     assert [f.name for f in embed.fields] == ["Related: O · date unknown"]
     assert "“close”" in embed.fields[0].value
 

@@ -23,13 +23,18 @@ def test_env_example_mirrors_every_setting() -> None:
 
 def test_env_example_as_is_gives_the_defaults(clean_env: None) -> None:
     from_example = Settings(_env_file=ENV_EXAMPLE)
-    assert from_example.discord_token is not None and from_example.discord_token.get_secret_value() == ""
-    assert from_example.model_dump(exclude={"discord_token"}) == Settings(_env_file=None).model_dump(
-        exclude={"discord_token"}
+    assert (
+        from_example.discord_token is not None
+        and from_example.discord_token.get_secret_value() == ""
     )
+    assert from_example.model_dump(exclude={"discord_token"}) == Settings(
+        _env_file=None
+    ).model_dump(exclude={"discord_token"})
 
 
-def test_ids_and_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+def test_ids_and_secrets_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, clean_env: None
+) -> None:
     monkeypatch.setenv("NEWSBOT_NEWSROOM_CHANNEL_IDS", "123456789012345678, 234567890123456789")
     monkeypatch.setenv("NEWSBOT_ADMIN_ROLE_IDS", "")
     monkeypatch.setenv("NEWSBOT_DISCORD_TOKEN", "secret-token")
@@ -38,7 +43,10 @@ def test_ids_and_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch, c
     assert settings.newsroom_channel_ids == [123456789012345678, 234567890123456789]
     assert settings.admin_role_ids == []
     assert settings.message_content_intent is False
-    assert "secret-token" not in repr(settings) and settings.discord_token.get_secret_value() == "secret-token"
+    assert (
+        "secret-token" not in repr(settings)
+        and settings.discord_token.get_secret_value() == "secret-token"
+    )
 
 
 def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:

@@ -55,7 +55,11 @@ def component_errors(rows: list[dict[str, Any]]) -> list[str]:
         if row.get("type") != 1 or not 1 <= len(children) <= 5:
             errors.append(f"components.{i}: an action row holds 1 to 5 components")
         for child in children:
-            if child.get("type") == 2 and child.get("style") != 5 and not 1 <= len(child.get("custom_id", "")) <= 100:
+            if (
+                child.get("type") == 2
+                and child.get("style") != 5
+                and not 1 <= len(child.get("custom_id", "")) <= 100
+            ):
                 errors.append(f"components.{i}: custom_id must be 1 to 100 in length")
             if len(child.get("label") or "") > 80:
                 errors.append(f"components.{i}: label must be 80 or fewer in length")

@@ -34,7 +34,9 @@ def user(user_id: int, name: str, *, bot: bool = False) -> Payload:
     }
 
 
-def member(user_payload: Payload, role_ids: list[int], *, permissions: int | None = None) -> Payload:
+def member(
+    user_payload: Payload, role_ids: list[int], *, permissions: int | None = None
+) -> Payload:
     data = {
         "user": user_payload,
         "roles": [str(r) for r in role_ids],

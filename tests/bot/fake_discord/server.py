@@ -71,7 +71,9 @@ class Refusal:
     errors: list[str]
 
 
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     # discord.py only parses JSON when Content-Type is exactly application/json (no charset).
     return web.Response(
         body=json.dumps(data).encode(),
@@ -81,7 +83,9 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 class FakeDiscord:
-    def __init__(self, *, token: str = "fake-bot-token", portal_message_content: bool = True) -> None:
+    def __init__(
+        self, *, token: str = "fake-bot-token", portal_message_content: bool = True
+    ) -> None:
         self.token = token
         # The "Message Content Intent" switch of the developer portal.
         self.portal_message_content = portal_message_content
@@ -136,7 +140,9 @@ class FakeDiscord:
         r.add_post(API + "/interactions/{id}/{token}/callback", self._callback)
         r.add_post(API + "/webhooks/{app}/{token}", self._followup)
         r.add_patch(API + "/webhooks/{app}/{token}/messages/{message}", self._edit_webhook_message)
-        r.add_delete(API + "/webhooks/{app}/{token}/messages/{message}", self._delete_webhook_message)
+        r.add_delete(
+            API + "/webhooks/{app}/{token}/messages/{message}", self._delete_webhook_message
+        )
         r.add_post(API + "/channels/{channel}/messages", self._create_message)
         r.add_patch(API + "/channels/{channel}/messages/{message}", self._edit_message)
         r.add_post(API + "/channels/{channel}/messages/{message}/threads", self._start_thread)
@@ -191,7 +197,8 @@ class FakeDiscord:
 
     def bot_messages(self, channel_id: int) -> list[dict]:
         return [
-            m for m in self.messages.values()
+            m
+            for m in self.messages.values()
             if int(m["channel_id"]) == channel_id and int(m["author"]["id"]) == self.bot_id
         ]
 
@@ -223,12 +230,20 @@ class FakeDiscord:
             # Replies ping their author by default, which makes the bot "mentioned".
             mentions.append(self._mention(int(referenced["author"]["id"]), guild_id))
         message = p.message(
-            message_id=p.snowflake(), channel_id=channel_id, guild_id=guild_id, author=author,
-            content=content, mentions=mentions, reference=reference, referenced=referenced,
+            message_id=p.snowflake(),
+            channel_id=channel_id,
+            guild_id=guild_id,
+            author=author,
+            content=content,
+            mentions=mentions,
+            reference=reference,
+            referenced=referenced,
             kind=19 if reply_to else 0,
         )
         if guild_id is not None:
-            message["member"] = {k: v for k, v in p.member(author, self.roles[user_id]).items() if k != "user"}
+            message["member"] = {
+                k: v for k, v in p.member(author, self.roles[user_id]).items() if k != "user"
+            }
         await self._store_message(message)
         return message
 
@@ -248,18 +263,24 @@ class FakeDiscord:
                 raise AssertionError(f"/{name} has no option {key}")
             if isinstance(value, FakeFile):
                 attachment = self._upload(value)
-                data.setdefault("resolved", {}).setdefault("attachments", {})[attachment["id"]] = attachment
+                data.setdefault("resolved", {}).setdefault("attachments", {})[
+                    attachment["id"]
+                ] = attachment
                 value = attachment["id"]
             data["options"].append({"name": key, "type": declared[key]["type"], "value": value})
         return await self._interact(2, user_id, channel_id, data)
 
-    async def autocomplete(self, user_id: int, channel_id: int, name: str, option: str, typed: str) -> Interaction:
+    async def autocomplete(
+        self, user_id: int, channel_id: int, name: str, option: str, typed: str
+    ) -> Interaction:
         command, scope = self._command(name, self._guild_of(self.channels[channel_id]))
         declared = {o["name"]: o for o in command.get("options", [])}
         if not declared.get(option, {}).get("autocomplete"):
             raise AssertionError(f"/{name} {option} has no autocomplete")
         data = {
-            "id": command["id"], "name": name, "type": 1,
+            "id": command["id"],
+            "name": name,
+            "type": 1,
             "options": [{"name": option, "type": 3, "value": typed, "focused": True}],
         }
         if scope is not None:
@@ -269,7 +290,9 @@ class FakeDiscord:
     async def click(self, user_id: int, message_id: int, label: str) -> Interaction:
         """Clicks the enabled button with `label` on a bot message."""
         message = self.messages[message_id]
-        buttons = [c for row in message["components"] for c in row["components"] if c.get("label") == label]
+        buttons = [
+            c for row in message["components"] for c in row["components"] if c.get("label") == label
+        ]
         if not buttons or buttons[0].get("disabled"):
             raise AssertionError(f"no enabled button {label!r} on message {message_id}")
         data = {"custom_id": buttons[0]["custom_id"], "component_type": 2}
@@ -282,7 +305,11 @@ class FakeDiscord:
             if interaction.followup_ids:
                 return self.messages[interaction.followup_ids[-1]]
             original = self.messages.get(interaction.original_id or 0)
-            if original is not None and not interaction.original_deleted and not original["flags"] & LOADING:
+            if (
+                original is not None
+                and not interaction.original_deleted
+                and not original["flags"] & LOADING
+            ):
                 return original
             return None
 
@@ -296,7 +323,9 @@ class FakeDiscord:
     def _mention(self, user_id: int, guild_id: int | None) -> dict:
         mention = dict(self.users[user_id])
         if guild_id is not None:
-            mention["member"] = {k: v for k, v in p.member(mention, self.roles[user_id]).items() if k != "user"}
+            mention["member"] = {
+                k: v for k, v in p.member(mention, self.roles[user_id]).items() if k != "user"
+            }
         return mention
 
     def _command(self, name: str, guild_id: int | None) -> tuple[dict, int | None]:
@@ -305,7 +334,10 @@ class FakeDiscord:
             for command in self.commands.get(scope, []):
                 if command["name"] != name:
                     continue
-                if guild_id is None and command.get("contexts") and 1 not in command["contexts"]:
+                in_dms = command.get("dm_permission", True) and 1 in (
+                    command.get("contexts") or [0, 1]
+                )
+                if guild_id is None and not in_dms:
                     raise AssertionError(f"/{name} is not available in DMs")
                 return command, scope
         raise AssertionError(f"/{name} was never synced")
@@ -315,7 +347,9 @@ class FakeDiscord:
         # The CDN path does not carry the name: uploaders' names may hold anything, even "../".
         path = f"/attachments/{attachment_id}/file"
         self.files[path] = file.data
-        return p.attachment(attachment_id, file.filename, len(file.data), f"http://127.0.0.1:{self.port}{path}")
+        return p.attachment(
+            attachment_id, file.filename, len(file.data), f"http://127.0.0.1:{self.port}{path}"
+        )
 
     async def _interact(
         self, kind: int, user_id: int, channel_id: int, data: dict, *, message: dict | None = None
@@ -323,8 +357,12 @@ class FakeDiscord:
         channel = self.channels[channel_id]
         guild_id = self._guild_of(channel)
         record = Interaction(
-            id=p.snowflake(), token=secrets.token_urlsafe(24), kind=kind, user_id=user_id,
-            channel_id=channel_id, sent_at=time.monotonic(),
+            id=p.snowflake(),
+            token=secrets.token_urlsafe(24),
+            kind=kind,
+            user_id=user_id,
+            channel_id=channel_id,
+            sent_at=time.monotonic(),
             message_id=int(message["id"]) if message else None,
         )
         payload: dict[str, Any] = {
@@ -340,13 +378,17 @@ class FakeDiscord:
             "app_permissions": str((1 << 53) - 1),
             "attachment_size_limit": 10 * 1024 * 1024,
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(guild_id)} if guild_id else {"1": str(user_id)},
+            "authorizing_integration_owners": (
+                {"0": str(guild_id)} if guild_id else {"1": str(user_id)}
+            ),
             "context": 0 if guild_id else 1,
         }
         if guild_id is not None:
             payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
-            payload["member"] = p.member(self.users[user_id], self.roles[user_id], permissions=(1 << 53) - 1)
+            payload["member"] = p.member(
+                self.users[user_id], self.roles[user_id], permissions=(1 << 53) - 1
+            )
         else:
             payload["user"] = self.users[user_id]
         if message is not None:
@@ -363,7 +405,12 @@ class FakeDiscord:
         """Without the message content intent, guild messages arrive empty unless they mention the bot."""
         granted = self.intents is not None and self.intents & MESSAGE_CONTENT_INTENT
         mentioned = any(int(u["id"]) == self.bot_id for u in message["mentions"])
-        if granted or mentioned or "guild_id" not in message or int(message["author"]["id"]) == self.bot_id:
+        if (
+            granted
+            or mentioned
+            or "guild_id" not in message
+            or int(message["author"]["id"]) == self.bot_id
+        ):
             return message
         return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
 
@@ -384,8 +431,13 @@ class FakeDiscord:
         reference = body.get("message_reference")
         referenced = self.messages.get(int(reference["message_id"])) if reference else None
         message = p.message(
-            message_id=p.snowflake(), channel_id=channel_id, guild_id=self._guild_of(channel),
-            author=self.bot, flags=flags, reference=reference, referenced=referenced,
+            message_id=p.snowflake(),
+            channel_id=channel_id,
+            guild_id=self._guild_of(channel),
+            author=self.bot,
+            flags=flags,
+            reference=reference,
+            referenced=referenced,
             kind=19 if reference else kind,
         )
         self._apply(message, body)
@@ -402,7 +454,9 @@ class FakeDiscord:
     def _pinged(self, message: dict, allowed: dict | None) -> set[str]:
         """Who Discord would notify for this message content (embeds never ping)."""
         content = message.get("content") or ""
-        parse = set(allowed.get("parse", [])) if allowed is not None else {"users", "roles", "everyone"}
+        parse = (
+            set(allowed.get("parse", [])) if allowed is not None else {"users", "roles", "everyone"}
+        )
         users = set(allowed.get("users", [])) if allowed is not None else set()
         roles = set(allowed.get("roles", [])) if allowed is not None else set()
         pinged = set()
@@ -429,7 +483,11 @@ class FakeDiscord:
                 del self._rate_limits[i]
                 self.requests.append((request.method, path, 429))
                 return json_response(
-                    {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry_after,
+                        "global": False,
+                    },
                     status=429,
                     headers={
                         "Retry-After": str(retry_after),
@@ -441,9 +499,13 @@ class FakeDiscord:
                         "Via": "1.1 google",
                     },
                 )
-        needs_token = path.startswith(API) and not path.startswith((API + "/interactions/", API + "/webhooks/"))
+        needs_token = path.startswith(API) and not path.startswith(
+            (API + "/interactions/", API + "/webhooks/")
+        )
         if needs_token and request.headers.get("Authorization") != f"Bot {self.token}":
-            response: web.StreamResponse = json_response({"message": "401: Unauthorized", "code": 0}, 401)
+            response: web.StreamResponse = json_response(
+                {"message": "401: Unauthorized", "code": 0}, 401
+            )
         else:
             try:
                 response = await handler(request)
@@ -457,11 +519,15 @@ class FakeDiscord:
         await self._notify()
         return response
 
-    def _refuse(self, request: web.Request, status: int, code: int, message: str, errors: list[str] = ()) -> web.Response:
+    def _refuse(
+        self, request: web.Request, status: int, code: int, message: str, errors: list[str] = ()
+    ) -> web.Response:
         self.refusals.append(Refusal(request.method, request.path, status, code, list(errors)))
         body: dict[str, Any] = {"message": message, "code": code}
         if errors:
-            body["errors"] = {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": e} for e in errors]}
+            body["errors"] = {
+                "_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": e} for e in errors]
+            }
         return json_response(body, status)
 
     def _invalid(self, request: web.Request, errors: list[str]) -> web.Response:
@@ -491,12 +557,23 @@ class FakeDiscord:
         commands = await self._body(request)
         stored = []
         for command in commands:
-            if not re.fullmatch(r"[-_\w]{1,32}", command["name"]) or not 1 <= len(command.get("description", "")) <= 100:
-                return self._invalid(request, [f"command {command['name']!r}: bad name or description"])
-            stored.append({
-                **command, "id": str(p.snowflake()), "application_id": str(self.app_id),
-                "guild_id": guild, "version": str(p.snowflake()), "type": command.get("type", 1),
-            })
+            if (
+                not re.fullmatch(r"[-_\w]{1,32}", command["name"])
+                or not 1 <= len(command.get("description", "")) <= 100
+            ):
+                return self._invalid(
+                    request, [f"command {command['name']!r}: bad name or description"]
+                )
+            stored.append(
+                {
+                    **command,
+                    "id": str(p.snowflake()),
+                    "application_id": str(self.app_id),
+                    "guild_id": guild,
+                    "version": str(p.snowflake()),
+                    "type": command.get("type", 1),
+                }
+            )
         self.commands[scope] = stored
         return json_response(stored)
 
@@ -524,12 +601,16 @@ class FakeDiscord:
             if errors:
                 return self._invalid(request, errors)
             flags = (data.get("flags", 0) & EPHEMERAL) | (LOADING if kind == 5 else 0)
-            message = self._bot_message(record.channel_id, data if kind == 4 else {}, flags=flags, kind=20)
+            message = self._bot_message(
+                record.channel_id, data if kind == 4 else {}, flags=flags, kind=20
+            )
             self.messages[int(message["id"])] = message
             record.original_id = int(message["id"])
         elif kind in (6, 7):
             if record.message_id is None:
-                return self._invalid(request, ["only component interactions can update their message"])
+                return self._invalid(
+                    request, ["only component interactions can update their message"]
+                )
             message = self.messages[record.message_id]
             if kind == 7:
                 errors = message_errors(data)
@@ -541,20 +622,26 @@ class FakeDiscord:
             return self._invalid(request, [f"unknown interaction response type {kind}"])
         record.acked_at = time.monotonic()
         record.response_type = kind
-        answer: dict[str, Any] = {"interaction": {
-            "id": str(record.id),
-            "type": record.kind,
-            "response_message_id": message["id"] if message else None,
-            "response_message_loading": kind == 5,
-            "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
-        }}
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": str(record.id),
+                "type": record.kind,
+                "response_message_id": message["id"] if message else None,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(message and message["flags"] & EPHEMERAL),
+            }
+        }
         if message is not None:
             answer["resource"] = {"type": kind, "message": message}
         return json_response(answer)
 
     def _webhook_interaction(self, request: web.Request) -> Interaction | None:
         record = self._interaction_by_token(request.match_info["token"])
-        if record is None or record.acked_at is None or int(request.match_info["app"]) != self.app_id:
+        if (
+            record is None
+            or record.acked_at is None
+            or int(request.match_info["app"]) != self.app_id
+        ):
             return None
         return record
 
@@ -567,15 +654,21 @@ class FakeDiscord:
         if errors:
             return self._invalid(request, errors)
         original = self.messages.get(record.original_id or 0)
-        if (record.response_type == 5 and original is not None and not record.original_deleted
-                and original["flags"] & LOADING):
+        if (
+            record.response_type == 5
+            and original is not None
+            and not record.original_deleted
+            and original["flags"] & LOADING
+        ):
             # The first follow-up after a deferred response replaces the "thinking…" message,
             # keeping its visibility: an ephemeral flag cannot make a public deferral private.
             original["flags"] &= ~LOADING
             self._apply(original, body)
             message = original
         else:
-            message = self._bot_message(record.channel_id, body, flags=body.get("flags", 0) & EPHEMERAL)
+            message = self._bot_message(
+                record.channel_id, body, flags=body.get("flags", 0) & EPHEMERAL
+            )
             self.messages[int(message["id"])] = message
         record.followup_ids.append(int(message["id"]))
         return json_response(message)
@@ -583,11 +676,23 @@ class FakeDiscord:
     async def _edit_webhook_message(self, request: web.Request) -> web.Response:
         record = self._webhook_interaction(request)
         target = request.match_info["message"]
-        message_id = record.original_id if record and target == "@original" else (int(target) if target.isdigit() else None)
-        if record is None or message_id is None or message_id not in self.messages or (
-            target == "@original" and record.original_deleted
+        message_id = (
+            record.original_id
+            if record and target == "@original"
+            else (int(target) if target.isdigit() else None)
+        )
+        if (
+            record is None
+            or message_id is None
+            or message_id not in self.messages
+            or (target == "@original" and record.original_deleted)
         ):
-            return self._refuse(request, 404, 10008 if record else 10015, "Unknown Message" if record else "Unknown Webhook")
+            return self._refuse(
+                request,
+                404,
+                10008 if record else 10015,
+                "Unknown Message" if record else "Unknown Webhook",
+            )
         body = await self._body(request)
         errors = message_errors(body)
         if errors:
@@ -600,7 +705,11 @@ class FakeDiscord:
 
     async def _delete_webhook_message(self, request: web.Request) -> web.Response:
         record = self._webhook_interaction(request)
-        if record is None or request.match_info["message"] != "@original" or record.original_id is None:
+        if (
+            record is None
+            or request.match_info["message"] != "@original"
+            or record.original_id is None
+        ):
             return self._refuse(request, 404, 10008, "Unknown Message")
         record.original_deleted = True
         return web.Response(status=204)
@@ -639,7 +748,9 @@ class FakeDiscord:
         if self.forbid_threads:
             return self._refuse(request, 403, 50013, "Missing Permissions")
         if message_id in self.channels:
-            return self._refuse(request, 400, 160004, "A thread has already been created for this message")
+            return self._refuse(
+                request, 400, 160004, "A thread has already been created for this message"
+            )
         body = await self._body(request)
         name = body.get("name", "")
         if not 1 <= len(name) <= 100:
@@ -662,7 +773,14 @@ class FakeDiscord:
         ]
         members = [p.member(self.bot, [])]
         channels = [c for c in self.channels.values() if c.get("guild_id") == str(self.guild_id)]
-        return p.guild(self.guild_id, "Newsroom", int(self.owner["id"]), roles=roles, channels=channels, members=members)
+        return p.guild(
+            self.guild_id,
+            "Newsroom",
+            int(self.owner["id"]),
+            roles=roles,
+            channels=channels,
+            members=members,
+        )
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -684,16 +802,19 @@ class FakeDiscord:
                     break
                 self.intents = identify["intents"]
                 self._ws = ws
-                await self._dispatch("READY", {
-                    "v": 10,
-                    "user": self.bot,
-                    "guilds": [{"id": str(self.guild_id), "unavailable": True}],
-                    "session_id": secrets.token_hex(16),
-                    "resume_gateway_url": str(self.gateway_url),
-                    "application": {"id": str(self.app_id), "flags": 0},
-                    "private_channels": [],
-                    "relationships": [],
-                })
+                await self._dispatch(
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": self.bot,
+                        "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                        "session_id": secrets.token_hex(16),
+                        "resume_gateway_url": str(self.gateway_url),
+                        "application": {"id": str(self.app_id), "flags": 0},
+                        "private_channels": [],
+                        "relationships": [],
+                    },
+                )
                 await self._dispatch("GUILD_CREATE", self._guild_payload())
                 self.ready = True
                 await self._notify()
