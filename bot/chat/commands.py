@@ -29,7 +29,7 @@ from ..rendering import (
 from ..settings import Settings
 from .access import is_admin, may_see_internal
 from .archive import Archive
-from .cooldown import Cooldown
+from .cooldown import Cooldown, cooldown_notice
 from .failures import NO_PINGS, tell
 from .uploads import check_upload, save_upload
 from .views import AnswerView
@@ -53,7 +53,7 @@ def build_commands(
     async def cooling_down(interaction: discord.Interaction) -> bool:
         wait = cooldown.retry_after(interaction.user.id)
         if wait:
-            await tell(interaction, f"One question at a time: try again in {wait:.0f} s.")
+            await tell(interaction, cooldown_notice(wait))
         return bool(wait)
 
     @app_commands.command()

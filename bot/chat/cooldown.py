@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -22,3 +23,7 @@ class Cooldown:
         if len(self._last) > 10_000:  # forget users whose cooldown has long passed
             self._last = {uid: t for uid, t in self._last.items() if now - t < self._seconds}
         return 0.0
+
+
+def cooldown_notice(wait: float) -> str:
+    return f"One question at a time: try again in {math.ceil(wait)} s."

@@ -18,7 +18,7 @@ import discord
 from ..rendering import notice, render_answer, thread_name
 from .archive import Archive
 from .conversations import Conversations
-from .cooldown import Cooldown
+from .cooldown import Cooldown, cooldown_notice
 from .failures import NO_PINGS, explain
 from .views import AnswerView
 
@@ -98,9 +98,7 @@ class MessageQuestions:
             return
         wait = self._cooldown.retry_after(message.author.id)
         if wait:
-            await _send(
-                message, None, content=notice(f"One question at a time: try again in {wait:.0f} s.")
-            )
+            await _send(message, None, content=notice(cooldown_notice(wait)))
             return
 
         thread = None
