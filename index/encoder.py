@@ -11,6 +11,9 @@ from typing import Protocol
 
 import numpy as np
 
+from .chunking import approx_tokens
+from .errors import UserError
+
 BUNDLED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 
@@ -35,15 +38,14 @@ class SentenceTransformerEncoder:
     """A local sentence-transformers model directory; never downloads."""
 
     def __init__(self, model_dir: Path, name: str | None = None, batch_size: int = 64):
+        # Models load from disk only: nothing may be fetched at run time.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
-        if not (Path(model_dir) / "modules.json").exists() and not (
-            Path(model_dir) / "config.json"
-        ).exists():
-            from .errors import UserError
-
+        transformers_logging.disable_progress_bar()
+        if not any((Path(model_dir) / name).exists() for name in ("modules.json", "config.json")):
             raise UserError(f"{model_dir} is not a sentence-transformers model directory")
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         self._tokenizer = self._model.tokenizer
@@ -64,7 +66,7 @@ class SentenceTransformerEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+        return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
 class HashingEncoder:
@@ -94,8 +96,6 @@ class HashingEncoder:
         return normalise(out)
 
     def count_tokens(self, text: str) -> int:
-        from .chunking import approx_tokens
-
         return approx_tokens(text)
 
 
