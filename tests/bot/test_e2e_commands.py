@@ -121,7 +121,7 @@ async def test_ingest_by_admin(fake: FakeDiscord, bot, index_dir: Path) -> None:
     reply = await fake.response(await fake.slash(admin, fake.general_id, "ingest", file=upload))
 
     assert reply["flags"] & EPHEMERAL
-    assert reply["embeds"][0]["description"].startswith("added 1, updated 0")
+    assert reply["embeds"][0]["description"].startswith("added 1, updated 0, removed 0")
     assert [p.name for p in (index_dir / "uploads").iterdir()] == ["bike_thefts.md"]
     assert not (index_dir.parent / "bike thefts.md").exists()
 
