@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
-from pydantic import field_validator
 
 
 def default_index_dir() -> Path:
@@ -21,7 +21,12 @@ IdList = Annotated[list[int], NoDecode]
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="NEWSBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="NEWSBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # `NEWSBOT_MODEL_PATH=` in .env means "not set", not the current directory.
+        env_ignore_empty=True,
     )
 
     index_dir: Path = Field(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 _PROMO_LINE = re.compile(
-    r"^\s*(WATCH|READ MORE|RELATED|MORE|LISTEN|VIDEO|PHOTOS|SEE ALSO|ADVERTISEMENT|SPONSORED)\s*[:|>-]",
+    r"^\s*(WATCH|READ MORE|RELATED|MORE|LISTEN|VIDEO|PHOTOS|SEE ALSO|ADVERTISEMENT|SPONSORED)"
+    r"\s*(?::|\||>|\s[-–—]\s)",
     re.IGNORECASE,
 )
+# An imperative to the reader ("Sign up for...", "Subscribe") or a newsletter plug; "residents
+# can sign up for the program" is reporting.
 _CALL_TO_ACTION = re.compile(
-    r"\b(sign up|subscribe|newsletter|download (our|the) app|follow us|click here|"
-    r"support (our|local) journalism)\b",
+    r"(?:^|[.?!]\s+)(?:sign up|subscribe|download (?:our|the) app|follow us|click here|"
+    r"support (?:our|local) journalism)\b|\bnewsletter\b",
     re.IGNORECASE,
 )
 _TWEET_EMBED = re.compile(

@@ -66,6 +66,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         meta = yaml.safe_load(block) or {}
     except yaml.YAMLError as exc:
         raise BadArticle(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+    except ValueError as exc:  # PyYAML's own date parsing: "published: 2021-13-45"
+        raise BadArticle(f"front matter has an impossible date or value ({exc})") from None
     if not isinstance(meta, dict):
         raise BadArticle("front matter must be a mapping of field: value")
     return meta, body
@@ -151,7 +153,7 @@ def read_jsonl_file(path: Path, result: ReadResult) -> None:
                     raise BadArticle("missing text field")
                 meta = {k: v for k, v in record.items() if k in _META_FIELDS}
                 article = build_article(
-                    meta, text, default_id=f"{path}#{number}", source=f"{source}:{number}"
+                    meta, text, default_id=f"{path_id(path)}#{number}", source=f"{source}:{number}"
                 )
             except json.JSONDecodeError as exc:
                 reason = f"malformed JSON ({exc.msg})"
@@ -177,6 +179,12 @@ def iter_files(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
+def path_id(path: Path) -> str:
+    """A path article's identity: its absolute path, however the folder was named on the
+    command line (`corpus/a.md` from the repo and `/abs/corpus/a.md` are one article)."""
+    return path.resolve().as_posix()
+
+
 def read_corpus(root: Path) -> ReadResult:
     """Read every article under `root`; ids of path-only articles are relative to where it lives."""
     result = ReadResult()
@@ -194,7 +202,7 @@ def read_corpus(root: Path) -> ReadResult:
             if suffix in JSONL_SUFFIXES:
                 read_jsonl_file(path, result)
             else:
-                result.articles.append(read_text_file(path, article_id=path.as_posix()))
+                result.articles.append(read_text_file(path, article_id=path_id(path)))
         except BadArticle as exc:
             result.skipped.append(SkipReason(source=str(path), reason=str(exc)))
             result.unreadable.add(source)

@@ -77,7 +77,10 @@ class Engine:
             )
             candidates = self._candidates(chunks)
             idf = self._store.term_idf(analysis.terms)
-        return compose(validate_question(question), analysis, vector, candidates, self._params, idf)
+        return compose(
+            validate_question(question), analysis, vector, candidates, self._params, idf,
+            encode=self._encoder.encode,
+        )
 
     def dense_best_sentence(self, vector) -> tuple[Citation, float] | None:
         """The evaluation baseline: nearest chunk by vector alone, then its most similar sentence."""

@@ -23,8 +23,11 @@ _MONTH = (
     r"Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 )
 _YEAR_BARE = r"(?:1[89]\d\d|20\d\d)"
-_YEAR_GUARD = (r"(?<![\d,.$/-])", r"(?![\d%]|,\d)")
+# Not a year: "2,098", "$2021", "747-2021", "2020%", "the 1900 block".
+_YEAR_GUARD = (r"(?<![\d,.$/-])", r"(?![\d%]|,\d|\s+block)")
 _YEAR = _YEAR_BARE.join(_YEAR_GUARD)
+# The second year of "2019-2021" follows a hyphen.
+_YEAR_AFTER_DASH = _YEAR_BARE + _YEAR_GUARD[1]
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
@@ -193,7 +196,7 @@ _PATTERNS: list[tuple[str, str, Builder]] = [
     ("stated", rf"\b(?P<m>{_MONTH}){_OF_YEAR}(?P<y>{_YEAR})", _month_year),
     (
         "stated",
-        rf"(?:(?:from|between)\s+)?(?P<y1>{_YEAR}){_SEP}(?P<y2>{_YEAR})",
+        rf"(?:(?:from|between)\s+)?(?P<y1>{_YEAR}){_SEP}(?P<y2>{_YEAR_AFTER_DASH})",
         _year_range,
     ),
     ("relative", rf"\bsince\s+(?P<y>{_YEAR})", _since_year),
@@ -222,21 +225,28 @@ _PATTERNS: list[tuple[str, str, Builder]] = [
     ("relative", rf"\b(?:in|since|by|during|until)\s+(?P<m>{_MONTH})\b(?!\s+\d)", _month_alone),
     ("stated", rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?![,\d:])", _month_day),
 ]
-_COMPILED = [(basis, re.compile(p), build) for basis, p, build in _PATTERNS]
-_COMPILED_ANY_CASE = [(basis, re.compile(p, re.IGNORECASE), build) for basis, p, build in _PATTERNS]
+_COMPILED = [(basis, re.compile(p, re.IGNORECASE), build) for basis, p, build in _PATTERNS]
+_NAME_GROUPS = ("m", "m1", "m2", "wd")
+
+
+def _names_capitalised(m: re.Match) -> bool:
+    groups = m.groupdict()
+    return all(groups[g][0].isupper() for g in _NAME_GROUPS if groups.get(g))
 
 
 def find_periods(text: str, ref: dt.date | None, *, any_case: bool = False) -> list[Period]:
     """Every period stated in `text`, in reading order.
 
-    News copy capitalises months and weekdays ("May" the month, "may" the verb), so article text
-    is matched case-sensitively; typed questions ("in january 2022") use `any_case`.
+    News copy capitalises months and weekdays ("May" the month, "may" the verb), so in article
+    text they must be capitalised; typed questions ("in january 2022") use `any_case`.
     """
     found: list[tuple[int, Period]] = []
     taken: list[tuple[int, int]] = []
-    for basis, pattern, build in _COMPILED_ANY_CASE if any_case else _COMPILED:
+    for basis, pattern, build in _COMPILED:
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            if not any_case and not _names_capitalised(m):
                 continue
             dates = build(m, ref)
             if dates is None:
@@ -247,21 +257,28 @@ def find_periods(text: str, ref: dt.date | None, *, any_case: bool = False) -> l
     return [p for _, p in sorted(found, key=lambda item: item[0])]
 
 
+# Words near a sentence's start that refer to what came before: "those cases", "that's".
+_POINTS_BACK = re.compile(
+    r"^(?:\W*\w+\W+){0,6}?(?:those|these|that|such|the same|of them|that's)\b", re.IGNORECASE
+)
+
+
 def tag_sentences(
     sentences: Sequence[str], paragraph_of: Sequence[int], published: dt.date | None
 ) -> list[tuple[Period, ...]]:
     """The periods each sentence of an article speaks about.
 
-    A sentence that names no time of its own speaks about what the sentence before it in the
-    same paragraph did ("Just 57 of those cases..."); the first such sentence of a paragraph
+    A sentence that names no time of its own speaks about what the sentence before it did when
+    it is in the same paragraph or points back to it ("Just 57 of those cases..."); otherwise it
     falls back to the publication date.
     """
     tags: list[tuple[Period, ...]] = []
     for i, text in enumerate(sentences):
         own = tuple(find_periods(text, published))
+        continues = i > 0 and (paragraph_of[i] == paragraph_of[i - 1] or _POINTS_BACK.search(text))
         if own:
             tags.append(own)
-        elif i > 0 and paragraph_of[i] == paragraph_of[i - 1] and tags[i - 1]:
+        elif continues and tags[i - 1] and tags[i - 1][0].basis != "published":
             tags.append(tuple(p.model_copy(update={"basis": "context"}) for p in tags[i - 1]))
         elif published is not None:
             tags.append((Period(start=published, end=published, text="", basis="published"),))

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from .errors import BadQuestionError
 from .models import Period
 from .periods import find_periods
-from .text import content_terms
+from .text import STOPWORDS, content_terms, words
 
 MAX_QUESTION_CHARS = 500
 
@@ -20,7 +20,8 @@ _KINDS = [
         r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|\b(total|count|tally|figure|rate|percentage|"
         r"share|proportion)\b.*\?|\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
     ),
-    ("when", r"^\s*(when|since when)\b|\b(what|which) (time|date|day|year|month)\b|\bwhen (did|was|were|is|will)\b"),
+    ("time", r"\b(what|which) time\b|\bat what hour\b"),
+    ("when", r"^\s*(when|since when)\b|\b(what|which) (date|day|year|month)\b|\bwhen (did|was|were|is|will)\b"),
     (
         "where",
         r"\bwhere\b|\b(which|what|in what)\s+(hospital|city|neighbou?rhood|street|block|avenue|area|"
@@ -44,6 +45,43 @@ class QuestionAnalysis(BaseModel):
     kind: str
     period: Period | None
     terms: list[str]
+    counted: str | None = None  # what a "how many" question counts: "carjackings"
+    names: list[str] = []  # places, people and bodies it names: "New York City"
+
+
+_COUNT_TRIGGER = re.compile(r"\b(?:how (?:many|much)|number of)\s+", re.IGNORECASE)
+_CALENDAR = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)$"
+)
+
+
+def counted_noun(question: str) -> str | None:
+    """The words after "how many" naming what is counted, skipping "of the 2021"."""
+    m = _COUNT_TRIGGER.search(question)
+    if not m:
+        return None
+    phrase: list[str] = []
+    for word in words(question[m.end() :]):
+        stop = word.lower() in STOPWORDS or word[0].isdigit()
+        if stop and phrase:
+            break
+        if not stop:
+            phrase.append(word)
+        if len(phrase) == 3:
+            break
+    return " ".join(phrase) or None
+
+
+def named_entities(question: str) -> list[str]:
+    """Capitalised names in a question, past its first word: "New York City", "Chicago"."""
+    names = []
+    for m in re.finditer(r"(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*", question):
+        name = m.group().rstrip(".'’")
+        if m.start() == 0 or _CALENDAR.match(name) or name.isupper() and len(name) < 2:
+            continue
+        names.append(name)
+    return names
 
 
 def answer_kind(question: str) -> str:
@@ -93,7 +131,10 @@ def analyse(question: str, today: dt.date) -> QuestionAnalysis:
             basis=periods[0].basis,
         )
     terms = [t for t in content_terms(text) if t not in _period_terms(period)]
-    return QuestionAnalysis(text=text, kind=answer_kind(text), period=period, terms=terms)
+    return QuestionAnalysis(
+        text=text, kind=answer_kind(text), period=period, terms=terms,
+        counted=counted_noun(text), names=named_entities(text),
+    )
 
 
 def is_follow_up(question: str, analysis: QuestionAnalysis) -> bool:
@@ -123,4 +164,6 @@ def analyse_in_context(question: str, previous: str | None, today: dt.date) -> Q
         kind=current.kind if has_own_kind else before.kind,
         period=current.period or before.period,
         terms=terms,
+        counted=current.counted or before.counted,
+        names=current.names or before.names,
     )

@@ -25,7 +25,8 @@ def keywords(text: str) -> list[str]:
     """Exact terms for FTS5: words, numbers and years of the question, minus stop words."""
     seen: dict[str, None] = {}
     for word in words(text):
-        lowered = word.lower().replace(",", "")
+        # "2,098" stays whole: FTS5 matches it as the phrase "2 098", as it was indexed.
+        lowered = word.lower()
         if lowered not in STOPWORDS and len(lowered) > 1:
             seen.setdefault(lowered, None)
     return list(seen)
