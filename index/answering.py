@@ -239,6 +239,11 @@ def _window(text: str, span: tuple[int, int]) -> str:
     return " ".join([text[span[0] : span[1]], *after])
 
 
+def _shares_word(wanted: set[str], words_: Sequence[str]) -> bool:
+    """'shot' is in 'gunshots', 'year' in '32-year-old': a shared stem, whole or inside a word."""
+    return any(w == x or (len(w) >= 4 and w in x) for w in wanted for x in words_)
+
+
 def counted_figures(
     analysis: QuestionAnalysis,
     candidates: Sequence[Candidate],
@@ -258,7 +263,7 @@ def counted_figures(
             continue
         for span in figure_spans(c.text, c.periods):
             window = _window(c.text, span)
-            if encode is None or not wanted or wanted & set(content_terms(window)):
+            if encode is None or not wanted or _shares_word(wanted, content_terms(window)):
                 allowed[c.sentence_id].append(span)
             else:
                 pending.append((c.sentence_id, span, window))

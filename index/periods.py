@@ -87,6 +87,12 @@ def _month_day_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]
     return (day, day) if day else None
 
 
+def _up_to_day(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """"through July 24, 2022": the year so far, up to that day."""
+    day = _month_day_year(m, ref)
+    return (day[0].replace(month=1, day=1), day[1]) if day else None
+
+
 def _month_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]:
     year, month = int(m.group("y")), _month(m.group("m"))
     return dt.date(year, month, 1), _month_end(year, month)
@@ -191,6 +197,11 @@ _PATTERNS: list[tuple[str, str, Builder]] = [
         rf"(?:(?:from|between)\s+)?(?P<m1>{_MONTH})(?:\s+(?P<d1>{_DAY}))?(?:,?\s*(?P<y1>{_YEAR}))?"
         rf"{_SEP}(?P<m2>{_MONTH})(?:\s+(?P<d2>{_DAY}))?(?:{_OF_YEAR}(?P<y2>{_YEAR}))?\b",
         _range,
+    ),
+    (
+        "stated",
+        rf"\b(?:through|thru|until|till|up to)\s+(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})",
+        _up_to_day,
     ),
     ("stated", rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})", _month_day_year),
     ("stated", rf"\b(?P<m>{_MONTH}){_OF_YEAR}(?P<y>{_YEAR})", _month_year),

@@ -58,6 +58,8 @@ _CALENDAR = re.compile(
 
 def counted_noun(question: str) -> str | None:
     """The words after "how many" naming what is counted, skipping "of the 2021"."""
+    if re.search(r"\bhow old\b|\bwhat age\b", question, re.IGNORECASE):
+        return "years old"
     m = _COUNT_TRIGGER.search(question)
     if not m:
         return None

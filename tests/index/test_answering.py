@@ -18,7 +18,9 @@ from index.answering import (
     Source,
     answer_span,
     compose,
+    counted_figures,
     figure_spans,
+    names_the_same,
     period_fit,
     time_spans,
 )
@@ -347,3 +349,35 @@ def test_a_sentence_found_in_two_chunks_is_scored_by_its_best_chunk():
     alone = ask("how many carjackings in 2021?", [best])
     both = ask("how many carjackings in 2021?", [best, worse])
     assert both.citations[0].score == alone.citations[0].score
+
+
+def _counting_candidate(text: str, title: str = "Crime figures") -> Candidate:
+    source = Source("https://news.example/figures", title, None, None, dt.date(2022, 7, 28))
+    return Candidate(
+        sentence_id=1, text=text, start=0, end=len(text), periods=(), vector=np.ones(4) / 2,
+        chunk_score=1.0, source=source,
+    )
+
+
+def test_a_count_is_matched_to_its_thing_by_shared_words_inside_longer_ones():
+    question = analyse("how many shots did neighbours hear?", dt.date(2022, 8, 1))
+    sentence = "Neighbors told NBC 5 they heard more than a dozen gunshots fired."
+    candidate = _counting_candidate(sentence)
+    # An encoder that would reject every figure by meaning: the shared stem alone must accept it.
+    reject = lambda texts: np.eye(len(texts), 4)  # noqa: E731
+    allowed = counted_figures(question, [candidate], reject)[1]
+    assert [sentence[a:b] for a, b in allowed] == ["more than a dozen"]
+
+
+def test_a_count_of_another_thing_is_not_an_answer_when_the_model_says_so():
+    question = analyse("how many homicides in 2021?", dt.date(2022, 8, 1))
+    candidate = _counting_candidate("In 2021 the city saw nearly 2,098 incidents of vehicular hijacking.")
+    orthogonal = lambda texts: np.eye(len(texts), 4)  # noqa: E731
+    assert counted_figures(question, [candidate], orthogonal)[1] == []
+
+
+def test_a_figure_for_another_place_does_not_answer_a_question_naming_a_place():
+    question = analyse("How many carjackings were there in New York City in 2021?", dt.date(2022, 8, 1))
+    chicago = _counting_candidate("In 2021 alone, Chicago saw nearly 2,098 carjackings.")
+    assert not names_the_same(question, chicago)
+    assert counted_figures(question, [chicago], None)[1] == []

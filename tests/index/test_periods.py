@@ -248,3 +248,7 @@ def test_a_sentence_pointing_back_inherits_across_a_paragraph_break():
     sentences = ["In 2022, Chicago saw 942 carjackings.", "Just 57 of those cases led to an arrest."]
     (inherited,) = tag_sentences(sentences, [0, 1], PUBLISHED)[1]
     assert (inherited.start.year, inherited.basis) == (2022, "context")
+
+
+def test_through_a_day_means_the_year_up_to_that_day():
+    assert spans("count through July 24, 2022") == [(D(2022, 1, 1), D(2022, 7, 24))]

@@ -142,3 +142,23 @@ def test_a_question_of_only_punctuation_is_refused():
 def test_validation_collapses_whitespace():
     assert validate_question("  how many\n carjackings   in 2021? ") == "how many carjackings in 2021?"
     assert len(validate_question("x" * MAX_QUESTION_CHARS)) == MAX_QUESTION_CHARS
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many homicides did Chicago record in 2021?", "homicides"),
+        ("how many of the 2021 carjackings were solved?", "carjackings"),
+        ("How old was the officer?", "years old"),
+        ("What is the number of shots fired?", "shots fired"),
+        ("Who is the superintendent?", None),
+    ],
+)
+def test_a_count_question_names_what_it_counts(question, counted):
+    assert analyse(question, TODAY).counted == counted
+
+
+def test_names_in_a_question_are_found_past_its_first_word():
+    assert analyse("How many carjackings did New York City see in March 2021?", TODAY).names == [
+        "New York City"
+    ]
