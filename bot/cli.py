@@ -101,15 +101,9 @@ def cmd_search(args, settings: Settings) -> int:
 
 
 def cmd_stats(args, settings: Settings) -> int:
-    from index.store import Store
-
-    # Stats need no model: read the manifest's model and dimension back from the database.
-    if not (settings.index_dir / "newsbot.sqlite3").exists():
-        _engine(settings)
     from index.engine import Engine
 
-    store = Store.open_existing(settings.index_dir)
-    engine = Engine(store, encoder=None)
+    engine = Engine.open_existing(settings.index_dir)
     try:
         stats = engine.stats()
     finally:

@@ -22,7 +22,7 @@ class Engine:
     def __init__(
         self,
         store: Store,
-        encoder: Encoder,
+        encoder: Encoder | None,
         *,
         params: AnswerParams = AnswerParams(),
         today: Callable[[], dt.date] = dt.date.today,
@@ -39,6 +39,11 @@ class Engine:
     ) -> Engine:
         store = Store.open(Path(index_dir), encoder.name, encoder.dimension, create=create)
         return cls(store, encoder, **options)
+
+    @classmethod
+    def open_existing(cls, index_dir: Path) -> Engine:
+        """For reads that need no model (stats): the index's own model name, no encoder loaded."""
+        return cls(Store.open_existing(Path(index_dir)), encoder=None)
 
     def close(self) -> None:
         with self._lock:
