@@ -21,6 +21,9 @@ TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 JSONL_SUFFIXES = {".jsonl"}
 MAX_ARTICLE_BYTES = 2_000_000
 MAX_TITLE_CHARS = 300
+# CMS exports write 0001-01-01 or 9999-12-31 for "no date"; relative dates ("last year") are read
+# against the publication date, and at the ends of the calendar that arithmetic cannot be done.
+PUBLISHED_RANGE = (dt.date(1000, 1, 1), dt.date(2999, 12, 31))
 _META_FIELDS = {
     "title", "url", "published", "outlet", "author", "visibility", "status", "published_inferred",
 }
@@ -85,13 +88,21 @@ def _date(value: object) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise BadArticle(f"published {str(value)[:40]!r} is not an ISO date (YYYY-MM-DD)") from None
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        try:
+            date = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise BadArticle(f"published {str(value)[:40]!r} is not an ISO date (YYYY-MM-DD)") from None
+    first, last = PUBLISHED_RANGE
+    if not first <= date <= last:
+        raise BadArticle(
+            f"published {date.isoformat()} is outside the years {first.year} to {last.year}: "
+            "a placeholder, not a date"
+        )
+    return date
 
 
 def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Article:
