@@ -66,7 +66,7 @@ class Scored:
     dense: float
     relevance: float
     score: float
-    period_fit: str  # match | unknown | conflict
+    period_fit: str  # within | overlap | dated | unknown | conflict (see period_fit)
     span: tuple[int, int] | None
 
 
@@ -305,7 +305,8 @@ def _period_label(scored: Scored) -> str | None:
 
 
 def _select(ranked: Sequence[Scored], kind: str, params: AnswerParams) -> list[Scored]:
-    """The best sentence; for figures, every other figure close behind it from another source or period."""
+    """The best sentence; for a count, also each other distinct figure as close in meaning, so
+    that sources that disagree or cover other periods are listed, not silently dropped."""
     best = ranked[0]
     chosen = [best]
     if kind != "how_many":
