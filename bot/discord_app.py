@@ -18,6 +18,13 @@ from .chat.client import NewsBot
 
 log = logging.getLogger(__name__)
 
+REJECTED_TOKEN = (
+    "Discord rejected NEWSBOT_DISCORD_TOKEN: copy the token again from the developer portal "
+    "(Bot, Reset Token)."
+)
+# Gateway close code for a token Discord no longer accepts (reset while the bot was running).
+AUTHENTICATION_FAILED = 4004
+
 
 def run_bot(settings: Settings, *, encoder: Encoder | None = None) -> int:
     """Runs the bot; returns the exit code. `encoder` replaces the configured model (tests).
@@ -32,6 +39,9 @@ def run_bot(settings: Settings, *, encoder: Encoder | None = None) -> int:
         )
     if not logging.getLogger().handlers:
         discord.utils.setup_logging()
+    # discord.py's debug output is raw gateway events and request bodies: question texts and
+    # user ids in clear. Keep it out whatever the log level (user ids are only logged hashed).
+    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger("discord").level))
     engine = Engine.open(settings.index_dir, encoder or load_encoder(settings.model_path))
     try:
         asyncio.run(_serve(settings, engine, token))
@@ -45,19 +55,25 @@ def run_bot(settings: Settings, *, encoder: Encoder | None = None) -> int:
 async def _serve(settings: Settings, engine: Engine, token: str) -> None:
     async with NewsBot(settings=settings, engine=engine) as bot:
         loop = asyncio.get_running_loop()
-        closing: list[asyncio.Task] = []  # holds the task: the loop keeps only weak references
-        # Service managers stop with SIGTERM: close the gateway session cleanly, as Ctrl-C does.
+        stopping: list[asyncio.Task] = []  # holds the tasks: the loop keeps only weak references
+
+        def stop() -> None:
+            # Service managers stop with SIGTERM, people with Ctrl-C: the answers in flight go
+            # out first. A second signal disconnects at once.
+            grace = settings.stop_grace_seconds
+            stopping.append(loop.create_task(bot.close() if stopping else bot.stop(grace)))
+
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
-            loop.add_signal_handler(
-                signal.SIGTERM, lambda: closing.append(loop.create_task(bot.close()))
-            )
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop)
         try:
             await bot.start(token)
         except discord.LoginFailure:
-            raise UserError(
-                "Discord rejected NEWSBOT_DISCORD_TOKEN: copy the token again from the developer "
-                "portal (Bot, Reset Token)."
-            ) from None
+            raise UserError(REJECTED_TOKEN) from None
+        except discord.ConnectionClosed as closed:
+            if closed.code != AUTHENTICATION_FAILED:
+                raise
+            raise UserError(REJECTED_TOKEN) from None
         except discord.PrivilegedIntentsRequired:
             raise UserError(
                 "Discord refused the message content intent: enable it under Bot, Privileged "

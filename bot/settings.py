@@ -55,7 +55,9 @@ class Settings(BaseSettings):
         default=3.0, ge=0, description="Minimum seconds between two questions from one user."
     )
     log_questions: bool = Field(
-        default=True, description="Log question texts (user ids are only ever logged hashed)."
+        default=True,
+        description="Log question texts and keep them with feedback (user ids are only ever "
+        "logged hashed).",
     )
     message_content_intent: bool = Field(
         default=True,
@@ -65,9 +67,21 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=5_000_000, gt=0, description="Largest file /ingest accepts, in bytes."
     )
+    max_upload_articles: int = Field(
+        default=1000,
+        gt=0,
+        description="Most articles one /ingest file may hold (JSONL lines); larger imports go "
+        "through `newsbot ingest`.",
+    )
     user_hash_salt: SecretStr = Field(
         default=SecretStr(""),
         description="Secret mixed into hashed user ids (feedback, logs); empty means a random one per run.",
+    )
+    stop_grace_seconds: float = Field(
+        default=8.0,
+        ge=0,
+        description="On SIGTERM or Ctrl-C, how long answers in flight may take to go out before "
+        "the bot disconnects.",
     )
     conversation_memory: int = Field(
         default=1000,

@@ -74,6 +74,15 @@ class NewsBot(discord.Client):
             len(self.guilds),
         )
 
+    async def stop(self, grace: float) -> None:
+        """Stops taking questions, lets those in flight send their answers (for up to `grace`
+        seconds), then disconnects."""
+        log.info("stopping: finishing %d answers in flight", self._archive.in_flight)
+        unfinished = await self._archive.drain(grace)
+        if unfinished:
+            log.warning("stopping with %d answers unfinished after %s s", unfinished, grace)
+        await self.close()
+
     async def on_message(self, message: discord.Message) -> None:
         if self.user is None:
             return

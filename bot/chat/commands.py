@@ -132,7 +132,12 @@ def build_commands(
         await interaction.response.defer(thinking=True, ephemeral=True)
         data = await file.read()
         path = await asyncio.to_thread(
-            save_upload, uploads_dir, file.filename, data, settings.max_upload_bytes
+            save_upload,
+            uploads_dir,
+            file.filename,
+            data,
+            settings.max_upload_bytes,
+            settings.max_upload_articles,
         )
         report = await archive.ingest([path])
         await interaction.edit_original_response(

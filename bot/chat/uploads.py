@@ -40,13 +40,28 @@ def check_upload(name: str, size: int, max_bytes: int) -> str:
     return clean
 
 
-def save_upload(directory: Path, name: str, data: bytes, max_bytes: int) -> Path:
+def count_articles(name: str, data: bytes) -> int:
+    """A JSONL export holds one article per non-blank line; any other file is one article."""
+    if not name.endswith(".jsonl"):
+        return 1
+    return sum(1 for line in data.splitlines() if line.strip())
+
+
+def save_upload(
+    directory: Path, name: str, data: bytes, max_bytes: int, max_articles: int
+) -> Path:
     """Writes `data` as directory/name atomically (same name replaces: re-uploading updates)."""
     clean = check_upload(name, len(data), max_bytes)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         raise UploadRejected("The file is not UTF-8 text.") from None
+    articles = count_articles(clean, data)
+    if articles > max_articles:
+        raise UploadRejected(
+            f"The file holds {articles:,} articles; /ingest takes at most {max_articles:,} at a "
+            "time. Import larger exports with `newsbot ingest`."
+        )
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / clean
     # A crash mid-write must not leave half an article for the next ingest to read.

@@ -49,14 +49,14 @@ def test_uploads_are_checked_for_type_and_size() -> None:
 
 def test_save_upload_replaces_and_refuses_binary(tmp_path: Path) -> None:
     folder = tmp_path / "uploads"
-    first = save_upload(folder, "../story.md", b"one", 100)
+    first = save_upload(folder, "../story.md", b"one", 100, 1)
     assert first == folder / "story.md" and first.read_bytes() == b"one"
-    save_upload(folder, "story.md", b"two", 100)
+    save_upload(folder, "story.md", b"two", 100, 1)
     assert first.read_bytes() == b"two" and [p.name for p in folder.iterdir()] == ["story.md"]
     with pytest.raises(UploadRejected, match="UTF-8"):
-        save_upload(folder, "bin.txt", b"\xff\xfe\x00", 100)
+        save_upload(folder, "bin.txt", b"\xff\xfe\x00", 100, 1)
     with pytest.raises(UploadRejected):  # the size is checked on the bytes, not only on the claim
-        save_upload(folder, "big.txt", b"x" * 101, 100)
+        save_upload(folder, "big.txt", b"x" * 101, 100, 1)
 
 
 def test_cooldown_is_per_user_and_expires() -> None:

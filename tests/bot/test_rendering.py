@@ -9,18 +9,22 @@ import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.chat.commands import choice_value
 from bot.rendering import (
+    CHOICE_MAX,
     CITATIONS_PER_PAGE,
     marked,
+    notice,
     render_answer,
     render_article,
     render_ingest,
     render_search,
+    render_stats,
     safe_url,
     thread_name,
     truncate,
 )
-from fake_discord.limits import message_errors
+from fake_discord.limits import choice_errors, message_errors
 from index.models import (
     Answer,
     ArticleInfo,
@@ -29,6 +33,7 @@ from index.models import (
     Related,
     SearchHit,
     SkipReason,
+    Stats,
     Status,
     Visibility,
 )
@@ -272,3 +277,30 @@ def test_truncate_and_thread_names() -> None:
     assert truncate("abcdef", 4) == "abc…" and truncate("abc", 4) == "abc"
     assert thread_name("  how many\ncarjackings?  ") == "how many carjackings?"
     assert thread_name("   ") == "Question" and len(thread_name("x" * 500)) == 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_notices_and_thread_names_fit_and_cannot_ping(text: str) -> None:
+    message = notice(text)
+    assert message_errors({"content": message}) == [] and not PING.search(message)
+    name = thread_name(text)
+    assert 1 <= len(name) <= 100 and "\n" not in name
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts, texts)
+def test_stats_and_autocomplete_choices_are_sendable(model: str, title: str) -> None:
+    stats = Stats(
+        articles=1, sentences=2, chunks=3, vectors=3, retracted=0, internal=0, model=model,
+        dimension=384, last_ingest=None, feedback_helpful=0, feedback_unhelpful=0, index_dir="/x",
+    )
+    assert_sendable(render_stats(stats).embed)
+    for article_id in (title, "https://news.example/" + "x" * 200):
+        info = ArticleInfo(
+            article_id=article_id, title=title, url=None, outlet=None, author=None,
+            published=None, published_inferred=False, visibility=Visibility.PUBLIC,
+            status=Status.PUBLISHED, sentences=1, chunks=1,
+        )
+        choice = {"name": truncate(info.title or "Untitled", CHOICE_MAX), "value": choice_value(info)}
+        assert choice_errors([choice]) == []

@@ -173,6 +173,11 @@ class FakeDiscord:
         """Answer the next matching request with 429, as Discord does when a bucket is empty."""
         self._rate_limits.append((method, re.compile(path_pattern), retry_after))
 
+    async def end_session(self, code: int) -> None:
+        """Closes the gateway the way Discord ends a session (4004: the token was reset)."""
+        if self._ws is not None:
+            await self._ws.close(code=code, message=b"Session ended.")
+
     def add_user(self, name: str, *, admin: bool = False) -> int:
         user_id = p.snowflake()
         self.users[user_id] = p.user(user_id, name)
