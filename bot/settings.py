@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         default=None,
         description="A sentence-transformers model directory; empty means the bundled all-MiniLM-L6-v2.",
+    )
+    encoder_backend: Literal["openvino", "openvino-int8", "torch-bf16", "torch"] = Field(
+        default="openvino",
+        description="How the embedding model runs: openvino (fastest that keeps quality; bf16 where the "
+        "CPU has it), openvino-int8, torch-bf16, or torch (fp32, the reference and the fallback).",
     )
     discord_token: SecretStr | None = Field(
         default=None, description="The bot token from the Discord developer portal."

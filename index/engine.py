@@ -17,7 +17,7 @@ from .store import Store
 
 
 class Engine:
-    """Blocking and thread-safe: calls are serialised on one lock."""
+    """Blocking and thread-safe: reads are serialised on one lock, ingests on another."""
 
     def __init__(
         self,
@@ -32,6 +32,7 @@ class Engine:
         self._params = params
         self._today = today
         self._lock = threading.RLock()
+        self._ingest_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -50,8 +51,16 @@ class Engine:
             self._store.close()
 
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
-        with self._lock:
-            return ingest(self._store, self._encoder, [Path(p) for p in paths], progress=progress)
+        """Writes through a connection of its own, one ingest at a time: meanwhile questions are
+        answered from the generation last committed, not held until the whole ingest is done."""
+        with self._ingest_lock:
+            writer = Store.open(
+                self._store.directory, self._store.model, self._store.dimension, create=False
+            )
+            try:
+                return ingest(writer, self._encoder, [Path(p) for p in paths], progress=progress)
+            finally:
+                writer.close()
 
     def _candidates(self, chunks: list[tuple[int, float]]) -> list[Candidate]:
         if not chunks:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from .atomic import write_bytes_atomic
@@ -123,6 +124,16 @@ def _periods(raw: str) -> tuple[Period, ...]:
     return tuple(Period.model_validate(p) for p in json.loads(raw))
 
 
+def _faiss_ids(path: Path) -> set[int] | None:
+    """The chunk ids a FAISS file holds (VectorIndex writes an id map; negative ids mark removed
+    entries), or None when it is missing or unreadable."""
+    try:
+        index = faiss.read_index(str(path))
+    except RuntimeError:
+        return None
+    return {int(i) for i in faiss.vector_to_array(index.id_map) if i >= 0}
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -176,14 +187,21 @@ class Store:
             )
         try:
             with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as probe:
-                meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
+                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+                meta = dict(probe.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
             probe.close()
         except sqlite3.DatabaseError as exc:
             raise IndexIncompatibleError(
                 f"The index database in {directory} is damaged ({exc}); rebuild it with "
                 "`newsbot ingest --rebuild`."
             ) from None
-        return cls.open(directory, meta.get("model", ""), int(meta.get("dimension", 0)), create=False)
+        if "model" not in meta:
+            # The first ingest stopped before it recorded its model: nothing was stored yet, and
+            # opening would record an empty model that no encoder matches.
+            raise IndexMissingError(
+                f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
+            )
+        return cls.open(directory, meta["model"], int(meta["dimension"]), create=False)
 
     def _check_or_init_meta(self, model: str, dimension: int) -> None:
         meta = self._meta()
@@ -382,9 +400,42 @@ class Store:
             vectors.save(self._faiss_path(generation + 1))
             self._set_meta(generation=str(generation + 1), last_ingest=now)
             self._vectors_generation = generation + 1
+            # Under the write lock: another writer's file (or its temporary) cannot be mid-write.
+            # Keep the previous file too: a reader may have just read the old generation number.
+            self._drop_old_faiss_files(keep={generation, generation + 1})
         self._write_manifest()
-        # Keep the previous file too: a reader may have just read the old generation number.
-        self._drop_old_faiss_files(keep={generation, generation + 1})
+
+    def check(self) -> list[str]:
+        """What disagrees inside the committed generation; empty when the index is consistent.
+
+        Reads the generation's FAISS file from disk, not the cached or rebuilt index, so a file
+        that lost or gained chunks cannot hide behind the rebuild in `vectors()`. For an index
+        no one is writing to (after a crash, in tests): a writer may drop the file meanwhile.
+        """
+        with self.snapshot():
+            generation = self.generation()
+            chunks = {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+            fts = {r[0] for r in self._db.execute("SELECT rowid FROM chunks_fts")}
+            orphans = self._db.execute(
+                "SELECT (SELECT count(*) FROM chunks WHERE article NOT IN (SELECT id FROM articles))"
+                " + (SELECT count(*) FROM sentences WHERE article NOT IN (SELECT id FROM articles))"
+            ).fetchone()[0]
+        path = self._faiss_path(generation)
+        problems = []
+        # Generation 0 is the empty index, which has no file.
+        in_faiss = _faiss_ids(path) if generation else set()
+        if in_faiss is None:
+            problems.append(f"{path.name} is missing or unreadable")
+        else:
+            if chunks - in_faiss:
+                problems.append(f"{len(chunks - in_faiss)} chunks have no vector in {path.name}")
+            if in_faiss - chunks:
+                problems.append(f"{len(in_faiss - chunks)} vectors in {path.name} have no chunk")
+        if fts != chunks:
+            problems.append(f"the full-text index holds {len(fts ^ chunks)} rows it should not or lacks")
+        if orphans:
+            problems.append(f"{orphans} sentences or chunks belong to no article")
+        return problems
 
     def _write_manifest(self) -> None:
         counts = self.counts()

@@ -1,0 +1,167 @@
+"""Encoder backends: the same model, exported once into a cache, as good as torch fp32 on real text.
+
+The slow tests compare the configured fast backend (the session's `real_encoder`, OpenVINO by
+default) with torch fp32 on SQuAD sentences and questions: text nobody here wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import index.backends as backends
+import index.encoder
+from index.encoder import bundled_model_dir, load_encoder, use_backend
+from index.errors import UserError
+
+SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "squad-v2.0-dev-half.json"
+
+
+def test_an_unknown_backend_is_refused_with_the_choices():
+    with pytest.raises(UserError) as caught:
+        use_backend("tensorflow")
+    assert all(name in str(caught.value) for name in backends.BACKENDS)
+
+
+def test_the_settings_offer_exactly_the_backends():
+    from bot.settings import Settings
+
+    field = Settings.model_fields["encoder_backend"]
+    assert set(field.annotation.__args__) == set(backends.BACKENDS)
+    assert field.default == backends.DEFAULT_BACKEND
+
+
+def test_the_calibration_text_is_local_news_prose():
+    texts = backends.calibration_texts()
+    assert len(texts) >= 100
+    assert not any(t.startswith("#") for t in texts)
+
+
+def test_a_failed_export_leaves_no_half_written_cache(tmp_path, monkeypatch):
+    def broken(model_dir, target, int8):
+        (target / "model.xml").write_text("half")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(backends, "_export_openvino", broken)
+    with pytest.raises(RuntimeError):
+        backends.ensure_export(bundled_model_dir(), "openvino", root=tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_an_existing_export_is_reused_not_redone(tmp_path, monkeypatch):
+    target = backends.export_dir(bundled_model_dir(), "openvino", root=tmp_path)
+    target.mkdir(parents=True)
+    (target / "export.json").write_text("{}")
+    monkeypatch.setattr(backends, "_export_openvino", lambda *a, **k: pytest.fail("exported again"))
+    assert backends.ensure_export(bundled_model_dir(), "openvino", root=tmp_path) == target
+
+
+def test_the_export_folder_changes_with_the_model_files(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    before = backends.export_dir(model, "openvino", root=tmp_path)
+    (model / "config.json").write_text('{"changed": true}')
+    assert backends.export_dir(model, "openvino", root=tmp_path) != before
+    assert backends.export_dir(model, "openvino-int8", root=tmp_path) != before
+
+
+class StubTorchEncoder:
+    def __init__(self, model_dir, name=None, dtype=None):
+        self.model_dir, self.name, self.dtype = model_dir, name, dtype
+
+
+def test_a_backend_that_cannot_load_falls_back_to_torch(monkeypatch, caplog):
+    def missing(*args, **kwargs):
+        raise ImportError("no openvino here", name="openvino")
+
+    monkeypatch.setattr(backends, "ensure_export", missing)
+    monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
+    for backend in ("openvino", "openvino-int8"):
+        encoder = load_encoder(backend=backend)
+        assert isinstance(encoder, StubTorchEncoder) and encoder.dtype is None
+        assert encoder.name == "sentence-transformers/all-MiniLM-L6-v2"
+    assert "openvino" in caplog.text
+
+
+def test_torch_bf16_is_torch_in_bfloat16(monkeypatch):
+    monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
+    assert load_encoder(backend="torch-bf16").dtype == "bfloat16"
+    assert load_encoder(backend="torch").dtype is None
+
+
+# ---- quality on real text --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def squad_text():
+    if not SQUAD.exists():
+        pytest.skip(f"{SQUAD} is not here")
+    data = json.loads(SQUAD.read_text())["data"]
+    paragraphs = [p for doc in data for p in doc["paragraphs"]]
+    sentences = [
+        s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p["context"]) if len(s) > 30
+    ][:800]
+    questions = [qa["question"] for p in paragraphs for qa in p["qas"]][::30][:120]
+    return sentences, questions, [p["context"] for p in paragraphs[:16]]
+
+
+@pytest.fixture(scope="module")
+def torch_reference(squad_text):
+    """torch fp32 vectors of the same texts: the reference every backend is held to."""
+    sentences, questions, passages = squad_text
+    reference = load_encoder(backend="torch")
+    return reference, reference.encode(sentences), reference.encode(questions), reference.encode(passages)
+
+
+def top10(archive: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    return np.argsort(-(queries @ archive.T), axis=1, kind="stable")[:, :10]
+
+
+@pytest.mark.slow
+def test_the_default_backend_is_the_fast_one(real_encoder):
+    assert isinstance(real_encoder, backends.OpenVINOEncoder)
+    assert real_encoder.name == "sentence-transformers/all-MiniLM-L6-v2"
+    assert real_encoder.dimension == 384
+
+
+@pytest.mark.slow
+def test_fast_backend_top10_neighbours_agree_with_torch_fp32(real_encoder, squad_text, torch_reference):
+    sentences, questions, passages = squad_text
+    _, ref_sentences, ref_questions, ref_passages = torch_reference
+    fast_sentences, fast_questions = real_encoder.encode(sentences), real_encoder.encode(questions)
+    overlap = [
+        len(set(a) & set(b)) / 10
+        for a, b in zip(top10(fast_sentences, fast_questions), top10(ref_sentences, ref_questions))
+    ]
+    assert np.mean(overlap) >= 0.95
+    # Mixed: questions encoded by one backend against an archive encoded by the other.
+    mixed = [
+        len(set(a) & set(b)) / 10
+        for a, b in zip(top10(ref_sentences, fast_questions), top10(ref_sentences, ref_questions))
+    ]
+    assert np.mean(mixed) >= 0.95
+    cosines = np.sum(real_encoder.encode(passages) * ref_passages, axis=1)
+    assert cosines.min() > 0.999
+
+
+@pytest.mark.slow
+def test_fast_backend_counts_tokens_like_the_model(real_encoder, torch_reference, squad_text):
+    reference = torch_reference[0]
+    for text in squad_text[2][:5] + ["", "2,098 carjackings in 2021"]:
+        assert real_encoder.count_tokens(text) == reference.count_tokens(text)
+
+
+@pytest.mark.slow
+def test_fast_backend_encodes_any_batch_in_order(real_encoder):
+    texts = ["short", "a much longer sentence about the city council budget vote", "", "mid length text"]
+    together = real_encoder.encode(texts)
+    alone = np.stack([real_encoder.encode([t])[0] for t in texts])
+    assert together.shape == (4, 384) and together.dtype == np.float32
+    assert np.allclose(np.linalg.norm(together, axis=1), 1, atol=1e-5)
+    assert np.allclose(together, alone, atol=2e-3)
+    assert real_encoder.encode([]).shape == (0, 384)
