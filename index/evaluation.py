@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from .answering import AnswerParams
 from .encoder import Encoder
 from .engine import Engine
 from .errors import UserError
-from .models import Answer
+from .models import Answer, Citation
 
 
 class GoldQuestion(BaseModel):
@@ -112,21 +112,15 @@ def grade(gold: GoldQuestion, answer: Answer, tally: Tally) -> None:
         tally.cited_right += 1
 
 
-def dense_baseline(engine: Engine, encoder: Encoder, threshold: float) -> Callable[[str], Answer]:
+def dense_baseline_answer(question: str, pick: tuple[Citation, float] | None, threshold: float) -> Answer:
     """Plain semantic search: the top chunk's most similar sentence, abstaining below `threshold`."""
-
-    def ask(question: str) -> Answer:
-        vector = encoder.encode([question])[0]
-        best = engine.dense_best_sentence(vector)
-        if best is None or best[1] < threshold:
-            return Answer(question=question, answer="Not in the archive.", abstained=True)
-        citation, score = best
-        return Answer(
-            question=question, answer=f"{citation.sentence} [1]", abstained=False,
-            citations=[citation.model_copy(update={"score": score})],
-        )
-
-    return ask
+    if pick is None or pick[1] < threshold:
+        return Answer(question=question, answer="Not in the archive.", abstained=True)
+    citation, score = pick
+    return Answer(
+        question=question, answer=f"{citation.sentence} [1]", abstained=False,
+        citations=[citation.model_copy(update={"score": score})], confidence=score,
+    )
 
 
 def best_threshold(scores: Iterable[tuple[float, bool]]) -> float:
@@ -140,22 +134,22 @@ def best_threshold(scores: Iterable[tuple[float, bool]]) -> float:
     return best
 
 
-def evaluate(
-    engine: Engine, encoder: Encoder, questions: list[GoldQuestion], baseline_threshold: float | None
-) -> tuple[list[dict], list[str]]:
-    if baseline_threshold is None:
-        # Give the baseline its best case: its threshold is tuned on the very questions it is graded on.
-        scores = []
-        for q in questions:
-            best = engine.dense_best_sentence(encoder.encode([q.question])[0])
-            scores.append((best[1] if best else -1.0, q.answerable))
-        baseline_threshold = best_threshold(scores)
+def evaluate(engine: Engine, encoder: Encoder, questions: list[GoldQuestion]) -> tuple[list[dict], list[str]]:
+    # The baseline's pick does not depend on its threshold: find each once, then give the
+    # baseline its best case, a threshold tuned on the very questions it is graded on.
+    vectors = encoder.encode([q.question for q in questions])
+    picks = [engine.dense_best_sentence(v) for v in vectors]
+    threshold = best_threshold(
+        (pick[1] if pick else -1.0, q.answerable) for q, pick in zip(questions, picks)
+    )
     ours, base = Tally(), Tally()
-    baseline = dense_baseline(engine, encoder, baseline_threshold)
-    for q in questions:
+    for q, pick in zip(questions, picks):
         grade(q, engine.ask(q.question), ours)
-        grade(q, baseline(q.question), base)
-    rows = [ours.row("newsbot (hybrid, period-aware)"), base.row(f"dense-only baseline (threshold {baseline_threshold:.3f})")]
+        grade(q, dense_baseline_answer(q.question, pick, threshold), base)
+    rows = [
+        ours.row("newsbot (hybrid, period-aware)"),
+        base.row(f"dense-only baseline (threshold {threshold:.3f})"),
+    ]
     return rows, ours.failures
 
 
@@ -187,7 +181,7 @@ def run_eval(args, settings) -> int:
                 engine.ingest([args.corpus], progress=False)
             if args.limit:
                 questions = questions[: args.limit]
-            rows, failures = evaluate(engine, encoder, questions, None)
+            rows, failures = evaluate(engine, encoder, questions)
         finally:
             engine.close()
     if args.json:
