@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from .atomic import write_bytes_atomic
@@ -122,16 +121,6 @@ def _periods_json(periods: Sequence[Period]) -> str:
 
 def _periods(raw: str) -> tuple[Period, ...]:
     return tuple(Period.model_validate(p) for p in json.loads(raw))
-
-
-def _faiss_ids(path: Path) -> set[int] | None:
-    """The chunk ids a FAISS file holds (VectorIndex writes an id map; negative ids mark removed
-    entries), or None when it is missing or unreadable."""
-    try:
-        index = faiss.read_index(str(path))
-    except RuntimeError:
-        return None
-    return {int(i) for i in faiss.vector_to_array(index.id_map) if i >= 0}
 
 
 def _fts_phrase(term: str) -> str:
@@ -422,10 +411,12 @@ class Store:
             ).fetchone()[0]
         path = self._faiss_path(generation)
         problems = []
-        # Generation 0 is the empty index, which has no file.
-        in_faiss = _faiss_ids(path) if generation else set()
-        if in_faiss is None:
-            problems.append(f"{path.name} is missing or unreadable")
+        try:
+            # Generation 0 is the empty index, which has no file.
+            vectors = VectorIndex.load(path, self.dimension) if generation else None
+            in_faiss = {int(i) for i in vectors.ids()} if vectors else set()
+        except ValueError as exc:
+            problems.append(str(exc))
         else:
             if chunks - in_faiss:
                 problems.append(f"{len(chunks - in_faiss)} chunks have no vector in {path.name}")
