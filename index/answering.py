@@ -40,7 +40,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class AnswerParams:
-    # Calibrated on the gold set and SQuAD 2.0 (see README): below it the bot abstains.
+    # Calibrated on the news gold set (see README, "Evaluation"): below it the bot abstains.
     threshold: float = 0.40
     # Further figures are listed when as close in meaning as the best (dense similarity within
     # `dense_margin`); further citations when nearly as relevant (within `margin`).
