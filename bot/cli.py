@@ -122,6 +122,24 @@ def cmd_eval(args, settings: Settings) -> int:
     return run_eval(args, settings)
 
 
+def cmd_bench(args, settings: Settings) -> int:
+    from index.bench import parse_sizes, run_bench
+
+    try:
+        args.e2e_max = max(parse_sizes(args.e2e_max)) if args.e2e_max else 100_000
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    args.command_line = "newsbot bench" + "".join(
+        f" --{name.replace('_', '-')} {value}" for name, value in
+        (("sizes", args.sizes), ("backends", args.backends), ("questions", args.questions))
+        if value
+    ) + (" --quick" if args.quick else "")
+    try:
+        return run_bench(args, settings)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from .discord_app import run_bot
 
@@ -166,6 +184,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_eval)
 
+    p = sub.add_parser(
+        "bench", parents=[common], help="measure ingest, question latency, recall and memory by archive size"
+    )
+    p.add_argument("--sizes", help="chunk counts, e.g. 1k,10k,100k,1m (the default; --quick: 1k,10k)")
+    p.add_argument("--quick", action="store_true", help="a few minutes: small sizes, torch and the default backend")
+    p.add_argument("--backends", help="comma-separated encoder backends to compare (default: all)")
+    p.add_argument("--questions", type=int, help="questions timed at each size (default 100; --quick 30)")
+    p.add_argument("--e2e-max", help="largest size built as a full archive; larger ones time encode + FAISS only (default 100k)")
+    p.add_argument("--out", type=Path, default=Path("docs"), help="where bench.md, bench.json and bench.png go")
+    p.add_argument("--squad", type=Path, help="SQuAD 2.0 JSON for real text (default ../shared/data/...)")
+    p.add_argument("--corpus", type=Path, default=Path("corpus"))
+    p.add_argument("--work-dir", type=Path, help="where the temporary archives are built (default: the system's temp)")
+    p.set_defaults(run=cmd_bench)
+
     p = sub.add_parser("serve", parents=[common], help="run the Discord bot")
     p.set_defaults(run=cmd_serve)
     return parser
@@ -180,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         overrides = {"index_dir": args.index_dir} if args.index_dir else {}
         settings = Settings(**overrides)
+        from index.encoder import use_backend
+
+        use_backend(settings.encoder_backend)  # every command that loads the model uses it
         return args.run(args, settings)
     except UserError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)

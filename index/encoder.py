@@ -69,7 +69,8 @@ class SentenceTransformerEncoder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        # Normalised again in float32: a bfloat16 model's own normalisation is only ~3 digits.
+        return normalise(vectors)
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])

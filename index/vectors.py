@@ -41,10 +41,16 @@ _LIVE = faiss.IDSelectorRange(0, 2**62)  # live ids are chunk ids (>= 0); tombst
 
 
 def ef_search(size: int) -> int:
-    """HNSW search breadth for an index of `size` vectors: recall@10 >= 0.95 in bench runs."""
-    if size <= 300_000:
+    """HNSW search breadth for an index of `size` vectors, from `newsbot bench` sweeps (docs/bench.md):
+    recall@10 against exact search was 0.951 at 100k with 128, 0.917 at 1M with 512 and 0.952
+    with 1024 (real-derived vectors). Retrieval asks for 80 neighbours, so never less than 80."""
+    if size <= 50_000:
         return 128
-    return 256
+    if size <= 200_000:
+        return 256
+    if size <= 500_000:
+        return 512
+    return 1024
 
 
 def _as_vectors(vectors: np.ndarray, dimension: int) -> np.ndarray:
@@ -87,7 +93,8 @@ class VectorIndex:
         limit = FLAT_MAX if flat_max is None else flat_max
         if len(ids) <= limit:
             index = cls.empty(dimension)
-            index.add(ids, vectors)
+            if len(ids):
+                index._index.add_with_ids(vectors, ids)
             return index
         return cls(_new_hnsw(dimension, vectors, ids), dimension)
 
