@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -29,7 +30,8 @@ def _engine(settings: Settings, *, create: bool = False):
         raise IndexMissingError(
             f"No index at {settings.index_dir}: run `newsbot ingest` first (or pass --index-dir)."
         )
-    return Engine.open(settings.index_dir, load_encoder(settings.model_path), create=create)
+    encoder = load_encoder(settings.model_path, settings.encoder_backend)
+    return Engine.open(settings.index_dir, encoder, create=create)
 
 
 def format_answer(answer: Answer) -> str:
@@ -49,14 +51,25 @@ def format_answer(answer: Answer) -> str:
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    if args.rebuild and settings.index_dir.exists():
-        shutil.rmtree(settings.index_dir)
     paths = [Path(p) for p in args.paths] or [Path("corpus")]
-    engine = _engine(settings, create=True)
+    target = settings.index_dir
+    # A rebuild is built beside the old index and swapped in when complete, so a crash or a
+    # kill during it leaves the old index answering.
+    building = target.with_name(target.name + ".rebuild") if args.rebuild else target
+    if args.rebuild:
+        shutil.rmtree(building, ignore_errors=True)
+    engine = _engine(settings.model_copy(update={"index_dir": building}), create=True)
     try:
         report = engine.ingest(paths, progress=sys.stderr.isatty() and not args.quiet)
     finally:
         engine.close()
+    if args.rebuild:
+        retired = target.with_name(target.name + ".old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if target.exists():
+            os.replace(target, retired)
+        os.replace(building, target)
+        shutil.rmtree(retired, ignore_errors=True)
     print(report.summary())
     return 0
 
@@ -212,9 +225,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         overrides = {"index_dir": args.index_dir} if args.index_dir else {}
         settings = Settings(**overrides)
-        from index.encoder import use_backend
-
-        use_backend(settings.encoder_backend)  # every command that loads the model uses it
         return args.run(args, settings)
     except UserError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)

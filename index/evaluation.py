@@ -167,7 +167,7 @@ def markdown_table(rows: list[dict]) -> str:
 def run_eval(args, settings) -> int:
     from .encoder import load_encoder
 
-    encoder = load_encoder(settings.model_path)
+    encoder = load_encoder(settings.model_path, settings.encoder_backend)
     with tempfile.TemporaryDirectory(prefix="newsbot-eval-") as tmp:
         engine = Engine.open(Path(tmp) / "index", encoder, create=True, params=AnswerParams())
         try:

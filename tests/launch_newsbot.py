@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--gate", type=Path)
     options = parser.parse_args(argv[:split])
 
-    index.encoder.load_encoder = lambda model_dir=None: HashingEncoder()
+    index.encoder.load_encoder = lambda model_dir=None, backend=None: HashingEncoder()
     if options.batch:
         index.ingest.BATCH_ARTICLES = options.batch
     if options.discord:

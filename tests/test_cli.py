@@ -33,7 +33,7 @@ def clean_environment(monkeypatch, tmp_path):
 
 @pytest.fixture
 def hashing_model(monkeypatch):
-    monkeypatch.setattr(index.encoder, "load_encoder", lambda model_dir=None: HashingEncoder())
+    monkeypatch.setattr(index.encoder, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder())
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_a_5000_character_question_is_refused_with_a_clear_message(run, ingested
     ],
 )
 def test_a_missing_index_is_one_line_on_stderr_and_a_non_zero_exit(run, tmp_path, argv, monkeypatch):
-    def no_model(model_dir=None):
+    def no_model(model_dir=None, backend=None):
         raise AssertionError("the model must not load for a missing index")
 
     monkeypatch.setattr(index.encoder, "load_encoder", no_model)
@@ -180,7 +180,7 @@ def test_a_missing_index_is_one_line_on_stderr_and_a_non_zero_exit(run, tmp_path
 
 
 def test_an_index_built_with_another_model_is_a_clear_error(run, ingested, monkeypatch):
-    monkeypatch.setattr(index.encoder, "load_encoder", lambda model_dir=None: HashingEncoder(name="other-model"))
+    monkeypatch.setattr(index.encoder, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder(name="other-model"))
     code, _, err = run("ask", "--index-dir", ingested, "how many carjackings in 2021?")
     assert_one_line_error(code, err, "other-model", "hashing-test-encoder")
 
@@ -220,7 +220,7 @@ def test_stats_json_has_the_counts(run, ingested):
 
 
 def test_stats_needs_no_model(run, ingested, monkeypatch):
-    def no_model(model_dir=None):
+    def no_model(model_dir=None, backend=None):
         raise AssertionError("stats must not load the model")
 
     monkeypatch.setattr(index.encoder, "load_encoder", no_model)
@@ -233,7 +233,7 @@ def test_stats_needs_no_model(run, ingested, monkeypatch):
 
 @pytest.fixture
 def real_model(monkeypatch, real_encoder):
-    monkeypatch.setattr(index.encoder, "load_encoder", lambda model_dir=None: real_encoder)
+    monkeypatch.setattr(index.encoder, "load_encoder", lambda model_dir=None, backend=None: real_encoder)
 
 
 @pytest.mark.slow
@@ -273,3 +273,17 @@ def test_stats_of_an_index_built_with_the_real_model(run, seed_engine):
     assert (stats["articles"], stats["model"], stats["dimension"]) == (2, "sentence-transformers/all-MiniLM-L6-v2", 384)
     assert stats["vectors"] == stats["chunks"] > 0
     assert stats["sentences"] > stats["chunks"]
+
+
+def test_a_failed_rebuild_leaves_the_old_index_answering(run, ingested, newsroom_corpus, monkeypatch):
+    import index.engine
+
+    def crash(self, paths, progress=False):
+        raise RuntimeError("killed mid-rebuild")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(index.engine.Engine, "ingest", crash)
+        code, _, _ = run("ingest", "--index-dir", ingested, "--rebuild", newsroom_corpus)
+    assert code != 0
+    code, out, _ = run("stats", "--index-dir", ingested, "--json")
+    assert code == 0 and json.loads(out)["articles"] == 3

@@ -15,7 +15,7 @@ import pytest
 
 import index.backends as backends
 import index.encoder
-from index.encoder import bundled_model_dir, load_encoder, use_backend
+from index.encoder import bundled_model_dir, load_encoder
 from index.errors import UserError
 
 SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "squad-v2.0-dev-half.json"
@@ -23,7 +23,7 @@ SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "squad-
 
 def test_an_unknown_backend_is_refused_with_the_choices():
     with pytest.raises(UserError) as caught:
-        use_backend("tensorflow")
+        load_encoder(backend="tensorflow")
     assert all(name in str(caught.value) for name in backends.BACKENDS)
 
 
