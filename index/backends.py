@@ -239,6 +239,17 @@ def _bucketed(feed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def vector_name(name: str, backend: str) -> str:
+    """The model name an index records for vectors from `backend`.
+
+    bf16 and fp32 vectors are interchangeable (cosine 0.99998, top-10 overlap 0.99 in
+    docs/bench.md), so an archive built with one is searched with the other. int8 vectors are
+    not (top-10 overlap 0.82): an archive built with them names them, and opening it with
+    another backend asks for a rebuild instead of silently mixing the two.
+    """
+    return f"{name}+int8" if backend == "openvino-int8" else name
+
+
 def load(model_dir: Path, name: str, backend: str, *, cache: Path | None = None):
     """An encoder of `model_dir` on `backend`; torch fp32 when the backend cannot be had."""
     from .encoder import SentenceTransformerEncoder
@@ -254,7 +265,7 @@ def load(model_dir: Path, name: str, backend: str, *, cache: Path | None = None)
     # int8 falls back to the OpenVINO default, which falls back to torch.
     for candidate in ([backend, "openvino"] if backend == "openvino-int8" else [backend]):
         try:
-            return OpenVINOEncoder(ensure_export(Path(model_dir), candidate, cache), name=name)
+            return OpenVINOEncoder(ensure_export(Path(model_dir), candidate, cache), name=vector_name(name, candidate))
         except ImportError as exc:
             log.warning("encoder backend %s needs %s; trying the next one", candidate, exc.name)
         except Exception:

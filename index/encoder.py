@@ -122,7 +122,8 @@ def load_encoder(model_dir: Path | None = None, backend: str | None = None) -> E
     (`Settings.encoder_backend`; default `index.backends.DEFAULT_BACKEND`).
 
     Every backend computes the same model's vectors (see docs/bench.md for how close they are),
-    so the encoder's name, which the index records, does not depend on it.
+    so the encoder's name, which the index records, does not depend on it, except for int8,
+    whose vectors are too far from the others to share an index (`backends.vector_name`).
     """
     from . import backends
 

@@ -88,6 +88,17 @@ def test_a_backend_that_cannot_load_falls_back_to_torch(monkeypatch, caplog):
     assert "openvino" in caplog.text
 
 
+def test_only_int8_vectors_carry_another_model_name(monkeypatch, tmp_path):
+    """An archive built with int8 vectors cannot be searched with bf16 or fp32 ones by mistake."""
+    monkeypatch.setattr(backends, "ensure_export", lambda model_dir, backend, cache=None: tmp_path / backend)
+    monkeypatch.setattr(backends, "OpenVINOEncoder", lambda folder, name: (folder.name, name))
+    monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
+    plain = "sentence-transformers/all-MiniLM-L6-v2"
+    assert load_encoder(backend="openvino") == ("openvino", plain)
+    assert load_encoder(backend="openvino-int8") == ("openvino-int8", plain + "+int8")
+    assert load_encoder(backend="torch-bf16").name == load_encoder(backend="torch").name == plain
+
+
 def test_torch_bf16_is_torch_in_bfloat16(monkeypatch):
     monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
     assert load_encoder(backend="torch-bf16").dtype == "bfloat16"
