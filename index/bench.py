@@ -369,8 +369,6 @@ def bench_sizes(
 
     directory = work / "archive"
     store = Store.open(directory, fast.name, fast.dimension, create=True)
-    all_ids: list[np.ndarray] = []
-    all_vectors: list[np.ndarray] = []
     results: list[SizeResult] = []
     copy, cursor, chunks, build_s = 0, 0, 0, 0.0
 
@@ -434,7 +432,6 @@ def bench_sizes(
         results.append(result)
         log("  " + _size_line(result))
     store.close()
-    del store
     gc.collect()
 
     for size in (s for s in sizes if s > e2e_max):

@@ -537,7 +537,7 @@ class Store:
         return out
 
     def article_info(self, article_row: int) -> ArticleInfo:
-        return self._infos(f"a.id = ?", (article_row,), include_internal=True)[0]
+        return self._infos("a.id = ?", (article_row,), include_internal=True)[0]
 
     def _infos(self, where: str, params: tuple, include_internal: bool, limit: int = 1) -> list[ArticleInfo]:
         rows = self._db.execute(

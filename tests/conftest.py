@@ -181,3 +181,21 @@ def seed_engine(real_encoder, tmp_path_factory) -> Iterator[Engine]:
     assert len(report.added) == 2 and not report.skipped, report.summary()
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def squad_text() -> tuple[list[str], list[str]]:
+    """Sentences (over 30 characters) and questions of the SQuAD 2.0 file beside the repo: real
+    text nobody here wrote, for checks that need real embeddings."""
+    import json
+    import re
+
+    path = REPO_ROOT.parent / "shared" / "data" / "squad-v2.0-dev-half.json"
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    paragraphs = [p for doc in json.loads(path.read_text())["data"] for p in doc["paragraphs"]]
+    sentences = [
+        s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p["context"]) if len(s) > 30
+    ]
+    return sentences, [qa["question"] for p in paragraphs for qa in p["qas"]]
+

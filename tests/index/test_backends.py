@@ -6,9 +6,6 @@ default) with torch fp32 on SQuAD sentences and questions: text nobody here wrot
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +15,6 @@ import index.encoder
 from index.encoder import bundled_model_dir, load_encoder
 from index.errors import UserError
 
-SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "squad-v2.0-dev-half.json"
 
 
 def test_an_unknown_backend_is_refused_with_the_choices():
@@ -109,22 +105,17 @@ def test_torch_bf16_is_torch_in_bfloat16(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def squad_text():
-    if not SQUAD.exists():
-        pytest.skip(f"{SQUAD} is not here")
-    data = json.loads(SQUAD.read_text())["data"]
-    paragraphs = [p for doc in data for p in doc["paragraphs"]]
-    sentences = [
-        s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p["context"]) if len(s) > 30
-    ][:800]
-    questions = [qa["question"] for p in paragraphs for qa in p["qas"]][::30][:120]
-    return sentences, questions, [p["context"] for p in paragraphs[:16]]
+def squad_sample(squad_text):
+    """800 sentences, 120 questions and 16 passages of about 200 word pieces of SQuAD text."""
+    sentences, questions = squad_text
+    passages = [" ".join(sentences[i : i + 8]) for i in range(0, 128, 8)]
+    return sentences[:800], questions[::30][:120], passages
 
 
 @pytest.fixture(scope="module")
-def torch_reference(squad_text):
+def torch_reference(squad_sample):
     """torch fp32 vectors of the same texts: the reference every backend is held to."""
-    sentences, questions, passages = squad_text
+    sentences, questions, passages = squad_sample
     reference = load_encoder(backend="torch")
     return reference, reference.encode(sentences), reference.encode(questions), reference.encode(passages)
 
@@ -141,8 +132,8 @@ def test_the_default_backend_is_the_fast_one(real_encoder):
 
 
 @pytest.mark.slow
-def test_fast_backend_top10_neighbours_agree_with_torch_fp32(real_encoder, squad_text, torch_reference):
-    sentences, questions, passages = squad_text
+def test_fast_backend_top10_neighbours_agree_with_torch_fp32(real_encoder, squad_sample, torch_reference):
+    sentences, questions, passages = squad_sample
     _, ref_sentences, ref_questions, ref_passages = torch_reference
     fast_sentences, fast_questions = real_encoder.encode(sentences), real_encoder.encode(questions)
     overlap = [
@@ -161,9 +152,9 @@ def test_fast_backend_top10_neighbours_agree_with_torch_fp32(real_encoder, squad
 
 
 @pytest.mark.slow
-def test_fast_backend_counts_tokens_like_the_model(real_encoder, torch_reference, squad_text):
+def test_fast_backend_counts_tokens_like_the_model(real_encoder, torch_reference, squad_sample):
     reference = torch_reference[0]
-    for text in squad_text[2][:5] + ["", "2,098 carjackings in 2021"]:
+    for text in squad_sample[2][:5] + ["", "2,098 carjackings in 2021"]:
         assert real_encoder.count_tokens(text) == reference.count_tokens(text)
 
 

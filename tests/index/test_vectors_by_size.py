@@ -8,9 +8,6 @@ exercise HNSW; how it behaves at 100k and 1M chunks is measured by `newsbot benc
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +18,6 @@ from index.engine import Engine
 from index.vectors import VectorIndex
 
 DIM = 64
-SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "squad-v2.0-dev-half.json"
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -205,17 +201,10 @@ def test_an_archive_past_the_threshold_answers_like_before(monkeypatch, tmp_path
 
 
 @pytest.fixture(scope="module")
-def squad_embeddings(real_encoder):
+def squad_embeddings(real_encoder, squad_text):
     """Real MiniLM vectors of 1,500 SQuAD sentences and 200 SQuAD questions (text nobody here wrote)."""
-    if not SQUAD.exists():
-        pytest.skip(f"{SQUAD} is not here")
-    data = json.loads(SQUAD.read_text())["data"]
-    paragraphs = [p for doc in data for p in doc["paragraphs"]]
-    sentences = [
-        s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p["context"]) if len(s) > 30
-    ][:1500]
-    questions = [qa["question"] for p in paragraphs for qa in p["qas"]][::15][:200]
-    return real_encoder.encode(sentences), real_encoder.encode(questions)
+    sentences, questions = squad_text
+    return real_encoder.encode(sentences[:1500]), real_encoder.encode(questions[::15][:200])
 
 
 @pytest.mark.slow
