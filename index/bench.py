@@ -763,6 +763,8 @@ def run_bench(args, settings=None) -> int:
         command=args.command_line,
         started=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), fast_backend=fast_backend,
     )
+    if args.work_dir:
+        Path(args.work_dir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="newsbot-bench-", dir=args.work_dir))
     try:
         log(f"newsbot bench: {report.machine}; text: {texts.source}")
