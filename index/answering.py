@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .models import Answer, Citation, Period, Related
+from .models import Answer, Citation, Period, Related, Source
 from .periods import label, most_specific
 from .question import QuestionAnalysis
 from .text import content_terms
-
-
-@dataclass(frozen=True)
-class Source:
-    article_id: str
-    title: str
-    url: str | None
-    outlet: str | None
-    published: dt.date | None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .answering import AnswerParams, Candidate, Source, compose
+from .answering import AnswerParams, Candidate, compose
 from .encoder import Encoder
 from .ingest import ingest
 from .models import Answer, ArticleInfo, Citation, IngestReport, SearchHit, Stats
@@ -67,15 +67,10 @@ class Engine:
             return []
         top = chunks[0][1]
         by_chunk = self._store.chunk_sentences([c for c, _ in chunks])
-        sources: dict[int, Source] = {}
+        sources = self._store.sources(s.article_row for ss in by_chunk.values() for s in ss)
         candidates = []
         for chunk_id, fused in chunks:
             for s in by_chunk.get(chunk_id, []):
-                if s.article_row not in sources:
-                    info = self._store.article_info(s.article_row)
-                    sources[s.article_row] = Source(
-                        info.article_id, info.title, info.url, info.outlet, info.published
-                    )
                 candidates.append(Candidate(
                     sentence_id=s.id, text=s.text, start=s.start, end=s.end, periods=s.periods,
                     vector=s.vector, chunk_score=fused / top, source=sources[s.article_row],
@@ -105,13 +100,12 @@ class Engine:
             sentences = self._store.chunk_sentences([hits[0][0]]).get(hits[0][0], [])
             if not sentences:
                 return None
-            best = max(sentences, key=lambda s: float(s.vector @ vector))
-            info = self._store.article_info(best.article_row)
-        score = float(best.vector @ vector)
+            score, best = max(((float(s.vector @ vector), s) for s in sentences), key=lambda p: p[0])
+            source = self._store.sources([best.article_row])[best.article_row]
         citation = Citation(
-            n=1, article_id=info.article_id, title=info.title, url=info.url, outlet=info.outlet,
-            published=info.published, sentence=best.text, start=best.start, end=best.end,
-            score=round(score, 4),
+            n=1, article_id=source.article_id, title=source.title, url=source.url,
+            outlet=source.outlet, published=source.published, sentence=best.text,
+            start=best.start, end=best.end, score=round(score, 4),
         )
         return citation, score
 
@@ -126,16 +120,17 @@ class Engine:
             )
             rows = self._store.chunk_article_rows([c for c, _ in chunks])
             texts = self._store.chunk_sentences([c for c, _ in chunks])
+            sources = self._store.sources(rows.values())
             hits: dict[int, SearchHit] = {}
             for chunk_id, fused in chunks:
                 article_row = rows.get(chunk_id)
                 if article_row is None or article_row in hits or len(hits) >= limit:
                     continue
-                info = self._store.article_info(article_row)
+                source = sources[article_row]
                 snippet = " ".join(s.text for s in texts.get(chunk_id, []))
                 hits[article_row] = SearchHit(
-                    article_id=info.article_id, title=info.title, url=info.url,
-                    outlet=info.outlet, published=info.published, snippet=snippet[:300],
+                    article_id=source.article_id, title=source.title, url=source.url,
+                    outlet=source.outlet, published=source.published, snippet=snippet[:300],
                     score=round(fused, 5),
                 )
         return list(hits.values())

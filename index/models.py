@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,17 @@ class Article(BaseModel):
     visibility: Visibility = Visibility.PUBLIC
     status: Status = Status.PUBLISHED
     source: str = Field(description="Where it was read from: path, or path:line for JSONL.")
+
+
+@dataclass(frozen=True)
+class Source:
+    """The article a sentence is quoted from, as a citation shows it."""
+
+    article_id: str
+    title: str
+    url: str | None
+    outlet: str | None
+    published: dt.date | None
 
 
 class Period(BaseModel):

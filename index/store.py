@@ -13,7 +13,7 @@ import logging
 import math
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ import numpy as np
 
 from .atomic import write_bytes_atomic
 from .errors import IndexIncompatibleError, IndexMissingError
-from .models import Article, ArticleInfo, Period, Status, Visibility
+from .models import Article, ArticleInfo, Period, Source, Status, Visibility
 from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -514,6 +514,7 @@ class Store:
     def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[StoredSentence]]:
         """The non-boilerplate sentences of each chunk, with their text cut from the article."""
         out: dict[int, list[StoredSentence]] = {}
+        texts: dict[int, str] = {}  # chunks of one article share its text
         for chunk_id in chunk_ids:
             row = self._db.execute(
                 "SELECT article, first_sentence, last_sentence FROM chunks WHERE id = ?", (chunk_id,)
@@ -521,7 +522,11 @@ class Store:
             if row is None:
                 continue
             article_row, first, last = row
-            text = self._db.execute("SELECT text FROM articles WHERE id = ?", (article_row,)).fetchone()[0]
+            if article_row not in texts:
+                texts[article_row] = self._db.execute(
+                    "SELECT text FROM articles WHERE id = ?", (article_row,)
+                ).fetchone()[0]
+            text = texts[article_row]
             sentences = self._db.execute(
                 'SELECT id, position, paragraph, start, "end", periods, vector FROM sentences '
                 "WHERE article = ? AND position BETWEEN ? AND ? AND boilerplate = 0 ORDER BY position",
@@ -536,8 +541,20 @@ class Store:
             ]
         return out
 
-    def article_info(self, article_row: int) -> ArticleInfo:
-        return self._infos("a.id = ?", (article_row,), include_internal=True)[0]
+    def sources(self, article_rows: Iterable[int]) -> dict[int, Source]:
+        """What citations show of these articles, in one query (no counts: this is the hot path)."""
+        rows = sorted(set(article_rows))
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        found = self._db.execute(
+            f"SELECT id, article_id, title, url, outlet, published FROM articles WHERE id IN ({marks})",
+            rows,
+        )
+        return {
+            r[0]: Source(r[1], r[2], r[3], r[4], dt.date.fromisoformat(r[5]) if r[5] else None)
+            for r in found
+        }
 
     def _infos(self, where: str, params: tuple, include_internal: bool, limit: int = 1) -> list[ArticleInfo]:
         rows = self._db.execute(
