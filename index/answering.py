@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -26,6 +27,11 @@ class Candidate:
     vector: np.ndarray
     chunk_score: float  # fused retrieval score of its best chunk, scaled to [0, 1]
     source: Source
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """Its content terms, worked out once: several checks compare them."""
+        return frozenset(content_terms(self.text))
 
 
 @dataclass(frozen=True)
@@ -183,14 +189,25 @@ def answer_span(
     return None
 
 
-def lexical_overlap(terms: Sequence[str], text: str, idf: Mapping[str, float]) -> float:
-    """Share of the question's terms, weighted by rarity, that the sentence contains."""
+def lexical_overlap(terms: Sequence[str], present: frozenset[str], idf: Mapping[str, float]) -> float:
+    """Share of the question's terms, weighted by rarity, among a sentence's terms (`present`)."""
     wanted = [t for t in terms if not t.isdigit()] or list(terms)
     if not wanted:
         return 0.0
-    present = set(content_terms(text))
     weights = [idf.get(t, 1.0) for t in wanted]
     return sum(w for t, w in zip(wanted, weights) if t in present) / sum(weights)
+
+
+def relevance(
+    analysis: QuestionAnalysis,
+    question_vector: np.ndarray,
+    candidate: Candidate,
+    idf: Mapping[str, float] | None = None,
+) -> tuple[float, float]:
+    """(dense similarity, relevance): how well a sentence matches, before what it must contain."""
+    dense = float(np.dot(question_vector, candidate.vector))
+    lexical = lexical_overlap(analysis.terms, candidate.terms, idf or {})
+    return dense, 0.6 * dense + 0.25 * lexical + 0.15 * candidate.chunk_score
 
 
 def score(
@@ -200,9 +217,7 @@ def score(
     idf: Mapping[str, float] | None = None,
     figures: Sequence[tuple[int, int]] | None = None,
 ) -> Scored:
-    dense = float(np.dot(question_vector, candidate.vector))
-    lexical = lexical_overlap(analysis.terms, candidate.text, idf or {})
-    relevance = 0.6 * dense + 0.25 * lexical + 0.15 * candidate.chunk_score
+    dense, relevance_ = relevance(analysis, question_vector, candidate, idf)
     span = answer_span(analysis.kind, candidate, analysis.terms, figures)
     fit = period_fit(analysis.period, candidate.periods)
     bonus = 0.0
@@ -213,13 +228,13 @@ def score(
         bonus += _PERIOD_BONUS.get(fit, 0.0)
     else:
         bonus += _CONTEXT_PERIOD_BONUS.get(fit, 0.0)
-    return Scored(candidate, dense, relevance, relevance + bonus, fit, span)
+    return Scored(candidate, dense, relevance_, relevance_ + bonus, fit, span)
 
 
 def names_the_same(analysis: QuestionAnalysis, candidate: Candidate) -> bool:
     """A figure for Chicago does not answer a question about New York City: the names the
     question gives must appear in the sentence or its article's title."""
-    present = set(content_terms(candidate.text)) | set(content_terms(candidate.source.title))
+    present = candidate.terms | set(content_terms(candidate.source.title))
     return all(set(content_terms(name)) <= present for name in analysis.names)
 
 
@@ -238,11 +253,13 @@ def counted_figures(
     analysis: QuestionAnalysis,
     candidates: Sequence[Candidate],
     encode: Encode | None,
+    could_answer: Callable[[Candidate], bool] = lambda c: True,
 ) -> dict[int, list[tuple[int, int]]]:
     """The figures of each candidate that count what the question counts.
 
     A figure counts the question's thing when the words after it share a word with it, or
     mean nearly the same ("942 vehicular hijackings" for "carjackings"; not for "homicides").
+    Meaning takes the model, so it is asked only of candidates that `could_answer`.
     """
     allowed: dict[int, list[tuple[int, int]]] = {}
     pending: list[tuple[int, tuple[int, int], str]] = []
@@ -255,7 +272,7 @@ def counted_figures(
             window = _window(c.text, span)
             if encode is None or not wanted or _shares_word(wanted, content_terms(window)):
                 allowed[c.sentence_id].append(span)
-            else:
+            elif could_answer(c):
                 pending.append((c.sentence_id, span, window))
     if pending and encode is not None and analysis.counted:
         vectors = encode([analysis.counted] + [w for _, _, w in pending])
@@ -353,8 +370,15 @@ def compose(
         if c.sentence_id not in best_of or c.chunk_score > best_of[c.sentence_id].chunk_score:
             best_of[c.sentence_id] = c
     unique = list(best_of.values())
+
+    def could_answer(c: Candidate) -> bool:
+        return (
+            relevance(analysis, question_vector, c, idf)[1] >= params.threshold
+            and period_fit(analysis.period, c.periods) != "conflict"
+        )
+
     figures = (
-        counted_figures(analysis, unique, encode) if analysis.kind == "how_many" else {}
+        counted_figures(analysis, unique, encode, could_answer) if analysis.kind == "how_many" else {}
     )
     ranked = sorted(
         (score(analysis, question_vector, c, idf, figures.get(c.sentence_id)) for c in unique),
@@ -394,6 +418,7 @@ def compose(
 
 
 def _confidence(ranked: Sequence[Scored], kind: str) -> float:
-    """Relevance of the best sentence that could have answered, had the threshold allowed it."""
+    """Relevance of the best sentence that could have answered, had the threshold allowed it
+    (below the threshold, a figure counts what was asked only when it shares a word with it)."""
     possible = [s.relevance for s in ranked if _eligible(s, kind, AnswerParams(threshold=-1.0))]
     return max(possible, default=0.0)

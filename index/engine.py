@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from .encoder import Encoder
 from .ingest import ingest
 from .models import Answer, ArticleInfo, Citation, IngestReport, SearchHit, Stats
 from .question import analyse_in_context, validate_question
-from .retrieval import keywords, retrieve
+from .retrieval import retrieve
 from .store import Store
+from .text import content_terms
 
 
 class Engine:
@@ -77,19 +79,34 @@ class Engine:
                 ))
         return candidates
 
-    def ask(self, question: str, *, include_internal: bool = False, previous: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        include_internal: bool = False,
+        previous: str | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> Answer:
+        """`timings`, when given, receives the seconds each stage took (for `newsbot bench`)."""
+        lap = _Laps(timings)
         analysis = analyse_in_context(question, previous, self._today())
         vector = self._encoder.encode([analysis.text])[0]
+        lap("encode")
         with self._lock, self._store.snapshot():
+            lap("wait")
             chunks = retrieve(
-                self._store, vector, keywords(analysis.text), include_internal=include_internal
+                self._store, vector, content_terms(analysis.text), include_internal=include_internal
             )
+            lap("retrieve")
             candidates = self._candidates(chunks)
             idf = self._store.term_idf(analysis.terms)
-        return compose(
+            lap("read")
+        answer = compose(
             validate_question(question), analysis, vector, candidates, self._params, idf,
             encode=self._encoder.encode,
         )
+        lap("compose")
+        return answer
 
     def dense_best_sentence(self, vector) -> tuple[Citation, float] | None:
         """The evaluation baseline: nearest chunk by vector alone, then its most similar sentence."""
@@ -115,7 +132,7 @@ class Engine:
         vector = self._encoder.encode([query])[0]
         with self._lock, self._store.snapshot():
             chunks = retrieve(
-                self._store, vector, keywords(query), include_internal=include_internal,
+                self._store, vector, content_terms(query), include_internal=include_internal,
                 top=limit * 4,
             )
             rows = self._store.chunk_article_rows([c for c, _ in chunks])
@@ -164,3 +181,17 @@ class Engine:
             feedback_unhelpful=unhelpful,
             index_dir=str(self._store.directory),
         )
+
+
+class _Laps:
+    """Records the time since the previous lap under each name, into `timings` if given."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self._timings = timings
+        self._last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self._timings is not None:
+            now = time.perf_counter()
+            self._timings[name] = now - self._last
+            self._last = now

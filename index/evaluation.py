@@ -52,12 +52,12 @@ class Tally:
 def load_gold(path: Path) -> list[GoldQuestion]:
     if not path.exists():
         raise UserError(f"No gold set at {path}")
-    return [GoldQuestion.model_validate_json(line) for line in path.read_text().splitlines() if line.strip()]
+    return [GoldQuestion.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def load_squad(path: Path) -> tuple[list[dict], list[GoldQuestion]]:
     """SQuAD 2.0 as a corpus (one article per paragraph) and its questions."""
-    data = json.loads(path.read_text())["data"]
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
     articles, questions = [], []
     for doc in data:
         for n, paragraph in enumerate(doc["paragraphs"]):
@@ -174,7 +174,7 @@ def run_eval(args, settings) -> int:
             if args.squad:
                 articles, questions = load_squad(args.squad)
                 corpus = Path(tmp) / "squad.jsonl"
-                corpus.write_text("\n".join(json.dumps(a) for a in articles))
+                corpus.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
                 engine.ingest([corpus], progress=False)
             else:
                 questions = load_gold(args.gold)

@@ -13,9 +13,11 @@ import logging
 import math
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,16 +25,23 @@ import numpy as np
 from .atomic import write_bytes_atomic
 from .errors import IndexIncompatibleError, IndexMissingError
 from .models import Article, ArticleInfo, Period, Source, Status, Visibility
+from .text import content_terms, index_terms
 from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-IDF_DF_CAP = 5000
+FORMAT_VERSION = 2
+MMAP_BYTES = 1 << 30
+CACHE_KIB = 64 * 1024
 DB_NAME = "newsbot.sqlite3"
 MANIFEST_NAME = "manifest.json"
 
-_SCHEMA = """
+# Chunks as index.text.index_terms gives them: the same stems questions are cut into, one token
+# each, so that the term counts (table `terms`) are exactly the lengths of FTS5's postings.
+_FTS_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
+)
+_SCHEMA = _FTS_TABLE + """;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,7 +64,9 @@ CREATE TABLE IF NOT EXISTS chunks(
     first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter unicode61');
+-- How many chunks hold each term (index.text.content_terms): IDF weights, and which terms FTS5
+-- can rank quickly, in one lookup instead of a count over the postings.
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS feedback(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, helpful INTEGER NOT NULL,
     user_hash TEXT NOT NULL, question TEXT);
@@ -120,6 +131,8 @@ def _periods_json(periods: Sequence[Period]) -> str:
     return json.dumps([p.model_dump(mode="json") for p in periods])
 
 
+# Most sentences share a handful of period lists ("[]" above all); Periods are immutable.
+@lru_cache(maxsize=65_536)
 def _periods(raw: str) -> tuple[Period, ...]:
     return tuple(Period.model_validate(p) for p in json.loads(raw))
 
@@ -138,6 +151,7 @@ class Store:
         self.dimension = dimension
         self._vectors: VectorIndex | None = None
         self._vectors_generation = -1
+        self._total = (-1, 0)  # (generation, chunks)
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -157,6 +171,10 @@ class Store:
             )
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
+            # An answer reads a few hundred scattered pages: served from a memory map and a
+            # larger page cache, not one read() call each (measured: 1.8 ms -> see docs/bench.md).
+            connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             connection.executescript(_SCHEMA)
             store = cls(directory, connection, model, dimension)
             store._check_or_init_meta(model, dimension)
@@ -203,7 +221,9 @@ class Store:
                 )
             self._write_manifest()
             return
-        if int(meta.get("format_version", 0)) != FORMAT_VERSION:
+        if int(meta.get("format_version", 0)) == 1:
+            self._upgrade_from_1()
+        elif int(meta.get("format_version", 0)) != FORMAT_VERSION:
             raise IndexIncompatibleError(
                 f"The index in {self.directory} has format {meta.get('format_version')}, this "
                 f"newsbot reads format {FORMAT_VERSION}: rebuild it with `newsbot ingest --rebuild`."
@@ -225,6 +245,21 @@ class Store:
             if mismatch:
                 log.warning("manifest in %s disagrees with the database; rewriting it", self.directory)
                 self._write_manifest()
+
+    def _upgrade_from_1(self) -> None:
+        """Format 1 indexed porter stems and lacked the term counts: redo both from the chunks."""
+        log.warning("upgrading the index in %s to format %d (re-indexing terms)", self.directory, FORMAT_VERSION)
+        with self.write():
+            self._db.execute("DROP TABLE chunks_fts")
+            self._db.execute(_FTS_TABLE)
+            rows = self._db.execute("SELECT id, text FROM chunks").fetchall()
+            self._db.executemany(
+                "INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", [(i, index_terms(t)) for i, t in rows]
+            )
+            self._db.execute("DELETE FROM terms")
+            self._count_terms(t for _, t in rows)
+            self._set_meta(format_version=str(FORMAT_VERSION))
+        self._write_manifest()
 
     def close(self) -> None:
         self._db.close()
@@ -320,12 +355,27 @@ class Store:
         rows = self._db.execute("SELECT article_id, id, content_hash, source_file FROM articles")
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
-    def _delete_article_rows(self, row_id: int) -> list[int]:
-        chunk_ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE article = ?", (row_id,))]
+    def _delete_article_rows(self, row_id: int) -> tuple[list[int], list[str]]:
+        """Deletes an article's sentences and chunks; returns the chunks' ids and texts."""
+        rows = self._db.execute("SELECT id, text FROM chunks WHERE article = ?", (row_id,)).fetchall()
+        chunk_ids = [r[0] for r in rows]
         self._db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(c,) for c in chunk_ids])
         self._db.execute("DELETE FROM chunks WHERE article = ?", (row_id,))
         self._db.execute("DELETE FROM sentences WHERE article = ?", (row_id,))
-        return chunk_ids
+        return chunk_ids, [r[1] for r in rows]
+
+    def _count_terms(self, added: Iterable[str], removed: Iterable[str] = ()) -> None:
+        """Update the term counts for chunks added and removed (their texts)."""
+        delta = Counter(term for text in added for term in content_terms(text))
+        delta.subtract(term for text in removed for term in content_terms(text))
+        self._db.executemany(
+            "INSERT INTO terms(term, chunks) VALUES(?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET chunks = chunks + excluded.chunks",
+            [(term, n) for term, n in delta.items() if n],
+        )
+        self._db.executemany(
+            "DELETE FROM terms WHERE term = ? AND chunks <= 0", [(t,) for t, n in delta.items() if n < 0]
+        )
 
     def apply(self, upserts: Sequence[PreparedArticle], removals: Sequence[str]) -> None:
         """Replace and remove articles as one generation: all of it is committed, or none."""
@@ -334,19 +384,25 @@ class Store:
             vectors = self.vectors()
             existing = self.article_index()
             dropped: list[int] = []
+            added_texts: list[str] = []
+            removed_texts: list[str] = []
             new_ids: list[int] = []
             new_vectors: list[np.ndarray] = []
             now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             for article_id in removals:
                 if article_id in existing:
                     row_id = existing[article_id][0]
-                    dropped += self._delete_article_rows(row_id)
+                    ids, texts = self._delete_article_rows(row_id)
+                    dropped += ids
+                    removed_texts += texts
                     self._db.execute("DELETE FROM articles WHERE id = ?", (row_id,))
             for prepared in upserts:
                 a = prepared.article
                 if a.article_id in existing:
                     row_id = existing[a.article_id][0]
-                    dropped += self._delete_article_rows(row_id)
+                    ids, texts = self._delete_article_rows(row_id)
+                    dropped += ids
+                    removed_texts += texts
                     self._db.execute("DELETE FROM articles WHERE id = ?", (row_id,))
                 row_id = self._db.execute(
                     "INSERT INTO articles(article_id, title, url, outlet, author, published, "
@@ -378,10 +434,12 @@ class Store:
                          c.text, _blob(c.vector)),
                     ).lastrowid
                     self._db.execute(
-                        "INSERT INTO chunks_fts(rowid, text) VALUES(?, ?)", (chunk_id, c.text)
+                        "INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", (chunk_id, index_terms(c.text))
                     )
                     new_ids.append(chunk_id)
                     new_vectors.append(_unblob(_blob(c.vector)))
+                added_texts += [c.text for c in prepared.chunks]
+            self._count_terms(added_texts, removed_texts)
             vectors.remove(dropped)
             vectors.add(
                 np.array(new_ids, dtype=np.int64),
@@ -406,6 +464,10 @@ class Store:
             generation = self.generation()
             chunks = {r[0] for r in self._db.execute("SELECT id FROM chunks")}
             fts = {r[0] for r in self._db.execute("SELECT rowid FROM chunks_fts")}
+            stored_terms = dict(self._db.execute("SELECT term, chunks FROM terms"))
+            counted_terms = Counter(
+                t for (text,) in self._db.execute("SELECT text FROM chunks") for t in content_terms(text)
+            )
             orphans = self._db.execute(
                 "SELECT (SELECT count(*) FROM chunks WHERE article NOT IN (SELECT id FROM articles))"
                 " + (SELECT count(*) FROM sentences WHERE article NOT IN (SELECT id FROM articles))"
@@ -425,6 +487,9 @@ class Store:
                 problems.append(f"{len(in_faiss - chunks)} vectors in {path.name} have no chunk")
         if fts != chunks:
             problems.append(f"the full-text index holds {len(fts ^ chunks)} rows it should not or lacks")
+        if stored_terms != dict(counted_terms):
+            wrong = set(stored_terms.items()) ^ set(counted_terms.items())
+            problems.append(f"the term counts disagree with the chunks for {len({t for t, _ in wrong})} terms")
         if orphans:
             problems.append(f"{orphans} sentences or chunks belong to no article")
         return problems
@@ -485,7 +550,7 @@ class Store:
         return {r[0] for r in rows}
 
     def lexical_chunks(self, terms: Sequence[str], limit: int, include_internal: bool) -> list[tuple[int, float]]:
-        """Chunks matching any term, best BM25 first (FTS5's bm25 is lower-is-better)."""
+        """Chunks holding any of these terms (content_terms' stems), best BM25 first."""
         if not terms:
             return []
         query = " OR ".join(_fts_phrase(t) for t in terms)
@@ -496,49 +561,54 @@ class Store:
             (query, limit * 4),
         ).fetchall()
         visible = self.visible_chunks([r[0] for r in rows], include_internal)
-        return [(r[0], -float(r[1])) for r in rows if r[0] in visible][:limit]
+        return [(r[0], -float(r[1])) for r in rows if r[0] in visible][:limit]  # bm25: lower is better
+
+    def chunk_total(self) -> int:
+        """How many chunks this generation holds; counted once per generation (a full scan)."""
+        generation = self.generation()
+        if self._total[0] != generation:
+            self._total = (generation, int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]))
+        return self._total[1]
+
+    def term_chunks(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each term (content_terms' stems); 0 for a term no chunk holds."""
+        wanted = sorted(set(terms))
+        if not wanted:
+            return {}
+        found = dict(self._db.execute(
+            f"SELECT term, chunks FROM terms WHERE term IN ({','.join('?' * len(wanted))})", wanted
+        ))
+        return {t: found.get(t, 0) for t in wanted}
 
     def term_idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency over chunks; a term no chunk holds weighs the most."""
-        total = int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
-        idf = {}
-        for term in terms:
-            # Counting stops at IDF_DF_CAP: past it a term is common and its weight near the floor.
-            df = self._db.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-                (_fts_phrase(term), IDF_DF_CAP),
-            ).fetchone()[0]
-            idf[term] = math.log((total + 1) / (df + 0.5))
-        return idf
+        total = self.chunk_total()
+        return {t: math.log((total + 1) / (n + 0.5)) for t, n in self.term_chunks(terms).items()}
 
     def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[StoredSentence]]:
         """The non-boilerplate sentences of each chunk, with their text cut from the article."""
+        ids = sorted(set(chunk_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            'SELECT c.id, c.article, s.id, s.position, s.paragraph, s.start, s."end", s.periods, '
+            "s.vector FROM chunks c JOIN sentences s ON s.article = c.article "
+            "AND s.position BETWEEN c.first_sentence AND c.last_sentence "
+            f"WHERE c.id IN ({marks}) AND s.boilerplate = 0 ORDER BY c.id, s.position",
+            ids,
+        ).fetchall()
+        articles = sorted({r[1] for r in rows})
+        texts = dict(self._db.execute(  # chunks of one article share its text: read it once
+            f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(articles))})", articles
+        )) if articles else {}
         out: dict[int, list[StoredSentence]] = {}
-        texts: dict[int, str] = {}  # chunks of one article share its text
-        for chunk_id in chunk_ids:
-            row = self._db.execute(
-                "SELECT article, first_sentence, last_sentence FROM chunks WHERE id = ?", (chunk_id,)
-            ).fetchone()
-            if row is None:
-                continue
-            article_row, first, last = row
-            if article_row not in texts:
-                texts[article_row] = self._db.execute(
-                    "SELECT text FROM articles WHERE id = ?", (article_row,)
-                ).fetchone()[0]
-            text = texts[article_row]
-            sentences = self._db.execute(
-                'SELECT id, position, paragraph, start, "end", periods, vector FROM sentences '
-                "WHERE article = ? AND position BETWEEN ? AND ? AND boilerplate = 0 ORDER BY position",
-                (article_row, first, last),
-            ).fetchall()
-            out[chunk_id] = [
-                StoredSentence(
-                    id=s[0], article_row=article_row, position=s[1], paragraph=s[2], start=s[3],
-                    end=s[4], text=text[s[3] : s[4]], periods=_periods(s[5]), vector=_unblob(s[6]),
-                )
-                for s in sentences
-            ]
+        for chunk_id, article_row, *s in rows:
+            out.setdefault(chunk_id, []).append(StoredSentence(
+                id=s[0], article_row=article_row, position=s[1], paragraph=s[2], start=s[3],
+                end=s[4], text=texts[article_row][s[3] : s[4]], periods=_periods(s[5]),
+                vector=_unblob(s[6]),
+            ))
         return out
 
     def sources(self, article_rows: Iterable[int]) -> dict[int, Source]:

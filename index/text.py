@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been
@@ -15,22 +20,39 @@ STOPWORDS = frozenset(
     happened happen happens did does say said says according know there's what's who's""".split()
 )
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]|\d[\d,.:]*\d|\d")
+_LETTER = r"[^\W\d_]"  # a letter of any script
+_WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|['-])*{_LETTER}|{_LETTER}|\d[\d,.:]*\d|\d")
 
 
+_ENGLISH = snowballstemmer.stemmer("english")
+_ENGLISH_LOCK = threading.Lock()  # the stemmer keeps its word in itself: one word at a time
+
+
+# A language has a bounded working vocabulary: memoising per word makes terms of a whole chunk
+# cheap enough for every ingest and every answer.
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light suffix strip so that 'carjackings', 'carjacking' and 'carjacked' meet."""
+    """The Porter2 stem, so that 'investigating', 'investigates' and 'investigation' meet.
+
+    Accents and inner punctuation go first ('Beyoncé' meets 'Beyonce', '2,098' meets '2098'):
+    a stem is letters and digits only, which also makes it exactly one full-text token.
+    """
     word = word.lower().strip("'")
     if word.endswith("'s"):
         word = word[:-2]
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + keep
-    return word
+    word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if ch.isalnum())
+    with _ENGLISH_LOCK:
+        return _ENGLISH.stemWord(word)
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+def index_terms(text: str) -> str:
+    """The full-text index's view of a text: every word's stem, stop words and repeats kept
+    (they count for term frequency and length), separated by spaces."""
+    return " ".join(filter(None, (stem(w) for w in words(text))))
 
 
 def content_terms(text: str) -> list[str]:
@@ -40,5 +62,7 @@ def content_terms(text: str) -> list[str]:
         lowered = word.lower()
         if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
             continue
-        seen.setdefault(stem(lowered), None)
+        term = stem(lowered)
+        if term:
+            seen.setdefault(term, None)
     return list(seen)

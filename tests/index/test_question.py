@@ -76,14 +76,14 @@ def test_a_bare_weekday_in_a_question_names_the_event_day_not_a_constraint():
 
 def test_terms_are_stemmed_content_words_without_the_period_words():
     analysis = analyse("how many carjackings happened in Chicago in 2021?", TODAY)
-    assert analysis.terms == ["carjacking", "chicago"]
+    assert analysis.terms == ["carjack", "chicago"]
 
 
 def test_a_followup_with_a_new_period_keeps_the_topic_and_takes_the_new_period():
     analysis = analyse_in_context("and in 2022?", "how many carjackings in 2021?", TODAY)
     assert analysis.kind == "how_many"
     assert (analysis.period.start, analysis.period.end) == (D(2022, 1, 1), D(2022, 12, 31))
-    assert "carjacking" in analysis.terms
+    assert "carjack" in analysis.terms
     assert "carjackings" in analysis.text and "2022" in analysis.text
     assert "2021" not in analysis.text, "the old period must not pull the search back to 2021"
 
@@ -93,7 +93,7 @@ def test_a_followup_on_another_topic_keeps_the_previous_period():
     assert analysis.kind == "how_many"
     assert (analysis.period.start, analysis.period.end) == (D(2021, 1, 1), D(2021, 12, 31))
     assert analysis.terms[0] == "arrest"
-    assert "carjacking" in analysis.terms
+    assert "carjack" in analysis.terms
 
 
 def test_a_bare_noun_is_read_as_a_followup():

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from index.encoder import HashingEncoder
-from index.retrieval import RRF_K, keywords, retrieve, rrf_fuse
+from index.retrieval import RRF_K, rare_terms, retrieve, rrf_fuse
 from index.store import DB_NAME, Store
+from index.text import content_terms
 from index.vectors import VectorIndex
 
 # ---- rrf_fuse -------------------------------------------------------------------------------
@@ -50,20 +51,22 @@ def test_scores_never_increase_down_the_list():
     assert {i for i, _ in rrf_fuse(rankings)} == set().union(*map(set, rankings))
 
 
-# ---- keywords -------------------------------------------------------------------------------
+# ---- rare_terms: what the full-text query may afford -------------------------------------------
 
 
-def test_keywords_keep_words_numbers_and_years_without_stop_words():
-    assert keywords("how many carjackings in 2021?") == ["carjackings", "2021"]
-    assert keywords("Which hospital treated the officer?") == ["hospital", "treated", "officer"]
+def test_the_rarest_terms_are_kept_in_question_order_within_the_budget():
+    chunks_with = {"police": 900, "carjack": 40, "2021": 300, "chicago": 700}
+    terms = ["police", "carjack", "2021", "chicago"]
+    assert rare_terms(terms, chunks_with, budget=1000) == ["carjack", "2021"]
+    assert rare_terms(terms, chunks_with, budget=2000) == ["police", "carjack", "2021", "chicago"]
 
 
-def test_keywords_are_lower_case_and_unique():
-    assert keywords("Chicago chicago CHICAGO police") == ["chicago", "police"]
+def test_a_term_no_chunk_holds_is_left_out():
+    assert rare_terms(["zeppelin", "budget"], {"zeppelin": 0, "budget": 3}, budget=10) == ["budget"]
 
 
-def test_keywords_of_only_stop_words_are_empty():
-    assert keywords("what is the?") == []
+def test_when_even_the_rarest_term_is_too_common_there_is_no_full_text_query():
+    assert rare_terms(["city", "year"], {"city": 5000, "year": 8000}, budget=1000) == []
 
 
 # ---- against a stored index -------------------------------------------------------------------
@@ -168,9 +171,9 @@ def test_retrieve_fuses_dense_and_exact_term_rankings(random_archive, index_dir)
     query = "zeppelin hangar budget"
     q = encoder.encode([query])[0]
     with store.snapshot():
-        got = retrieve(store, q, keywords(query), include_internal=False, depth=40, top=8)
+        got = retrieve(store, q, content_terms(query), include_internal=False, depth=40, top=8)
         dense = [int(ids[i]) for i in np.argsort(-(vectors @ q), kind="stable")[:40]]
-        lexical = [i for i, _ in store.lexical_chunks(keywords(query), 40, False)]
+        lexical = [i for i, _ in store.lexical_chunks(content_terms(query), 40, False)]
     expected = rrf_fuse([dense, lexical])[:8]
     assert [i for i, _ in got] == [i for i, _ in expected]
     assert [s for _, s in got] == pytest.approx([s for _, s in expected])
@@ -198,7 +201,7 @@ def test_retrieve_never_returns_hidden_articles(newsroom_store):
 def test_exact_terms_find_the_chunk_with_a_rare_word(newsroom_store):
     store = newsroom_store
     with store.snapshot():
-        hits = store.lexical_chunks(keywords("lifeguards"), 10, include_internal=False)
+        hits = store.lexical_chunks(content_terms("lifeguards"), 10, include_internal=False)
         texts = store.chunk_sentences([i for i, _ in hits])
     assert len(hits) == 1
     assert any("Lifeguards returned" in s.text for s in texts[hits[0][0]])
@@ -207,6 +210,6 @@ def test_exact_terms_find_the_chunk_with_a_rare_word(newsroom_store):
 def test_a_figure_with_a_thousands_separator_matches_as_an_exact_term(newsroom_store):
     store = newsroom_store
     with store.snapshot():
-        hits = store.lexical_chunks(keywords("2,098"), 10, include_internal=False)
+        hits = store.lexical_chunks(content_terms("2,098"), 10, include_internal=False)
         texts = store.chunk_sentences([i for i, _ in hits])
     assert any("2,098" in s.text for i, _ in hits for s in texts[i])

@@ -12,6 +12,7 @@ from index.encoder import HashingEncoder
 from index.engine import Engine
 from index.errors import IndexIncompatibleError, IndexMissingError, UserError
 from index.store import DB_NAME, FORMAT_VERSION, MANIFEST_NAME, Store
+from index.text import content_terms
 
 MODEL = "hashing-test-encoder"
 
@@ -190,3 +191,73 @@ def test_a_reopened_index_answers_like_the_one_that_built_it(built_index, encode
         assert engine.search("lifeguards lakefront beaches")[0].title == "Lake Michigan beaches reopen"
     finally:
         engine.close()
+
+
+def stored_term_counts(index_dir) -> dict[str, int]:
+    with sqlite3.connect(index_dir / DB_NAME) as db:
+        return dict(db.execute("SELECT term, chunks FROM terms"))
+
+
+def counted_from_chunks(index_dir) -> dict[str, int]:
+    with sqlite3.connect(index_dir / DB_NAME) as db:
+        texts = [t for (t,) in db.execute("SELECT text FROM chunks")]
+    counts: dict[str, int] = {}
+    for text in texts:
+        for term in content_terms(text):
+            counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+def test_term_counts_follow_the_chunks_through_adds_updates_and_removals(
+    index_dir, newsroom_corpus, open_engine, write_article
+):
+    engine = open_engine()
+    engine.ingest([newsroom_corpus])
+    assert stored_term_counts(index_dir) == counted_from_chunks(index_dir)
+    write_article("beaches.txt", "Lake Michigan beaches reopen\nLifeguards returned on Tuesday.\n")
+    engine.ingest([newsroom_corpus])
+    assert stored_term_counts(index_dir)["lifeguard"] == 1
+    write_article("beaches.txt", "Lake Michigan beaches reopen\nSwimmers returned on Tuesday.\n")
+    engine.ingest([newsroom_corpus])
+    (newsroom_corpus / "carjackings-2021.md").unlink()
+    engine.ingest([newsroom_corpus])
+    counts = stored_term_counts(index_dir)
+    assert counts == counted_from_chunks(index_dir)
+    assert "lifeguard" not in counts and counts["swimmer"] == 1
+    assert "carjack" not in counts
+
+
+def test_check_reports_term_counts_that_disagree_with_the_chunks(built_index):
+    with sqlite3.connect(built_index / DB_NAME) as db:
+        db.execute("UPDATE terms SET chunks = chunks + 1 WHERE term = 'carjack'")
+    store = Store.open(built_index, MODEL, 384, create=False)
+    try:
+        assert any("term counts" in problem for problem in store.check())
+    finally:
+        store.close()
+
+
+def test_a_format_1_index_is_upgraded_in_place_and_answers_the_same(built_index, encoder):
+    engine = Engine.open(built_index, encoder)
+    before = engine.search("lifeguards lakefront beaches")
+    engine.close()
+    # Format 1: the full-text table held the chunk text under the porter tokenizer, no counts.
+    with sqlite3.connect(built_index / DB_NAME) as db:
+        db.execute("DROP TABLE chunks_fts")
+        db.execute("CREATE VIRTUAL TABLE chunks_fts USING fts5(text, tokenize='porter unicode61')")
+        db.execute("INSERT INTO chunks_fts(rowid, text) SELECT id, text FROM chunks")
+        db.execute("DROP TABLE terms")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    store = Store.open(built_index, MODEL, 384, create=False)
+    try:
+        assert store.check() == []
+        assert store.meta()["format_version"] == str(FORMAT_VERSION)
+    finally:
+        store.close()
+    assert stored_term_counts(built_index) == counted_from_chunks(built_index)
+    engine = Engine.open(built_index, encoder)
+    try:
+        assert engine.search("lifeguards lakefront beaches") == before
+    finally:
+        engine.close()
+    assert json.loads((built_index / MANIFEST_NAME).read_text())["format_version"] == FORMAT_VERSION
