@@ -139,7 +139,7 @@ def cmd_bench(args, settings: Settings) -> int:
     from index.bench import parse_sizes, run_bench
 
     try:
-        args.e2e_max = max(parse_sizes(args.e2e_max)) if args.e2e_max else 100_000
+        args.e2e_max = max(parse_sizes(args.e2e_max)) if args.e2e_max else 1_000_000
     except ValueError as exc:
         raise UserError(str(exc)) from None
     args.command_line = "newsbot bench" + "".join(
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a few minutes: small sizes, torch and the default backend")
     p.add_argument("--backends", help="comma-separated encoder backends to compare (default: all)")
     p.add_argument("--questions", type=int, help="questions timed at each size (default 100; --quick 30)")
-    p.add_argument("--e2e-max", help="largest size built as a full archive; larger ones time encode + FAISS only (default 100k)")
+    p.add_argument("--e2e-max", help="largest size built as a full archive; larger ones time encode + FAISS only (default 1m)")
     p.add_argument("--out", type=Path, default=Path("docs"), help="where bench.md, bench.json and bench.png go")
     p.add_argument("--squad", type=Path, help="SQuAD 2.0 JSON for real text (default ../shared/data/...)")
     p.add_argument("--corpus", type=Path, default=Path("corpus"))

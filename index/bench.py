@@ -11,9 +11,9 @@ Two parts:
    real vectors: `normalise(v + 0.5 v' + 0.25 v'' + small noise)`), and at each size: end-to-end
    `ask` p50/p95 (warm, the whole pipeline: encode, FAISS, FTS5, answer composition), FAISS
    search time, recall@10 against exact search, FAISS bytes per chunk, index load time; and the
-   same for the baseline, torch fp32 with an exact flat index. Sizes above `--e2e-max` measure
-   the vector part only (encode + FAISS): building a SQLite archive of that size takes too long
-   for a benchmark run, and the table says so.
+   same for the baseline, torch fp32 with an exact flat index; and where `ask`'s time goes, stage
+   by stage. Sizes above `--e2e-max` (default 1M: all of them) measure the vector part only
+   (encode + FAISS), for a quicker run, and the table says so.
 
 Writes a Markdown report and a PNG plot (matplotlib: `pip install -e '.[bench]'`).
 """
@@ -185,7 +185,7 @@ def bench_backend(
     corpus.write_text("\n".join(
         json.dumps({"title": a.title, "url": a.url or a.article_id, "text": a.text})
         for a in texts.articles[:ingest_articles]
-    ))
+    ), encoding="utf-8")
     encoder.encode(texts.passages[:4])  # warm
     engine = Engine.open(work / f"ingest-{backend}", encoder, create=True)
     try:
@@ -257,6 +257,7 @@ class SizeResult:
     base_question_ms: float
     ef_search: int | None = None
     ef_sweep: dict[int, tuple[float, float]] = field(default_factory=dict)  # ef -> (recall, ms)
+    stages: dict[str, float] = field(default_factory=dict)  # p50 ms of each stage of ask
 
 
 def _ef_sweep(index: VectorIndex, ids, matrix, queries) -> dict[int, tuple[float, float]]:
@@ -337,15 +338,23 @@ def _recall_and_search(index: VectorIndex, ids: np.ndarray, matrix: np.ndarray, 
     return float(np.mean(found)), 1000 * _pct(times, 50)
 
 
-def _ask_times(engine: Engine, questions: Sequence[str]) -> list[float]:
+STAGES = ("encode", "retrieve", "read", "compose")
+
+
+def _ask_times(engine: Engine, questions: Sequence[str]) -> tuple[list[float], dict[str, float]]:
+    """Seconds per question, and the median milliseconds of each stage of `Engine.ask`."""
     for q in questions[:3]:
         engine.ask(q)  # warm: caches, FAISS pages, SQLite pages
     out = []
+    laps: dict[str, list[float]] = {stage: [] for stage in STAGES}
     for q in questions:
+        timings: dict[str, float] = {}
         start = time.perf_counter()
-        engine.ask(q)
+        engine.ask(q, timings=timings)
         out.append(time.perf_counter() - start)
-    return out
+        for stage in STAGES:
+            laps[stage].append(timings[stage])
+    return out, {stage: 1000 * _pct(values, 50) for stage, values in laps.items()}
 
 
 def bench_sizes(
@@ -400,7 +409,7 @@ def bench_sizes(
         bytes_per_chunk = path.stat().st_size / len(ids)
         load_ms = _load_ms(path)
         engine = Engine(store, fast)
-        ask = _ask_times(engine, qs)
+        ask, stages = _ask_times(engine, qs)
 
         # The baseline: the same archive, torch fp32 questions, an exact flat index.
         flat = VectorIndex.build(fast.dimension, ids, matrix, flat_max=len(ids))
@@ -412,7 +421,7 @@ def bench_sizes(
             with reader.snapshot():
                 # Bench-only: hand the reader the flat index in place of the generation's file.
                 reader._vectors, reader._vectors_generation = flat, reader.generation()
-            base_ask = _ask_times(Engine(reader, baseline), qs)
+            base_ask, _ = _ask_times(Engine(reader, baseline), qs)
         finally:
             reader.close()
         result = SizeResult(
@@ -424,7 +433,7 @@ def bench_sizes(
             base_load_ms=_load_ms(flat_path), question_ms=fast_question_ms,
             base_question_ms=base_question_ms,
             ef_search=vectors_module.ef_search(len(ids)) if index.kind == "hnsw" else None,
-            ef_sweep=_ef_sweep(index, ids, matrix, fast_q),
+            ef_sweep=_ef_sweep(index, ids, matrix, fast_q), stages=stages,
         )
         del flat, matrix, rows
         flat_path.unlink()
@@ -596,7 +605,10 @@ def markdown(report: Report) -> str:
         "*real-derived*: a copy of a real article whose chunk vectors are",
         "`normalise(v + 0.5 v' + 0.25 v'' + noise)` of real chunk vectors (random vectors would give",
         "meaningless recall; these mixtures make near-ties, so recall here is if anything pessimistic).",
-        "Questions are SQuAD questions, encoded by the model.",
+        "Questions are SQuAD questions, encoded by the model. Copies repeat their article's words, so",
+        "every term is held by as many chunks as there are copies: fewer of a question's terms fit",
+        "the full-text budget (`index.retrieval.LEXICAL_POSTINGS`) than in a real archive of that",
+        "size, and the full-text side costs what that budget allows, no more.",
         "",
         "## Encoder backends",
         "",
@@ -661,17 +673,21 @@ def markdown(report: Report) -> str:
                 if ef in r.ef_sweep else "" for ef in efs
             ]
             lines.append(f"| {r.chunks:,} | " + " | ".join(cells) + " |")
-    e2e = [r for r in report.sizes if r.ask_p50 is not None]
-    if e2e:
-        r = e2e[-1]
-        rest = r.ask_p50 - r.question_ms - r.search_ms
+    staged = [r for r in report.sizes if r.stages]
+    if staged:
         lines += [
             "",
-            f"Where an answer's time goes at {r.chunks:,} chunks: question encode {r.question_ms:.1f} ms and",
-            f"FAISS {r.search_ms:.2f} ms of {r.ask_p50:.1f} ms; the other {rest:.0f} ms are SQLite (FTS5 exact-term",
-            "search ranked by bm25 over every matching chunk, term frequencies, sentence lookups) and",
-            "answer composition, which grow with the archive: the vector side is no longer the bottleneck.",
+            "Where an answer's time goes (p50 of each stage of `Engine.ask`, default pipeline): encode",
+            "the question; retrieve (FAISS, the visibility filter, the term counts and FTS5 over the",
+            "question's rarest terms); read the retrieved chunks' sentences, sources and IDF weights",
+            "from SQLite; compose (score, check figures and periods, cite).",
+            "",
+            "| chunks | " + " | ".join(STAGES) + " | ask p50 |",
+            "|---|" + "---|" * (len(STAGES) + 1),
         ]
+        for r in staged:
+            cells = " | ".join(f"{r.stages.get(stage, float('nan')):.2f} ms" for stage in STAGES)
+            lines.append(f"| {r.chunks:,} | {cells} | {r.ask_p50:.1f} ms |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(report):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no' if met is False else 'not measured'} |")
@@ -794,8 +810,8 @@ def run_bench(args, settings=None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report.minutes = (time.perf_counter() - started) / 60
-    (out / "bench.md").write_text(markdown(report))
-    (out / "bench.json").write_text(json.dumps(asdict(report), indent=2))
+    (out / "bench.md").write_text(markdown(report), encoding="utf-8")
+    (out / "bench.json").write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
     drew = plot(report, out / "bench.png")
     log(f"wrote {out / 'bench.md'}" + (f" and {out / 'bench.png'}" if drew else " (no plot: pip install -e '.[bench]')"))
     for target, measured, met in targets(report):

@@ -68,6 +68,8 @@ def test_archives_grow_to_each_size_with_exact_then_hnsw_search(small_texts, tmp
     assert large.kind == "hnsw" and large.chunks >= 300 and large.recall10 >= 0.9
     assert large.bytes_per_chunk < large.base_bytes_per_chunk
     assert small.end_to_end and large.end_to_end and small.ask_p50 > 0 and large.base_ask_p95 > 0
+    assert set(large.stages) == {"encode", "retrieve", "read", "compose"}
+    assert all(ms >= 0 for ms in large.stages.values())
     assert not vectors_only.end_to_end and vectors_only.ask_p50 is None
     assert vectors_only.chunks == 900 and vectors_only.kind == "hnsw"
     assert set(vectors_only.ef_sweep) >= {128, 512}
@@ -91,7 +93,8 @@ def sample_report() -> Report:
         ],
         sizes=[
             SizeResult(target=100_000, chunks=100_000, end_to_end=True, ask_p50=8, ask_p95=12,
-                       base_ask_p50=40, base_ask_p95=60, **size),
+                       base_ask_p50=40, base_ask_p95=60,
+                       stages={"encode": 1.5, "retrieve": 2.5, "read": 1.25, "compose": 2.0}, **size),
             SizeResult(target=1_000_000, chunks=1_000_000, end_to_end=False, ask_p50=None,
                        ask_p95=None, base_ask_p50=None, base_ask_p95=None, **size),
         ],
@@ -115,6 +118,7 @@ def test_the_report_is_a_markdown_table_with_ratios(tmp_path):
     assert "| 100,000 | HNSW32-SQ8 | 8.0 / 12.0 ms | 40.0 / 60.0 ms | 5.0x |" in text
     assert "vector part only" in text and "0.970, 0.50 ms *" in text
     assert "real-derived" in text and "bench.png" in text
+    assert "| 100,000 | 1.50 ms | 2.50 ms | 1.25 ms | 2.00 ms | 8.0 ms |" in text
     saved = json.loads(json.dumps(asdict(sample_report())))
     assert markdown(report_from_json(saved)) == text, "bench.json renders the same report again"
     pytest.importorskip("matplotlib")
