@@ -167,3 +167,87 @@ def test_fast_backend_encodes_any_batch_in_order(real_encoder):
     assert np.allclose(np.linalg.norm(together, axis=1), 1, atol=1e-5)
     assert np.allclose(together, alone, atol=2e-3)
     assert real_encoder.encode([]).shape == (0, 384)
+
+
+# ---- single texts on static-shape models ------------------------------------------------------
+
+
+def _words(n: int) -> str:
+    return " ".join(("the council voted on the school budget after a long debate".split() * 40)[:n])
+
+
+# Empty-ish, the two buckets compiled at load, one compiled on first use (42 tokens), and two past
+# the largest static bucket (the second past the model's 256-token truncation). A word is a token.
+SINGLE_TEXTS = ["", "   ", "why?", _words(10), _words(25), _words(40), _words(90), _words(400)]
+
+
+@pytest.fixture
+def fresh_openvino(real_encoder):
+    """An OpenVINO encoder of the bundled model with no bucket compiled on first use yet."""
+    if not isinstance(real_encoder, backends.OpenVINOEncoder):
+        pytest.skip("OpenVINO is not the configured backend here")
+    return backends.OpenVINOEncoder(backends.ensure_export(bundled_model_dir(), "openvino"), "fresh")
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+@pytest.mark.slow
+def test_single_texts_tokenize_as_the_batch_call_does(real_encoder, squad_sample):
+    if not isinstance(real_encoder, backends.OpenVINOEncoder):
+        pytest.skip("OpenVINO is not the configured backend here")
+    texts = SINGLE_TEXTS + squad_sample[1][:40] + squad_sample[2][:4] + ["naïve café — “quoted” 日本語 🙂"]
+    for text in texts:
+        batch = real_encoder._tokenizer(
+            [text], padding=True, truncation=True, max_length=real_encoder._max_length, return_tensors="np"
+        )
+        single = real_encoder._single_tokenizer.encode(text)
+        assert batch["input_ids"][0].tolist() == single.ids, text
+        assert batch["attention_mask"][0].tolist() == single.attention_mask, text
+        if "token_type_ids" in batch:
+            assert batch["token_type_ids"][0].tolist() == single.type_ids, text
+
+
+@pytest.mark.slow
+def test_a_single_text_on_a_static_shape_equals_the_batch_path(real_encoder):
+    if not isinstance(real_encoder, backends.OpenVINOEncoder):
+        pytest.skip("OpenVINO is not the configured backend here")
+    lengths = [len(real_encoder._single_tokenizer.encode(t).ids) for t in SINGLE_TEXTS]
+    assert min(lengths) <= 16 and max(lengths) > backends.STATIC_MAX_TOKENS  # the cases meant
+    alone = np.concatenate([real_encoder.encode([t]) for t in SINGLE_TEXTS])
+    # Two texts or more take the dynamic-shape batch path; the extra text is dropped.
+    batched = np.stack([real_encoder.encode([t, "a second text"])[0] for t in SINGLE_TEXTS])
+    assert alone.shape == (len(SINGLE_TEXTS), 384) and alone.dtype == np.float32
+    assert np.allclose(np.linalg.norm(alone, axis=1), 1, atol=1e-5)
+    assert cosines(alone, batched).min() >= 0.99999
+    assert cosines(alone, real_encoder.encode(SINGLE_TEXTS)).min() >= 0.99999
+    # The static-shape models were used: the buckets of load, and 48 compiled on first use.
+    assert {16, 32, 48} <= {tokens for tokens, model in real_encoder._static.items() if model is not None}
+    assert max(real_encoder._static) <= backends.STATIC_MAX_TOKENS
+
+
+@pytest.mark.slow
+def test_concurrent_single_encodes_give_the_same_vectors(fresh_openvino):
+    import locale
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = SINGLE_TEXTS + [_words(55), _words(20) + "?"]  # 57 tokens: bucket 64, compiled by racing threads
+    before = locale.setlocale(locale.LC_CTYPE)
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda k: [fresh_openvino.encode([t]) for t in texts[k:] + texts[:k]], range(8)))
+    assert locale.setlocale(locale.LC_CTYPE) == before  # compiling left the process locale alone
+    reference = np.concatenate([fresh_openvino.encode([t]) for t in texts])
+    for k, run in enumerate(runs):
+        vectors = np.concatenate(run[len(texts) - k :] + run[: len(texts) - k])
+        assert np.allclose(vectors, reference, atol=1e-6)
+    assert 64 in fresh_openvino._static
+
+
+@pytest.mark.slow
+def test_a_bucket_that_cannot_compile_falls_back_to_the_dynamic_model(fresh_openvino, caplog):
+    text = _words(40)  # 48 tokens: not compiled at load
+    fresh_openvino._model_xml = "/nonexistent/model.xml"
+    vector = fresh_openvino.encode([text])
+    assert fresh_openvino._static[48] is None and "48 tokens" in caplog.text
+    assert cosines(vector, fresh_openvino.encode([text, "other"])[:1])[0] >= 0.99999
