@@ -385,16 +385,16 @@ def bench_sizes(
         nonlocal copy, cursor, chunks, build_s
         while chunks < target:
             batch: list[PreparedArticle] = []
-            while chunks + sum(len(p.chunks) for p in batch) < target and len(batch) < batch_articles:
+            while chunks < target and len(batch) < batch_articles:
                 original, parents = base[cursor], real_vectors[cursor]
                 batch.append(original if copy == 0 else _copy_article(original, copy, derive(parents)))
+                chunks += len(original.chunks)
                 cursor += 1
                 if cursor == len(base):
                     cursor, copy = 0, copy + 1
             start = time.perf_counter()
             store.apply(batch, [])
             build_s += time.perf_counter() - start
-            chunks += sum(len(p.chunks) for p in batch)
 
     e2e_sizes = [s for s in sizes if s <= e2e_max]
     for size in e2e_sizes:

@@ -171,16 +171,26 @@ def real_encoder():
     return load_encoder()
 
 
+def open_seed_engine(directory: Path, encoder) -> Engine:
+    """The shipped corpus ingested into `directory` with `encoder`, asked on SEED_TODAY."""
+    engine = Engine.open(directory, encoder, create=True, today=lambda: SEED_TODAY)
+    report = engine.ingest([SEED_CORPUS])
+    assert len(report.added) == 2 and not report.skipped, report.summary()
+    return engine
+
+
 @pytest.fixture(scope="session")
 def seed_engine(real_encoder, tmp_path_factory) -> Iterator[Engine]:
     """The shipped corpus ingested once with the real model, asked on SEED_TODAY."""
-    engine = Engine.open(
-        tmp_path_factory.mktemp("seed-index"), real_encoder, create=True, today=lambda: SEED_TODAY
-    )
-    report = engine.ingest([SEED_CORPUS])
-    assert len(report.added) == 2 and not report.skipped, report.summary()
+    engine = open_seed_engine(tmp_path_factory.mktemp("seed-index"), real_encoder)
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def seed_engine_with() -> Callable[[Path, object], Engine]:
+    """seed_engine_with(directory, encoder): the seed engine for another encoder; close it after."""
+    return open_seed_engine
 
 
 @pytest.fixture(scope="session")

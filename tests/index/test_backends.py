@@ -251,3 +251,23 @@ def test_a_bucket_that_cannot_compile_falls_back_to_the_dynamic_model(fresh_open
     vector = fresh_openvino.encode([text])
     assert fresh_openvino._static[48] is None and "48 tokens" in caplog.text
     assert cosines(vector, fresh_openvino.encode([text, "other"])[:1])[0] >= 0.99999
+
+
+@pytest.mark.slow
+def test_the_fast_backend_answers_the_gold_set_as_well_as_torch_fp32(
+    seed_engine, seed_engine_with, real_encoder, torch_reference, tmp_path
+):
+    from pathlib import Path
+
+    from index.evaluation import evaluate, load_gold
+
+    gold = load_gold(Path(__file__).resolve().parents[1] / "gold" / "questions.jsonl")
+    torch_encoder = torch_reference[0]
+    reference = seed_engine_with(tmp_path / "torch-index", torch_encoder)
+    try:
+        torch_row = evaluate(reference, torch_encoder, gold)[0][0]
+    finally:
+        reference.close()
+    fast_row = evaluate(seed_engine, real_encoder, gold)[0][0]
+    for measure in ("answer_accuracy", "citation_correct", "abstention_accuracy", "overall"):
+        assert fast_row[measure] >= torch_row[measure], measure
