@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS chunks(
     first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
+-- Narrow copies of what an answer looks up for each retrieved chunk and article: the rows
+-- themselves carry text and vectors and, past a few GB, are read from disk one page per row.
+CREATE INDEX IF NOT EXISTS chunks_span ON chunks(id, article, first_sentence, last_sentence);
+CREATE INDEX IF NOT EXISTS articles_visibility ON articles(id, status, visibility);
 -- How many chunks hold each term (index.text.content_terms): IDF weights, and which terms FTS5
 -- can rank quickly, in one lookup instead of a count over the postings.
 CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
@@ -543,7 +547,8 @@ class Store:
             return set()
         marks = ",".join("?" * len(chunk_ids))
         rows = self._db.execute(
-            f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article "
+            "SELECT c.id FROM chunks c INDEXED BY chunks_span "
+            "JOIN articles a INDEXED BY articles_visibility ON a.id = c.article "
             f"WHERE c.id IN ({marks}) AND {self._visible(include_internal)}",
             list(chunk_ids),
         )
@@ -593,7 +598,7 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = self._db.execute(
             'SELECT c.id, c.article, s.id, s.position, s.paragraph, s.start, s."end", s.periods, '
-            "s.vector FROM chunks c JOIN sentences s ON s.article = c.article "
+            "s.vector FROM chunks c INDEXED BY chunks_span JOIN sentences s ON s.article = c.article "
             "AND s.position BETWEEN c.first_sentence AND c.last_sentence "
             f"WHERE c.id IN ({marks}) AND s.boilerplate = 0 ORDER BY c.id, s.position",
             ids,
@@ -658,5 +663,7 @@ class Store:
         if not chunk_ids:
             return {}
         marks = ",".join("?" * len(chunk_ids))
-        rows = self._db.execute(f"SELECT id, article FROM chunks WHERE id IN ({marks})", list(chunk_ids))
+        rows = self._db.execute(
+            f"SELECT id, article FROM chunks INDEXED BY chunks_span WHERE id IN ({marks})", list(chunk_ids)
+        )
         return dict(rows.fetchall())
