@@ -143,6 +143,18 @@ def test_tombstones_survive_saving_and_loading(small_threshold, tmp_path):
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
 
 
+def test_an_index_built_with_a_narrower_graph_grows_with_the_current_breadth(small_threshold, tmp_path, monkeypatch):
+    vectors, ids = clustered(1200), np.arange(1200)
+    monkeypatch.setattr(vectors_module, "EF_CONSTRUCTION", 40)
+    VectorIndex.build(DIM, ids[:1000], vectors[:1000]).save(tmp_path / "old.faiss")
+    monkeypatch.setattr(vectors_module, "EF_CONSTRUCTION", 80)
+    loaded = VectorIndex.load(tmp_path / "old.faiss", DIM)
+    assert loaded._hnsw.hnsw.efConstruction == 80
+    loaded.add(ids[1000:], vectors[1000:])
+    assert loaded.size == 1200
+    assert [i for i, _ in loaded.search(vectors[1100], 1)] == [1100]
+
+
 def test_a_memory_mapped_index_can_be_searched_then_changed(small_threshold, tmp_path, monkeypatch):
     monkeypatch.setattr(vectors_module, "MMAP_MIN_BYTES", 0)  # map every file
     vectors, ids = clustered(1500), np.arange(1500)
