@@ -31,6 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .encoder import SentenceTransformerEncoder, normalise
+from .errors import UserError
+
 log = logging.getLogger(__name__)
 
 BACKENDS = ("torch", "torch-bf16", "openvino", "openvino-int8")
@@ -286,8 +289,7 @@ class OpenVINOEncoder:
             feed = _bucketed({name: batch[name] for name in self._inputs})
             result = request.infer(feed)
             out[rows] = next(iter(result.values()))[: len(rows)]
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        return normalise(out)
 
     def _encode_one(self, text: str) -> np.ndarray:
         encoding = self._single_tokenizer.encode(text)
@@ -296,7 +298,7 @@ class OpenVINOEncoder:
             "token_type_ids": encoding.type_ids,
         }
         length = len(encoding.ids)
-        tokens = -(-length // TOKEN_BUCKET) * TOKEN_BUCKET
+        tokens = _token_bucket(length)
         slot = self._static_request(tokens) if tokens <= STATIC_MAX_TOKENS else None
         if slot is not None:
             request, arrays = slot
@@ -308,8 +310,7 @@ class OpenVINOEncoder:
         else:
             feed = _bucketed({name: np.array([columns[name]], dtype=np.int64) for name in self._inputs})
             out = np.array(next(iter(self._request().infer(feed).values()))[:1], dtype=np.float32)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        return normalise(out)
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
@@ -326,6 +327,10 @@ def _truncating_copy(tokenizer, max_length: int):
     return copy
 
 
+def _token_bucket(tokens: int) -> int:
+    return -(-tokens // TOKEN_BUCKET) * TOKEN_BUCKET
+
+
 def _bucketed(feed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Inputs padded to a few shapes: rows to a power of two, tokens to a multiple of 16.
 
@@ -335,7 +340,7 @@ def _bucketed(feed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """
     rows, tokens = feed["input_ids"].shape
     want_rows = 1 << (rows - 1).bit_length()
-    want_tokens = -(-tokens // TOKEN_BUCKET) * TOKEN_BUCKET
+    want_tokens = _token_bucket(tokens)
     out = {}
     for name, array in feed.items():
         padded = np.zeros((want_rows, want_tokens), dtype=np.int64)
@@ -357,11 +362,7 @@ def vector_name(name: str, backend: str) -> str:
 
 def load(model_dir: Path, name: str, backend: str, *, cache: Path | None = None):
     """An encoder of `model_dir` on `backend`; torch fp32 when the backend cannot be had."""
-    from .encoder import SentenceTransformerEncoder
-
     if backend not in BACKENDS:
-        from .errors import UserError
-
         raise UserError(f"Unknown encoder backend {backend!r}: choose one of {', '.join(BACKENDS)}.")
     if backend == "torch":
         return SentenceTransformerEncoder(model_dir, name=name)

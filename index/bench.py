@@ -37,7 +37,7 @@ import numpy as np
 
 from . import vectors as vectors_module
 from .backends import BACKENDS, DEFAULT_BACKEND
-from .encoder import Encoder, load_encoder
+from .encoder import Encoder, load_encoder, normalise
 from .engine import Engine
 from .evaluation import load_squad
 from .ingest import BATCH_ARTICLES, prepare
@@ -89,10 +89,6 @@ def _timed(fn: Callable[[], object], repeat: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - start)
     return out
-
-
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 def _rounded(vectors: np.ndarray) -> np.ndarray:
@@ -264,15 +260,7 @@ def _ef_sweep(index: VectorIndex, ids, matrix, queries) -> dict[int, tuple[float
     """Recall@10 and search time of an HNSW index at several search breadths (bench only)."""
     if index.kind != "hnsw":
         return {}
-    sweep = {}
-    original = vectors_module.ef_search
-    try:
-        for ef in (64, 128, 256, 512, 1024):
-            vectors_module.ef_search = lambda size, ef=ef: ef
-            sweep[ef] = _recall_and_search(index, ids, matrix, queries)
-    finally:
-        vectors_module.ef_search = original
-    return sweep
+    return {ef: _recall_and_search(index, ids, matrix, queries, ef=ef) for ef in (64, 128, 256, 512, 1024)}
 
 
 class Deriver:
@@ -287,7 +275,7 @@ class Deriver:
         j = self.rng.integers(0, len(self.pool), n)
         k = self.rng.integers(0, len(self.pool), n)
         noise = self.rng.standard_normal((n, dim), dtype=np.float32) * (0.05 / np.sqrt(dim))
-        return _unit(parents + 0.5 * self.pool[j] + 0.25 * self.pool[k] + noise)
+        return normalise(parents + 0.5 * self.pool[j] + 0.25 * self.pool[k] + noise)
 
 
 def _copy_article(prepared: PreparedArticle, copy: int, vectors: np.ndarray) -> PreparedArticle:
@@ -310,10 +298,11 @@ def _latest_faiss(directory: Path) -> Path | None:
 
 
 def _load_ms(path: Path, repeat: int = 3) -> float:
+    dimension = _dimension_of(path)
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        index = VectorIndex.load(path, _dimension_of(path))
+        index = VectorIndex.load(path, dimension)
         index.search(np.ones(index.dimension, np.float32) / np.sqrt(index.dimension), 10)
         times.append(time.perf_counter() - start)
         del index
@@ -327,12 +316,14 @@ def _dimension_of(path: Path) -> int:
     return int(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC).d)
 
 
-def _recall_and_search(index: VectorIndex, ids: np.ndarray, matrix: np.ndarray, queries: np.ndarray) -> tuple[float, float]:
+def _recall_and_search(
+    index: VectorIndex, ids: np.ndarray, matrix: np.ndarray, queries: np.ndarray, ef: int | None = None
+) -> tuple[float, float]:
     exact = ids[np.argsort(-(queries @ matrix.T), axis=1, kind="stable")[:, :10]]
     found, times = [], []
     for q, truth in zip(queries, exact):
         start = time.perf_counter()
-        hits = index.search(q, RETRIEVAL_K)
+        hits = index.search(q, RETRIEVAL_K, ef=ef)
         times.append(time.perf_counter() - start)
         found.append(len({i for i, _ in hits[:10]} & set(truth.tolist())) / 10)
     return float(np.mean(found)), 1000 * _pct(times, 50)
@@ -534,7 +525,12 @@ class Report:
     fast_backend: str = DEFAULT_BACKEND
 
 
-def _machine() -> str:
+def cpu_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def machine() -> str:
+    """The CPU model, its cores and the vector extensions the backends use."""
     model = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -545,8 +541,7 @@ def _machine() -> str:
         extras = [f for f in ("avx512_vnni", "avx512_bf16", "amx_bf16") if f in flags]
     except OSError:
         extras = []
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} cores" + (f" ({', '.join(extras)})" if extras else "")
+    return f"{model}, {cpu_cores()} cores" + (f" ({', '.join(extras)})" if extras else "")
 
 
 def _versions() -> str:
@@ -560,10 +555,6 @@ def _versions() -> str:
         except md.PackageNotFoundError:
             pass
     return ", ".join(found)
-
-
-def _fmt(value: float | None, spec: str = ".1f", unit: str = "") -> str:
-    return "n/a" if value is None else f"{value:{spec}}{unit}"
 
 
 def _ratio(base: float | None, ours: float | None) -> str:
@@ -791,7 +782,7 @@ def run_bench(args, settings=None) -> int:
 
     started = time.perf_counter()
     report = Report(
-        machine=_machine(), versions=_versions(), texts=texts.source,
+        machine=machine(), versions=_versions(), texts=texts.source,
         command=args.command_line,
         started=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), fast_backend=fast_backend,
     )

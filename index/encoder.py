@@ -127,13 +127,10 @@ def load_encoder(model_dir: Path | None = None, backend: str | None = None) -> E
     """
     from . import backends
 
-    backend = backend or backends.DEFAULT_BACKEND
-    if backend not in backends.BACKENDS:
-        raise UserError(f"Unknown encoder backend {backend!r}: choose one of {', '.join(backends.BACKENDS)}.")
     if model_dir is None:
         model_dir, name = bundled_model_dir(), BUNDLED_MODEL_NAME
     else:
         model_dir = Path(model_dir)
         name = model_dir.name
     check_model_dir(model_dir)
-    return backends.load(model_dir, name, backend)
+    return backends.load(model_dir, name, backend or backends.DEFAULT_BACKEND)

@@ -137,10 +137,6 @@ class VectorIndex:
     def tombstones(self) -> int:
         return self._removed
 
-    def memory_bytes(self) -> int:
-        """Bytes the index takes when saved (vectors, graph, ids); the SQLite text is not counted."""
-        return int(faiss.serialize_index(self._index).size)
-
     def ids(self) -> np.ndarray:
         """The live ids, in insertion order."""
         id_map = _vector_view(self._index.id_map, int(self._index.ntotal)).copy()
@@ -199,14 +195,15 @@ class VectorIndex:
 
     # ---- search and save -------------------------------------------------------------------
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def search(self, query: np.ndarray, k: int, *, ef: int | None = None) -> list[tuple[int, float]]:
+        """The `k` nearest live vectors, best first; `ef` overrides the HNSW search breadth."""
         if self.size == 0:
             return []
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params = None
         if self._hnsw is not None:
             # Set on the index, not in search parameters: IndexIDMap passes on only the selector.
-            self._hnsw.hnsw.efSearch = max(ef_search(self.size), k)
+            self._hnsw.hnsw.efSearch = max(ef or ef_search(self.size), k)
             if self._removed:
                 params = faiss.SearchParameters(sel=_LIVE)
         # One query is faster on one thread than on several (no fork-join, no contention).
@@ -269,9 +266,14 @@ class VectorIndex:
         return ids, vectors
 
 
-def _new_hnsw(dimension: int, vectors: np.ndarray, ids: np.ndarray) -> faiss.Index:
+def _empty_hnsw(dimension: int) -> faiss.IndexHNSW:
     hnsw = faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = EF_CONSTRUCTION
+    return hnsw
+
+
+def _new_hnsw(dimension: int, vectors: np.ndarray, ids: np.ndarray) -> faiss.Index:
+    hnsw = _empty_hnsw(dimension)
     # The quantiser's per-dimension ranges come from the vectors present at the switch-over;
     # later vectors outside them are clipped, which costs little on unit vectors.
     sample = vectors
@@ -285,8 +287,7 @@ def _new_hnsw(dimension: int, vectors: np.ndarray, ids: np.ndarray) -> faiss.Ind
 
 def _hnsw_like(old: faiss.IndexHNSW) -> faiss.IndexHNSW:
     """An empty HNSW index with `old`'s parameters and trained quantiser."""
-    hnsw = faiss.IndexHNSWSQ(old.d, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efConstruction = EF_CONSTRUCTION
+    hnsw = _empty_hnsw(old.d)
     storage = faiss.downcast_index(hnsw.storage)
     old_storage = faiss.downcast_index(old.storage)
     faiss.copy_array_to_vector(faiss.vector_to_array(old_storage.sq.trained), storage.sq.trained)

@@ -56,7 +56,7 @@ import discord  # noqa: E402
 from bot.chat.client import NewsBot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from fake_discord import ACK_DEADLINE, FakeDiscord, Interaction  # noqa: E402
-from index import backends  # noqa: E402
+from index import backends, bench  # noqa: E402
 from index.encoder import load_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from seed_questions import (  # noqa: E402
@@ -199,22 +199,7 @@ async def one_round(
     return result
 
 
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     memory = ""
     try:
         kib = int(Path("/proc/meminfo").read_text().split()[1])
@@ -222,7 +207,7 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"{cpu}, {cpu_count()} cores{memory}; {system}"
+    return f"{bench.machine()}{memory}; {system}"
 
 
 def ms(seconds: float) -> str:
@@ -244,7 +229,7 @@ def report(
     total = sum(r.questions for r in rounds)
     precision = getattr(encoder, "precision", None)
     backend_text = f"`{backend}`" + (f" ({precision})" if precision else "")
-    cores = cpu_count()
+    cores = bench.cpu_cores()
     workers = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default executor (3.8+)
     calls = [c for r in rounds for c in r.engine_calls]
     alone = sum(c.end - c.start for c in solo)

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import index.backends as backends
-import index.encoder
 from index.encoder import bundled_model_dir, load_encoder
 from index.errors import UserError
 
@@ -76,7 +75,7 @@ def test_a_backend_that_cannot_load_falls_back_to_torch(monkeypatch, caplog):
         raise ImportError("no openvino here", name="openvino")
 
     monkeypatch.setattr(backends, "ensure_export", missing)
-    monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
+    monkeypatch.setattr(backends, "SentenceTransformerEncoder", StubTorchEncoder)
     for backend in ("openvino", "openvino-int8"):
         encoder = load_encoder(backend=backend)
         assert isinstance(encoder, StubTorchEncoder) and encoder.dtype is None
@@ -88,7 +87,7 @@ def test_only_int8_vectors_carry_another_model_name(monkeypatch, tmp_path):
     """An archive built with int8 vectors cannot be searched with bf16 or fp32 ones by mistake."""
     monkeypatch.setattr(backends, "ensure_export", lambda model_dir, backend, cache=None: tmp_path / backend)
     monkeypatch.setattr(backends, "OpenVINOEncoder", lambda folder, name: (folder.name, name))
-    monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
+    monkeypatch.setattr(backends, "SentenceTransformerEncoder", StubTorchEncoder)
     plain = "sentence-transformers/all-MiniLM-L6-v2"
     assert load_encoder(backend="openvino") == ("openvino", plain)
     assert load_encoder(backend="openvino-int8") == ("openvino-int8", plain + "+int8")
@@ -96,7 +95,7 @@ def test_only_int8_vectors_carry_another_model_name(monkeypatch, tmp_path):
 
 
 def test_torch_bf16_is_torch_in_bfloat16(monkeypatch):
-    monkeypatch.setattr(index.encoder, "SentenceTransformerEncoder", StubTorchEncoder)
+    monkeypatch.setattr(backends, "SentenceTransformerEncoder", StubTorchEncoder)
     assert load_encoder(backend="torch-bf16").dtype == "bfloat16"
     assert load_encoder(backend="torch").dtype is None
 
@@ -241,7 +240,7 @@ def test_concurrent_single_encodes_give_the_same_vectors(fresh_openvino):
     for k, run in enumerate(runs):
         vectors = np.concatenate(run[len(texts) - k :] + run[: len(texts) - k])
         assert np.allclose(vectors, reference, atol=1e-6)
-    assert 64 in fresh_openvino._static
+    assert fresh_openvino._static.get(64) is not None  # compiled, not a failed bucket
 
 
 @pytest.mark.slow

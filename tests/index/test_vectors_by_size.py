@@ -8,6 +8,7 @@ exercise HNSW; how it behaves at 100k and 1M chunks is measured by `newsbot benc
 
 from __future__ import annotations
 
+import sqlite3
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ import pytest
 import index.vectors as vectors_module
 from index.encoder import HashingEncoder
 from index.engine import Engine
+from index.store import DB_NAME
 from index.vectors import VectorIndex
 
 DIM = 64
@@ -83,12 +85,14 @@ def test_adding_past_the_threshold_converts_once_and_keeps_every_vector(small_th
     assert found >= 0.99 * len(ids)
 
 
-def test_hnsw_takes_under_1_kb_per_384_dimension_vector(small_threshold):
+def test_hnsw_takes_under_1_kb_per_384_dimension_vector(small_threshold, tmp_path):
     vectors = clustered(3000, dim=384)
     index = VectorIndex.build(384, np.arange(3000), vectors)
     assert index.kind == "hnsw"
-    assert index.memory_bytes() / 3000 < 1024
-    assert VectorIndex.build(384, np.arange(300), vectors[:300]).memory_bytes() / 300 > 1536
+    index.save(tmp_path / "hnsw.faiss")
+    VectorIndex.build(384, np.arange(300), vectors[:300]).save(tmp_path / "flat.faiss")
+    assert (tmp_path / "hnsw.faiss").stat().st_size / 3000 < 1024
+    assert (tmp_path / "flat.faiss").stat().st_size / 300 > 1536
 
 
 # ---- removing ---------------------------------------------------------------------------------
@@ -192,6 +196,7 @@ def test_an_archive_past_the_threshold_answers_like_before(monkeypatch, tmp_path
         engine.ingest([corpus_dir])
         stats = engine.stats()
         assert stats.vectors == stats.chunks > 20
+        old_a01 = next(h.snippet for h in engine.search("Article 1", limit=40) if h.title == "Article 1")
         (corpus_dir / "a00.md").unlink()
         write_article("a01.md", "Zeppelin hangar budget rises to 4,512,000 dollars.", title="Article 1")
         engine.ingest([corpus_dir])
@@ -199,6 +204,13 @@ def test_an_archive_past_the_threshold_answers_like_before(monkeypatch, tmp_path
         assert stats.vectors == stats.chunks
         hits = engine.search("zeppelin hangar budget")
         assert hits and hits[0].title == "Article 1"
+        assert stats.articles == 39
+        assert [a.title for a in engine.find_articles("Article 0")] == []
+        with sqlite3.connect(tmp_path / "index" / DB_NAME) as db:
+            stored = " ".join(t for (t,) in db.execute("SELECT text FROM chunks"))
+        assert old_a01 and old_a01 not in stored
+        with engine._store.snapshot():
+            assert engine._store.vectors().kind == "hnsw"
     finally:
         engine.close()
     reopened = Engine.open(tmp_path / "index", HashingEncoder())
