@@ -287,3 +287,5 @@ def test_a_failed_rebuild_leaves_the_old_index_answering(run, ingested, newsroom
     assert code != 0
     code, out, _ = run("stats", "--index-dir", ingested, "--json")
     assert code == 0 and json.loads(out)["articles"] == 3
+    code, out, _ = run("ask", "--index-dir", ingested, "how many carjackings in 2021?")
+    assert code == 0 and "2,098" in out

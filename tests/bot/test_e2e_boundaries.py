@@ -110,7 +110,7 @@ async def test_the_token_never_reaches_a_log_or_an_error_message(
         await fake.wait_for(lambda: fake.bot_messages(fake.newsroom_id))
 
     logged = everything_logged(caplog)
-    assert "index on fire" in logged and "403" in logged  # both paths were logged...
+    assert "index on fire" in logged and "(error code: 50013)" in logged  # both paths were logged...
     assert SECRET not in logged and SECRET[::-1] not in logged  # ...and never the token
 
 
@@ -219,6 +219,7 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
 
     outside = repr(shown)
     assert "2,098" in repr(shown) or "Not in the archive" in outside  # answers were given
+    assert [m for m in shown if str(m.get("content") or "").startswith("Sorry")] == []  # not errors
     assert [mark for mark in INTERNAL_MARKS if mark in outside] == []
 
 
