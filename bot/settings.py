@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index import DEFAULT_BACKEND, EncoderBackend
 
 
 def default_index_dir() -> Path:
@@ -37,8 +39,8 @@ class Settings(BaseSettings):
         default=None,
         description="A sentence-transformers model directory; empty means the bundled all-MiniLM-L6-v2.",
     )
-    encoder_backend: Literal["openvino", "openvino-int8", "torch-bf16", "torch"] = Field(
-        default="openvino",
+    encoder_backend: EncoderBackend = Field(
+        default=DEFAULT_BACKEND,
         description="How the embedding model runs: openvino (fastest that keeps quality; bf16 where the "
         "CPU has it), openvino-int8, torch-bf16, or torch (fp32, the reference and the fallback).",
     )

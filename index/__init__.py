@@ -1,1 +1,66 @@
-"""The newsbot engine: corpus reading, indexing, retrieval and cited answers. Never imports discord."""
+"""The newsbot engine: corpus reading, indexing, retrieval and cited answers.
+
+Front ends and tools use what this module exports; the engine never imports `bot` or
+`discord` (tests/test_structure.py holds it to that).
+"""
+
+from .encoders.base import Encoder
+from .encoders.factory import DEFAULT_BACKEND, EncoderBackend, load_encoder
+from .engine import Engine
+from .errors import BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
+from .models import (
+    AbstainReason,
+    Answer,
+    AnswerKind,
+    AnswerLine,
+    ArticleInfo,
+    Citation,
+    IngestReport,
+    Quote,
+    SearchHit,
+    SkipReason,
+    Source,
+    Stats,
+    Status,
+    Visibility,
+)
+from .params import (
+    AnswerParams,
+    EngineParams,
+    IngestParams,
+    RetrievalParams,
+    StoreParams,
+    VectorParams,
+)
+
+__all__ = [
+    "DEFAULT_BACKEND",
+    "AbstainReason",
+    "Answer",
+    "AnswerKind",
+    "AnswerLine",
+    "AnswerParams",
+    "ArticleInfo",
+    "BadQuestionError",
+    "Citation",
+    "Encoder",
+    "EncoderBackend",
+    "Engine",
+    "EngineParams",
+    "IndexIncompatibleError",
+    "IndexMissingError",
+    "IngestParams",
+    "IngestReport",
+    "Quote",
+    "RetrievalParams",
+    "SearchHit",
+    "SkipReason",
+    "Source",
+    "Stats",
+    "Status",
+    "StoreParams",
+    "UserError",
+    "VectorParams",
+    "Visibility",
+    "load_encoder",
+]

@@ -1,83 +1,136 @@
-"""The engine's one entry point, shared by the CLI and the Discord bot."""
+"""The engine's one entry point, shared by the CLI, the Discord bot and the tools."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from .answering import AnswerParams, Candidate, compose
-from .encoder import Encoder
-from .ingest import ingest
-from .models import Answer, ArticleInfo, Citation, IngestReport, SearchHit, Stats
-from .question import analyse_in_context, validate_question
-from .retrieval import retrieve
-from .store import Store
-from .text import content_terms
+from .answering.compose import compose
+from .answering.question import analyse_in_context, validate_question
+from .answering.retrieval import candidates, retrieve
+from .encoders.base import Encoder
+from .errors import UserError
+from .ingest.pipeline import ingest
+from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
+from .params import EngineParams
+from .store.store import Store
+from .text.terms import content_terms
+
+Lap = Callable[[str], None]
+SNIPPET_CHARS = 300
+
+
+def _no_lap(stage: str) -> None:
+    pass
 
 
 class Engine:
-    """Blocking and thread-safe: reads are serialised on one lock, ingests on another."""
+    """Blocking and thread-safe: reads are serialised on one lock, ingests on another.
+
+    An engine opened without an encoder (`open_existing`) answers only what needs no model:
+    stats, article look-ups.
+    """
 
     def __init__(
         self,
         store: Store,
         encoder: Encoder | None,
         *,
-        params: AnswerParams = AnswerParams(),
+        params: EngineParams = EngineParams(),
         today: Callable[[], dt.date] = dt.date.today,
     ):
         self._store = store
         self._encoder = encoder
-        self._params = params
+        self.params = params
         self._today = today
         self._lock = threading.RLock()
         self._ingest_lock = threading.Lock()
 
     @classmethod
     def open(
-        cls, index_dir: Path, encoder: Encoder, *, create: bool = False, **options
+        cls,
+        index_dir: Path,
+        encoder: Encoder,
+        *,
+        create: bool = False,
+        params: EngineParams = EngineParams(),
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> Engine:
-        store = Store.open(Path(index_dir), encoder.name, encoder.dimension, create=create)
-        return cls(store, encoder, **options)
+        store = Store.open(
+            Path(index_dir), encoder.name, encoder.dimension, create=create,
+            params=params.store, vector_params=params.vectors,
+        )
+        return cls(store, encoder, params=params, today=today)
 
     @classmethod
-    def open_existing(cls, index_dir: Path) -> Engine:
+    def open_existing(cls, index_dir: Path, *, params: EngineParams = EngineParams()) -> Engine:
         """For reads that need no model (stats): the index's own model name, no encoder loaded."""
-        return cls(Store.open_existing(Path(index_dir)), encoder=None)
+        store = Store.open_existing(Path(index_dir), params=params.store, vector_params=params.vectors)
+        return cls(store, encoder=None, params=params)
+
+    @classmethod
+    def rebuild(
+        cls,
+        index_dir: Path,
+        encoder: Encoder,
+        paths: Sequence[Path],
+        *,
+        params: EngineParams = EngineParams(),
+        progress: bool = False,
+    ) -> IngestReport:
+        """An index built anew from `paths` beside the old one and swapped in when complete,
+        so that a crash or a kill during the build leaves the old index answering."""
+        target = Path(index_dir)
+        building = target.with_name(target.name + ".rebuild")
+        shutil.rmtree(building, ignore_errors=True)
+        engine = cls.open(building, encoder, create=True, params=params)
+        try:
+            report = engine.ingest(paths, progress=progress)
+        finally:
+            engine.close()
+        retired = target.with_name(target.name + ".old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if target.exists():
+            os.replace(target, retired)
+        os.replace(building, target)
+        shutil.rmtree(retired, ignore_errors=True)
+        return report
 
     def close(self) -> None:
         with self._lock:
             self._store.close()
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            raise UserError("This archive was opened without a model: it can only count, not answer.")
+        return self._encoder
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """The store as of one committed generation, for tools that read it directly."""
+        with self._lock, self._store.snapshot():
+            yield self._store
 
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
         """Writes through a connection of its own, one ingest at a time: meanwhile questions are
         answered from the generation last committed, not held until the whole ingest is done."""
         with self._ingest_lock:
             writer = Store.open(
-                self._store.directory, self._store.model, self._store.dimension, create=False
+                self._store.directory, self._store.model, self._store.dimension, create=False,
+                params=self.params.store, vector_params=self.params.vectors,
             )
             try:
-                return ingest(writer, self._encoder, [Path(p) for p in paths], progress=progress)
+                return ingest(
+                    writer, self.encoder, [Path(p) for p in paths], self.params.ingest, progress=progress
+                )
             finally:
                 writer.close()
-
-    def _candidates(self, chunks: list[tuple[int, float]]) -> list[Candidate]:
-        if not chunks:
-            return []
-        top = chunks[0][1]
-        by_chunk = self._store.chunk_sentences([c for c, _ in chunks])
-        sources = self._store.sources(s.article_row for ss in by_chunk.values() for s in ss)
-        candidates = []
-        for chunk_id, fused in chunks:
-            for s in by_chunk.get(chunk_id, []):
-                candidates.append(Candidate(
-                    sentence_id=s.id, text=s.text, start=s.start, end=s.end, periods=s.periods,
-                    vector=s.vector, chunk_score=fused / top, source=sources[s.article_row],
-                ))
-        return candidates
 
     def ask(
         self,
@@ -85,55 +138,36 @@ class Engine:
         *,
         include_internal: bool = False,
         previous: str | None = None,
-        timings: dict[str, float] | None = None,
+        lap: Lap = _no_lap,
     ) -> Answer:
-        """`timings`, when given, receives the seconds each stage took (for `newsbot bench`)."""
-        lap = _Laps(timings)
+        """`lap(stage)` is called as each stage ends (encode, wait, retrieve, read, compose): a
+        caller that times the calls learns where the time went (`newsbot bench`)."""
         analysis = analyse_in_context(question, previous, self._today())
-        vector = self._encoder.encode([analysis.text])[0]
+        encoder = self.encoder
+        vector = encoder.encode([analysis.text])[0]
         lap("encode")
         with self._lock, self._store.snapshot():
             lap("wait")
             chunks = retrieve(
-                self._store, vector, content_terms(analysis.text), include_internal=include_internal
+                self._store, vector, content_terms(analysis.text), self.params.retrieval,
+                include_internal=include_internal,
             )
             lap("retrieve")
-            candidates = self._candidates(chunks)
+            found = candidates(self._store, chunks)
             idf = self._store.term_idf(analysis.terms)
             lap("read")
-        answer = compose(
-            validate_question(question), analysis, vector, candidates, self._params, idf,
-            encode=self._encoder.encode,
-        )
+        answer = compose(analysis, vector, found, self.params.answer, idf, encode=encoder.encode)
         lap("compose")
         return answer
-
-    def dense_best_sentence(self, vector) -> tuple[Citation, float] | None:
-        """The evaluation baseline: nearest chunk by vector alone, then its most similar sentence."""
-        with self._lock, self._store.snapshot():
-            hits = self._store.vectors().search(vector, 1)
-            if not hits:
-                return None
-            sentences = self._store.chunk_sentences([hits[0][0]]).get(hits[0][0], [])
-            if not sentences:
-                return None
-            score, best = max(((float(s.vector @ vector), s) for s in sentences), key=lambda p: p[0])
-            source = self._store.sources([best.article_row])[best.article_row]
-        citation = Citation(
-            n=1, article_id=source.article_id, title=source.title, url=source.url,
-            outlet=source.outlet, published=source.published, sentence=best.text,
-            start=best.start, end=best.end, score=round(score, 4),
-        )
-        return citation, score
 
     def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:
         """Articles matching the query, best first, one hit per article with its best passage."""
         query = validate_question(query)
-        vector = self._encoder.encode([query])[0]
+        vector = self.encoder.encode([query])[0]
         with self._lock, self._store.snapshot():
             chunks = retrieve(
-                self._store, vector, content_terms(query), include_internal=include_internal,
-                top=limit * 4,
+                self._store, vector, content_terms(query), self.params.retrieval,
+                include_internal=include_internal, top=limit * self.params.retrieval.search_factor,
             )
             rows = self._store.chunk_article_rows([c for c, _ in chunks])
             texts = self._store.chunk_sentences([c for c, _ in chunks])
@@ -143,12 +177,9 @@ class Engine:
                 article_row = rows.get(chunk_id)
                 if article_row is None or article_row in hits or len(hits) >= limit:
                     continue
-                source = sources[article_row]
                 snippet = " ".join(s.text for s in texts.get(chunk_id, []))
                 hits[article_row] = SearchHit(
-                    article_id=source.article_id, title=source.title, url=source.url,
-                    outlet=source.outlet, published=source.published, snippet=snippet[:300],
-                    score=round(fused, 5),
+                    source=sources[article_row], snippet=snippet[:SNIPPET_CHARS], score=round(fused, 5)
                 )
         return list(hits.values())
 
@@ -181,17 +212,3 @@ class Engine:
             feedback_unhelpful=unhelpful,
             index_dir=str(self._store.directory),
         )
-
-
-class _Laps:
-    """Records the time since the previous lap under each name, into `timings` if given."""
-
-    def __init__(self, timings: dict[str, float] | None):
-        self._timings = timings
-        self._last = time.perf_counter()
-
-    def __call__(self, name: str) -> None:
-        if self._timings is not None:
-            now = time.perf_counter()
-            self._timings[name] = now - self._last
-            self._last = now

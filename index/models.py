@@ -3,20 +3,64 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class Visibility(str, Enum):
+class Visibility(StrEnum):
     PUBLIC = "public"
     INTERNAL = "internal"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PUBLISHED = "published"
     RETRACTED = "retracted"
+
+
+class AnswerKind(StrEnum):
+    """What a question asks for."""
+
+    WHAT = "what"  # a fact, said in a sentence
+    HOW_MANY = "how_many"  # a figure: a count, an amount, an age
+    WHEN = "when"  # a date
+    TIME = "time"  # a clock time
+    WHERE = "where"  # a place
+    WHO = "who"  # a person or a body
+
+    @property
+    def wants_span(self) -> bool:
+        """Answered by a span of the sentence (a figure, a name), not by the sentence alone."""
+        return self is not AnswerKind.WHAT
+
+    @property
+    def is_dated(self) -> bool:
+        """A figure, a date or a time belongs to a period: the sentence must state the right one."""
+        return self in (AnswerKind.HOW_MANY, AnswerKind.WHEN, AnswerKind.TIME)
+
+
+class PeriodBasis(StrEnum):
+    """Where a sentence's period comes from."""
+
+    STATED = "stated"  # a date in the words
+    RELATIVE = "relative"  # relative words read against the publication date
+    CONTEXT = "context"  # carried from the previous sentence
+    PUBLISHED = "published"  # only the publication date
+
+    @property
+    def in_words(self) -> bool:
+        """The sentence's own words state it."""
+        return self in (PeriodBasis.STATED, PeriodBasis.RELATIVE)
+
+
+class PeriodFit(StrEnum):
+    """How a sentence's periods relate to the period a question asks about."""
+
+    WITHIN = "within"  # it speaks about (part of) the asked period
+    OVERLAP = "overlap"  # about a stretch reaching beyond it
+    DATED = "dated"  # only its publication date falls in it
+    UNKNOWN = "unknown"  # no period asked, or none known for the sentence
+    CONFLICT = "conflict"  # it speaks about another time
 
 
 class Article(BaseModel):
@@ -39,9 +83,10 @@ class Article(BaseModel):
     source: str = Field(description="Where it was read from: path, or path:line for JSONL.")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(BaseModel):
     """The article a sentence is quoted from, as a citation shows it."""
+
+    model_config = ConfigDict(frozen=True)
 
     article_id: str
     title: str
@@ -58,11 +103,7 @@ class Period(BaseModel):
     start: dt.date
     end: dt.date
     text: str = Field(default="", description="The words that stated it, verbatim.")
-    basis: str = Field(
-        default="stated",
-        description="stated (a date in the words), relative (read against the publication date), "
-        "context (carried from the previous sentence) or published (only the publication date).",
-    )
+    basis: PeriodBasis = PeriodBasis.STATED
 
     @property
     def days(self) -> int:
@@ -75,79 +116,67 @@ class Period(BaseModel):
         return other.start <= self.start and self.end <= other.end
 
 
-class Sentence(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Quote(BaseModel):
+    """A verbatim sentence of an article: `sentence == article.text[start:end]`."""
 
-    article_id: str
-    position: int
-    start: int
-    end: int
-    text: str
-    boilerplate: bool = False
-    periods: tuple[Period, ...] = ()
-
-
-class Chunk(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    article_id: str
-    position: int
-    first_sentence: int = Field(description="Position of its first sentence in the article.")
-    last_sentence: int
-    start: int
-    end: int
-    text: str = Field(description="Title line plus the sentences: what gets embedded.")
-
-
-class Citation(BaseModel):
-    n: int
-    article_id: str
-    title: str
-    url: str | None
-    outlet: str | None
-    published: dt.date | None
-    sentence: str = Field(description="Verbatim; equals article.text[start:end].")
-    start: int
+    source: Source
+    sentence: str
+    start: int = Field(description="Offset of the sentence in the article text.")
     end: int
     score: float
-    answer_start: int | None = Field(
-        default=None, description="Offset of the answer span within `sentence`."
+
+
+class Citation(Quote):
+    n: int = Field(description="Its number in the answer, from 1.")
+    answer_span: tuple[int, int] | None = Field(
+        default=None, description="Where the answer is within `sentence` (offsets), if a span."
     )
-    answer_end: int | None = None
     period: str | None = Field(default=None, description="The period the sentence speaks about.")
 
+    @property
+    def answer_text(self) -> str | None:
+        return self.sentence[self.answer_span[0] : self.answer_span[1]] if self.answer_span else None
 
-class Related(BaseModel):
-    article_id: str
-    title: str
-    url: str | None
-    outlet: str | None
-    published: dt.date | None
-    text: str
-    start: int
-    end: int
-    score: float
+
+class AnswerLine(BaseModel):
+    """One statement of the answer: a cited sentence, for the period its words give."""
+
+    citation: int = Field(description="The `n` of the citation whose sentence this line is.")
+    period: str | None = Field(
+        default=None, description="The period the sentence's words give, if any."
+    )
+
+
+class AbstainReason(StrEnum):
+    NO_ANSWER = "no_answer"  # nothing retrieved clears the threshold and fits the asked period
 
 
 class Answer(BaseModel):
     question: str
-    answer: str
     abstained: bool
+    lines: list[AnswerLine] = Field(
+        default=[], description="The statements, in order; several when figures are listed."
+    )
     citations: list[Citation] = []
-    related: list[Related] = []
-    kind: str = "what"
+    related: list[Quote] = Field(default=[], description="Closest passages, shown when abstaining.")
+    abstain_reason: AbstainReason | None = None
+    kind: AnswerKind = AnswerKind.WHAT
     period: str | None = Field(default=None, description="The period the question asked about.")
     confidence: float = Field(
         default=0.0, description="Relevance of the best answering sentence; abstains below the threshold."
     )
 
+    def citation(self, n: int) -> Citation:
+        return next(c for c in self.citations if c.n == n)
+
+    @property
+    def stated(self) -> list[Citation]:
+        """The citations the answer's lines state, in line order."""
+        return [self.citation(line.citation) for line in self.lines]
+
 
 class SearchHit(BaseModel):
-    article_id: str
-    title: str
-    url: str | None
-    outlet: str | None
-    published: dt.date | None
+    source: Source
     snippet: str
     score: float
 
@@ -179,14 +208,6 @@ class IngestReport(BaseModel):
     removed: list[str] = []
     unchanged: int = 0
     skipped: list[SkipReason] = []
-
-    def summary(self) -> str:
-        lines = [
-            f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
-            f"unchanged {self.unchanged}, skipped {len(self.skipped)}"
-        ]
-        lines += [f"  skipped {s.source}: {s.reason}" for s in self.skipped]
-        return "\n".join(lines)
 
 
 class Stats(BaseModel):

@@ -7,9 +7,7 @@ the shipped corpus per session. Fixtures for the Discord layer live in tests/bot
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,29 +15,16 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-# pytest's default import mode puts tests/ on sys.path, and tests/index/ and tests/bot/ would then
-# shadow the real `index` and `bot` packages as namespace packages. Import the real ones first.
-_TESTS_DIR = str(Path(__file__).resolve().parent)
-while _TESTS_DIR in sys.path:
-    sys.path.remove(_TESTS_DIR)
-import bot  # noqa: E402,F401
-import index  # noqa: E402,F401
-
-sys.path.insert(0, _TESTS_DIR)
-
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from index.answering import AnswerParams  # noqa: E402
-from index.corpus import read_corpus  # noqa: E402
-from index.encoder import HashingEncoder  # noqa: E402
-from index.engine import Engine  # noqa: E402
+from index import AnswerParams, Encoder, Engine, EngineParams  # noqa: E402
+from index.ingest.corpus import read_corpus  # noqa: E402
 from index.models import Article  # noqa: E402
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SEED_CORPUS = REPO_ROOT / "corpus"
-# The day the seed questions are asked: after both seed articles were published.
-SEED_TODAY = dt.date(2022, 8, 1)
+from tests.fixtures.articles import BEACHES, CARJACKINGS_2021, ZEPPELIN_MEMO  # noqa: E402
+from tests.fixtures.encoder import HashingEncoder  # noqa: E402
+from tests.fixtures.paths import SEED_CORPUS, SEED_TODAY, SQUAD_FILE  # noqa: E402
+from tests.fixtures.squad import squad_sentences_and_questions  # noqa: E402
 
 
 # ---- paths and small articles ---------------------------------------------------------------
@@ -90,23 +75,6 @@ def write_article(corpus_dir: Path) -> Callable[..., Path]:
     return write
 
 
-CARJACKINGS_2021 = """\
-    In 2021, Chicago saw nearly 2,098 carjackings, according to the Cook County Sheriff's Office.
-    The sheriff said the anti-carjacking sticker program would expand to every suburb.
-
-    WATCH: Video of the sticker program launch on the Dan Ryan Expressway
-
-    Sign up for our morning newsletter to get the latest headlines.
-    """
-ZEPPELIN_MEMO = """\
-    The zeppelin desk budget is 4,512,000 dollars for the hangar coverage, the finance desk said.
-    """
-BEACHES = """\
-    Lake Michigan beaches reopen
-    Lifeguards returned to 23 lakefront beaches on Monday, the park district said.
-    """
-
-
 @pytest.fixture
 def newsroom_corpus(corpus_dir: Path, write_article) -> Path:
     """Three small articles: a public one with boilerplate, an internal memo, and one without
@@ -134,14 +102,16 @@ def encoder() -> HashingEncoder:
     return HashingEncoder()
 
 
+CITE_EVERYTHING = AnswerParams(
+    threshold=-1.0, margin=10.0, dense_margin=10.0, max_answers=100, max_citations=100, related=100
+)
+
+
 @pytest.fixture
-def cite_everything() -> AnswerParams:
-    """Answer parameters under which every retrieved sentence that is not ruled out by its period
-    is cited: for a small archive and a 'what' question, every visible sentence."""
-    return AnswerParams(
-        threshold=-1.0, margin=10.0, dense_margin=10.0, max_answers=100, max_citations=100,
-        related=100,
-    )
+def cite_everything() -> EngineParams:
+    """Parameters under which every retrieved sentence that is not ruled out by its period is
+    cited: for a small archive and a 'what' question, every visible sentence."""
+    return EngineParams(answer=CITE_EVERYTHING)
 
 
 @pytest.fixture
@@ -150,11 +120,11 @@ def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[.
     asked on SEED_TODAY; closed at teardown."""
     opened: list[Engine] = []
 
-    def open_(params: AnswerParams | None = None, directory: Path | None = None, create: bool = True) -> Engine:
-        options = {"today": lambda: SEED_TODAY}
-        if params is not None:
-            options["params"] = params
-        engine = Engine.open(directory or index_dir, encoder, create=create, **options)
+    def open_(params: EngineParams | None = None, directory: Path | None = None, create: bool = True) -> Engine:
+        engine = Engine.open(
+            directory or index_dir, encoder, create=create, params=params or EngineParams(),
+            today=lambda: SEED_TODAY,
+        )
         opened.append(engine)
         return engine
 
@@ -164,23 +134,23 @@ def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[.
 
 
 @pytest.fixture(scope="session")
-def real_encoder():
+def real_encoder() -> Encoder:
     """The bundled all-MiniLM-L6-v2, loaded once per session (slow tests only)."""
-    from index.encoder import load_encoder
+    from index import load_encoder
 
     return load_encoder()
 
 
-def open_seed_engine(directory: Path, encoder) -> Engine:
+def open_seed_engine(directory: Path, encoder: Encoder) -> Engine:
     """The shipped corpus ingested into `directory` with `encoder`, asked on SEED_TODAY."""
     engine = Engine.open(directory, encoder, create=True, today=lambda: SEED_TODAY)
     report = engine.ingest([SEED_CORPUS])
-    assert len(report.added) == 2 and not report.skipped, report.summary()
+    assert len(report.added) == 2 and not report.skipped, report
     return engine
 
 
 @pytest.fixture(scope="session")
-def seed_engine(real_encoder, tmp_path_factory) -> Iterator[Engine]:
+def seed_engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """The shipped corpus ingested once with the real model, asked on SEED_TODAY."""
     engine = open_seed_engine(tmp_path_factory.mktemp("seed-index"), real_encoder)
     yield engine
@@ -188,7 +158,7 @@ def seed_engine(real_encoder, tmp_path_factory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def seed_engine_with() -> Callable[[Path, object], Engine]:
+def seed_engine_with() -> Callable[[Path, Encoder], Engine]:
     """seed_engine_with(directory, encoder): the seed engine for another encoder; close it after."""
     return open_seed_engine
 
@@ -197,15 +167,6 @@ def seed_engine_with() -> Callable[[Path, object], Engine]:
 def squad_text() -> tuple[list[str], list[str]]:
     """Sentences (over 30 characters) and questions of the SQuAD 2.0 file beside the repo: real
     text nobody here wrote, for checks that need real embeddings."""
-    import json
-    import re
-
-    path = REPO_ROOT.parent / "shared" / "data" / "squad-v2.0-dev-half.json"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    paragraphs = [p for doc in json.loads(path.read_text())["data"] for p in doc["paragraphs"]]
-    sentences = [
-        s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+", p["context"]) if len(s) > 30
-    ]
-    return sentences, [qa["question"] for p in paragraphs for qa in p["qas"]]
-
+    if not SQUAD_FILE.exists():
+        pytest.skip(f"{SQUAD_FILE} is not here")
+    return squad_sentences_and_questions()

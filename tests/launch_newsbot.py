@@ -15,14 +15,14 @@ import sys
 import time
 from pathlib import Path
 
-# Run as a script, this folder is first on sys.path, and tests/index/ and tests/bot/ would shadow
-# the real `index` and `bot` packages (see tests/conftest.py).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# Run as a script, this folder is first on sys.path: the repository's root must be, so that `tests`
+# is the package and tests/index/ and tests/bot/ do not shadow the real `index` and `bot`.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "tests"]
 
-import index.encoder  # noqa: E402
-import index.ingest  # noqa: E402
-from index.encoder import HashingEncoder  # noqa: E402
-from index.engine import Engine  # noqa: E402
+import bot.cli.commands  # noqa: E402
+from index import Engine, EngineParams, IngestParams  # noqa: E402
+from tests.fixtures.encoder import HashingEncoder  # noqa: E402
 
 GATE_TIMEOUT = 60.0
 
@@ -55,9 +55,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--gate", type=Path)
     options = parser.parse_args(argv[:split])
 
-    index.encoder.load_encoder = lambda model_dir=None, backend=None: HashingEncoder()
+    bot.cli.commands.load_encoder = lambda model_dir=None, backend=None: HashingEncoder()
     if options.batch:
-        index.ingest.BATCH_ARTICLES = options.batch
+        bot.cli.commands.PARAMS = EngineParams(ingest=IngestParams(batch_articles=options.batch))
     if options.discord:
         point_discord_at(options.discord)
     if options.gate:

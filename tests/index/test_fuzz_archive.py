@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from index.answering import AnswerParams
-from index.encoder import HashingEncoder
+from index.params import AnswerParams, EngineParams
+from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
 from index.errors import BadQuestionError
-from index.store import DB_NAME, Store
+from index.store.schema import DB_NAME
+from index.store.store import Store
 
 ROUNDS = 5
 FILES_PER_ROUND = 2_000
@@ -205,12 +206,12 @@ def ask_all(engine: Engine, rng: random.Random, index_dir: Path, count: int, cou
             continue
         counts["abstained" if answer.abstained else "answered"] += 1
         for c in answer.citations:
-            text, visibility = stored[c.article_id]
+            text, visibility = stored[c.source.article_id]
             assert text[c.start : c.end] == c.sentence
             assert internal or visibility == "public"
         for r in answer.related:
-            text, visibility = stored[r.article_id]
-            assert text[r.start : r.end] == r.text
+            text, visibility = stored[r.source.article_id]
+            assert text[r.start : r.end] == r.sentence
             assert internal or visibility == "public"
         previous = asked
 
@@ -221,7 +222,7 @@ def test_ten_thousand_files_and_ten_thousand_questions(tmp_path):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     engine = Engine.open(
         index_dir, HashingEncoder(), create=True,
-        params=AnswerParams(threshold=-1.0, margin=10.0, dense_margin=10.0, max_citations=10),
+        params=EngineParams(answer=AnswerParams(threshold=-1.0, margin=10.0, dense_margin=10.0, max_citations=10)),
     )
     live: dict[int, Expected] = {}
     counts = {"answered": 0, "abstained": 0, "refused": 0}

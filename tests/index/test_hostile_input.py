@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_sentences, chunk_text
-from index.corpus import BadArticle, read_corpus, split_front_matter
-from index.encoder import HashingEncoder
+from index.ingest.chunking import chunk_sentences, chunk_text
+from index.ingest.corpus import BadArticle, read_corpus, split_front_matter
+from tests.fixtures.encoder import HashingEncoder
 from index.errors import BadQuestionError
-from index.ingest import prepare
+from index.ingest.pipeline import prepare
 from index.models import Article
-from index.question import MAX_QUESTION_CHARS, analyse_in_context
-from index.sentences import split_sentences
+from index.params import IngestParams
+from index.answering.question import MAX_QUESTION_CHARS, analyse_in_context
+from index.text.sentences import split_sentences
 
 NEWSY = [
     "In 2021, Chicago saw nearly 2,098 carjackings.", "Dr. Smith said", "U.S.", "a.m.", "p.m.",
@@ -73,7 +74,7 @@ def test_prepared_offsets_map_back_to_the_article_text(text: str, title: str) ->
     if not text.strip():
         return
     article = Article(article_id="a", title=title, text=text, source="fuzz", published=dt.date(2022, 5, 1))
-    [prepared] = prepare([article], HashingEncoder(dimension=16))
+    [prepared] = prepare([article], HashingEncoder(dimension=16), IngestParams())
     by_position = {s.position: s for s in prepared.sentences}
     for s in prepared.sentences:
         assert text[s.start : s.end] == text[s.start : s.end].strip() != ""

@@ -1,0 +1,147 @@
+"""What each `newsbot` command does, over the public engine API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from index import Encoder, Engine, EngineParams, IndexMissingError, UserError, load_encoder
+
+from ..settings import Settings
+from ..wording import ingest_summary
+from .options import (
+    AskOptions,
+    BenchOptions,
+    EvalOptions,
+    IngestOptions,
+    Options,
+    SearchOptions,
+    ServeOptions,
+    StatsOptions,
+)
+from .render import answer_json, format_answer, format_hits, format_stats, hit_json
+
+# The engine's knobs are its defaults (index/params.py says what set each); built once here.
+PARAMS = EngineParams()
+
+
+def _encoder(settings: Settings) -> Encoder:
+    return load_encoder(settings.model_path, settings.encoder_backend)
+
+
+def _engine(settings: Settings) -> Engine:
+    if not (settings.index_dir / "newsbot.sqlite3").exists():
+        # Fail before the model loads: a missing index should be reported at once.
+        raise IndexMissingError(
+            f"No index at {settings.index_dir}: run `newsbot ingest` first (or pass --index-dir)."
+        )
+    return Engine.open(settings.index_dir, _encoder(settings), params=PARAMS)
+
+
+def ingest(options: IngestOptions, settings: Settings) -> int:
+    paths = options.paths or [Path("corpus")]
+    progress = sys.stderr.isatty() and not options.quiet
+    encoder = _encoder(settings)
+    if options.rebuild:
+        report = Engine.rebuild(settings.index_dir, encoder, paths, params=PARAMS, progress=progress)
+    else:
+        engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
+        try:
+            report = engine.ingest(paths, progress=progress)
+        finally:
+            engine.close()
+    print(ingest_summary(report))
+    return 0
+
+
+def ask(options: AskOptions, settings: Settings) -> int:
+    if options.question is None and not options.json_output:
+        raise UserError("Give a question, or use --json to read questions from stdin.")
+    engine = _engine(settings)
+    try:
+        if options.question is None:
+            for line in sys.stdin:
+                if not line.strip():
+                    continue
+                try:
+                    answer = engine.ask(line.strip(), include_internal=options.internal)
+                    print(json.dumps(answer_json(answer)), flush=True)
+                except UserError as exc:
+                    print(json.dumps({"question": line.strip(), "error": str(exc)}), flush=True)
+            return 0
+        answer = engine.ask(options.question, include_internal=options.internal)
+    finally:
+        engine.close()
+    print(json.dumps(answer_json(answer), indent=2) if options.json_output else format_answer(answer))
+    return 0
+
+
+def search(options: SearchOptions, settings: Settings) -> int:
+    engine = _engine(settings)
+    try:
+        hits = engine.search(options.query, include_internal=options.internal, limit=options.limit)
+    finally:
+        engine.close()
+    print(json.dumps([hit_json(h) for h in hits], indent=2) if options.json_output else format_hits(hits))
+    return 0
+
+
+def stats(options: StatsOptions, settings: Settings) -> int:
+    engine = Engine.open_existing(settings.index_dir, params=PARAMS)
+    try:
+        counted = engine.stats()
+    finally:
+        engine.close()
+    print(counted.model_dump_json(indent=2) if options.json_output else format_stats(counted))
+    return 0
+
+
+def evaluate(options: EvalOptions, settings: Settings) -> int:
+    from ..tools.evaluation.run import evaluate_gold, markdown_table
+
+    rows, failures = evaluate_gold(
+        _encoder(settings), gold=options.gold, corpus=options.corpus, squad=options.squad,
+        limit=options.limit, params=PARAMS,
+    )
+    if options.json_output:
+        print(json.dumps({"rows": rows, "failures": failures}, indent=2))
+        return 0
+    print(markdown_table(rows))
+    if options.verbose and failures:
+        print("\n".join(["", "Engine misses:", *failures]))
+    return 0
+
+
+def bench(options: BenchOptions, settings: Settings) -> int:
+    from ..tools.bench.run import run_bench
+
+    try:
+        return run_bench(options, PARAMS)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def serve(options: ServeOptions, settings: Settings) -> int:
+    from ..discord_bot.app import run_bot
+
+    return run_bot(settings, lambda: _encoder(settings), params=PARAMS)
+
+
+def run(options: Options, settings: Settings) -> int:
+    match options:
+        case IngestOptions():
+            return ingest(options, settings)
+        case AskOptions():
+            return ask(options, settings)
+        case SearchOptions():
+            return search(options, settings)
+        case StatsOptions():
+            return stats(options, settings)
+        case EvalOptions():
+            return evaluate(options, settings)
+        case BenchOptions():
+            return bench(options, settings)
+        case ServeOptions():
+            return serve(options, settings)
+    raise AssertionError(f"no command for {type(options).__name__}")

@@ -1,0 +1,147 @@
+"""The slash commands, defined by their signatures and docstrings.
+
+They are built around their dependencies (no globals): `build_commands` returns commands for
+the bot's tree. Each acknowledges its interaction at once (Discord drops it after 3 seconds)
+and leaves the engine work to the `Archive`, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import discord
+from discord import app_commands
+
+from index import UserError
+from index import ArticleInfo
+
+from .rendering import (
+    CHOICE_MAX,
+    render_answer,
+    render_article,
+    render_help,
+    render_ingest,
+    render_search,
+    render_stats,
+    truncate,
+)
+from ..settings import Settings
+from .access import is_admin, may_see_internal
+from .archive import Archive
+from .cooldown import Cooldown, cooldown_notice
+from .failures import NO_PINGS, tell
+from .uploads import check_upload, save_upload
+from .views import AnswerView
+
+
+def choice_value(info: ArticleInfo) -> str:
+    """Autocomplete values are capped at 100 characters; long ids fall back to the title,
+    which /article resolves by prefix."""
+    return info.article_id if len(info.article_id) <= CHOICE_MAX else info.title[:CHOICE_MAX]
+
+
+def build_commands(
+    *, archive: Archive, settings: Settings, cooldown: Cooldown
+) -> list[app_commands.Command]:
+    newsroom = frozenset(settings.newsroom_channel_ids)
+    uploads_dir = Path(settings.index_dir) / "uploads"
+
+    def internal(interaction: discord.Interaction) -> bool:
+        return may_see_internal(interaction.channel, newsroom)
+
+    async def cooling_down(interaction: discord.Interaction) -> bool:
+        wait = cooldown.retry_after(interaction.user.id)
+        if wait:
+            await tell(interaction, cooldown_notice(wait))
+        return bool(wait)
+
+    @app_commands.command()
+    @app_commands.describe(question="What you want to know", private="Show the answer only to you")
+    async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        """Answer a question from the archive, quoting the sentences it relies on."""
+        if await cooling_down(interaction):
+            return
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        answer = await archive.ask(
+            question, user_id=interaction.user.id, include_internal=internal(interaction)
+        )
+        page = render_answer(answer)
+        await interaction.edit_original_response(
+            embed=page.embed,
+            view=AnswerView(answer, page.shown, archive),
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command()
+    @app_commands.describe(query="Words, names or numbers to look for")
+    async def search(interaction: discord.Interaction, query: str) -> None:
+        """List the archive's articles matching a query, with dates and links."""
+        if await cooling_down(interaction):
+            return
+        await interaction.response.defer(thinking=True)
+        hits = await archive.search(query, include_internal=internal(interaction))
+        await interaction.edit_original_response(
+            embed=render_search(query, hits).embed, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command()
+    @app_commands.describe(title="Start typing the article's title")
+    async def article(interaction: discord.Interaction, title: str) -> None:
+        """Show an article's details and link."""
+        await interaction.response.defer(thinking=True)
+        info = await archive.resolve_article(title, include_internal=internal(interaction))
+        if info is None:
+            raise UserError("No article in the archive matches that title.")
+        await interaction.edit_original_response(
+            embed=render_article(info).embed, allowed_mentions=NO_PINGS
+        )
+
+    @article.autocomplete("title")
+    async def article_titles(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        infos = await archive.find_articles(current, include_internal=internal(interaction))
+        return [
+            app_commands.Choice(
+                name=truncate(info.title or "Untitled", CHOICE_MAX), value=choice_value(info)
+            )
+            for info in infos[:25]
+        ]
+
+    @app_commands.command()
+    async def stats(interaction: discord.Interaction) -> None:
+        """How many articles the archive holds, when it was last updated, and feedback counts."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        await interaction.edit_original_response(embed=render_stats(await archive.stats()).embed)
+
+    @app_commands.command(name="help")
+    async def help_(interaction: discord.Interaction) -> None:
+        """How to ask the archive questions."""
+        await interaction.response.send_message(embed=render_help().embed, ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.guild_only()
+    @app_commands.describe(file="An article: .md or .txt with front matter, or a .jsonl export")
+    async def ingest(interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """Add or update archive articles from an attached file (admins only)."""
+        if not is_admin(interaction.user, settings.admin_role_ids):
+            await tell(interaction, "Only members with an admin role can ingest files.")
+            return
+        name = check_upload(file.filename, file.size, settings.max_upload_bytes)
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        data = await file.read()
+        path = await asyncio.to_thread(
+            save_upload,
+            uploads_dir,
+            file.filename,
+            data,
+            settings.max_upload_bytes,
+            settings.max_upload_articles,
+        )
+        report = await archive.ingest([path])
+        await interaction.edit_original_response(
+            embed=render_ingest(name, report).embed, allowed_mentions=NO_PINGS
+        )
+
+    return [ask, search, article, stats, help_, ingest]

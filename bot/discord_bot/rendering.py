@@ -1,0 +1,345 @@
+"""Discord embeds for answers, search hits, articles and stats.
+
+Pure functions: no network, no engine. Every embed they return is within Discord's limits
+whatever the input, and every piece of archive or user text is escaped so it can neither
+format nor ping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from index import Answer, ArticleInfo, Citation, IngestReport, Quote, SearchHit, Stats
+
+from ..wording import NO_PERIOD, abstention_reason, ingest_summary
+
+# Discord's documented limits; lengths are counted in code points (Discord's API is Python).
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FIELDS_MAX = 25
+TOTAL_MAX = 6000
+CONTENT_MAX = 2000
+THREAD_NAME_MAX = 100
+CHOICE_MAX = 100
+
+# Our footers are short; capping them keeps the budget arithmetic below simple.
+FOOTER_BUDGET = 100
+# The answer text keeps at least this much room before citations are moved to the next page.
+DESCRIPTION_RESERVE = 2000
+CITATIONS_PER_PAGE = 4
+URL_MAX = 512
+LABEL_MAX = 150  # link text; with URL_MAX this leaves a quote at least ~350 characters
+OUTLET_MAX = 60
+EMPTY = "\u200b"  # Discord rejects empty field names and values.
+
+ANSWER_COLOUR = discord.Colour.dark_green()
+ABSTAIN_COLOUR = discord.Colour.light_grey()
+INFO_COLOUR = discord.Colour.blurple()
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    return text[: limit - 1].rstrip() + "…"
+
+
+def inert(text: str, limit: int) -> str:
+    """Archive or user text made inert (no markdown, no pings) and cut to `limit` characters."""
+    # Escaping only lengthens text, so cutting first bounds the regex work on huge inputs.
+    escaped = escape_mentions(escape_markdown(text[: limit + 1]))
+    return truncate(escaped, limit)
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL that cannot break out of a markdown link, or None."""
+    if not url or len(url) > URL_MAX:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    quoted_url = quote(url.strip(), safe=":/?#@!$&'*+,;=%~.-_")
+    return quoted_url if len(quoted_url) <= URL_MAX else None
+
+
+def link(text: str, url: str | None) -> str:
+    """`text` (cut to LABEL_MAX) as a markdown link to `url` when the URL is safe, else plain."""
+    # Brackets would end the link text early; hide them from escape_markdown, then escape them.
+    label = (text or "Untitled").translate(
+        {0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001}
+    )
+    label = inert(label, LABEL_MAX).replace("\ue000", "\\[").replace("\ue001", "\\]")
+    target = safe_url(url)
+    return f"[{label}]({target})" if target else label
+
+
+def format_date(date: dt.date | None, inferred: bool = False) -> str:
+    if date is None:
+        return "date unknown"
+    return f"{date.isoformat()} (inferred)" if inferred else date.isoformat()
+
+
+def byline(outlet: str | None, date: dt.date | None) -> str:
+    """'Outlet · 2021-05-03', the outlet cut to OUTLET_MAX."""
+    return f"{inert(outlet or 'Unknown outlet', OUTLET_MAX)} · {format_date(date)}"
+
+
+def quoted(text: str, tail: str) -> str:
+    """A field value: the quote, cut to fit, then `tail` (a link: at most ~2 * LABEL_MAX + URL_MAX)."""
+    room = max(FIELD_VALUE_MAX - len(tail) - 3, 0)  # two quote marks and a newline
+    return f"“{inert(text.strip(), room)}”\n{tail}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered embed and how many of the items offered to it were shown."""
+
+    embed: discord.Embed
+    shown: int
+
+
+def fit(
+    *,
+    title: str,
+    description: str,
+    fields: Sequence[tuple[str, str]],
+    footer: Callable[[int], str],
+    colour: discord.Colour,
+    url: str | None = None,
+    inline: bool = False,
+) -> Page:
+    """An embed within every limit: trailing fields are dropped before the description shrinks.
+
+    `footer(n)` gives the footer for n shown fields, so it can say what was left out.
+    """
+    title = truncate(title.strip() or EMPTY, TITLE_MAX)
+    fields = [
+        (
+            truncate(name.strip() or EMPTY, FIELD_NAME_MAX),
+            truncate(value.strip() or EMPTY, FIELD_VALUE_MAX),
+        )
+        for name, value in fields[:FIELDS_MAX]
+    ]
+    description = truncate(description.strip(), DESCRIPTION_MAX)
+    fixed = len(title) + FOOTER_BUDGET
+    field_budget = TOTAL_MAX - fixed - min(len(description), DESCRIPTION_RESERVE)
+    while fields and sum(len(n) + len(v) for n, v in fields) > field_budget:
+        fields.pop()
+    used = fixed + sum(len(n) + len(v) for n, v in fields)
+    description = truncate(description, min(DESCRIPTION_MAX, TOTAL_MAX - used))
+
+    embed = discord.Embed(
+        title=title, description=description or None, colour=colour, url=safe_url(url)
+    )
+    for name, value in fields:
+        embed.add_field(name=name, value=value, inline=inline)
+    footer_text = truncate(footer(len(fields)), FOOTER_BUDGET)
+    if footer_text:
+        embed.set_footer(text=footer_text)
+    return Page(embed=embed, shown=len(fields))
+
+
+def _citation_field(citation: Citation) -> tuple[str, str]:
+    source = citation.source
+    name = f"[{citation.n}] {byline(source.outlet, source.published)}"
+    if citation.period:
+        name += f" · covers {inert(citation.period, 60)}"
+    return truncate(name, FIELD_NAME_MAX), quoted(
+        citation.sentence, "— " + link(source.title, source.url)
+    )
+
+
+def _related_field(related: Quote) -> tuple[str, str]:
+    source = related.source
+    name = f"Related: {byline(source.outlet, source.published)}"
+    return truncate(name, FIELD_NAME_MAX), quoted(
+        related.sentence, "— " + link(source.title, source.url)
+    )
+
+
+def marked(citation: Citation, limit: int) -> str:
+    """The cited sentence made inert, with its answer span in bold."""
+    text = citation.sentence
+    if citation.answer_span is None:
+        return inert(text, limit)
+    a, b = citation.answer_span
+    return truncate(f"{inert(text[:a], limit)}**{inert(text[a:b], limit)}**{inert(text[b:], limit)}", limit)
+
+
+def answer_description(answer: Answer) -> str:
+    """The answer's statements, each with its citation number; a list of figures with periods."""
+    if len(answer.lines) == 1:
+        line = answer.lines[0]
+        return f"{marked(answer.citation(line.citation), DESCRIPTION_MAX)} [{line.citation}]"
+    listed = [
+        f"- {inert(line.period or NO_PERIOD, 200)}: "
+        f"{marked(answer.citation(line.citation), DESCRIPTION_MAX)} [{line.citation}]"
+        for line in answer.lines
+    ]
+    return truncate("Sources give these figures:\n" + "\n".join(listed), DESCRIPTION_MAX)
+
+
+def render_answer(answer: Answer, start: int = 0) -> Page:
+    """The answer with citations from `start` (a page of them); abstentions show related passages.
+
+    `Page.shown` counts the citations shown, so the next page starts at `start + shown`.
+    """
+    title = inert(answer.question, TITLE_MAX)
+    if answer.abstained:
+        reason = abstention_reason(answer)
+        description = "**Not in the archive.**\n" + inert(reason[0].upper() + reason[1:] + ".", DESCRIPTION_MAX)
+        if answer.related:
+            description += (
+                "\n\nThe closest passages are below as related reading, not as an answer."
+            )
+        fields = [_related_field(r) for r in answer.related[:CITATIONS_PER_PAGE]]
+        page = fit(
+            title=title,
+            description=description,
+            fields=fields,
+            footer=lambda n: (
+                "Nothing in the archive answers this." if n == 0 else f"{n} related passages"
+            ),
+            colour=ABSTAIN_COLOUR,
+        )
+        return Page(embed=page.embed, shown=0)
+
+    cited = answer.citations[start : start + CITATIONS_PER_PAGE]
+    total = len(answer.citations)
+
+    def footer(n: int) -> str:
+        shown = f"Source {start + 1}" if n == 1 else f"Sources {start + 1}–{start + n}"
+        return (
+            f"{shown} of {total} · quotes are verbatim from the archive"
+            if n
+            else "Quotes are verbatim."
+        )
+
+    return fit(
+        title=title,
+        description=answer_description(answer),
+        fields=[_citation_field(c) for c in cited],
+        footer=footer,
+        colour=ANSWER_COLOUR,
+    )
+
+
+def _hit_tail(hit: SearchHit) -> str:
+    target = safe_url(hit.source.url)
+    return byline(hit.source.outlet, hit.source.published) + (f" · [read]({target})" if target else "")
+
+
+def render_search(query: str, hits: Sequence[SearchHit]) -> Page:
+    fields = [
+        (
+            inert(f"{i}. {hit.source.title or 'Untitled'}", FIELD_NAME_MAX),
+            quoted(hit.snippet, _hit_tail(hit)),
+        )
+        for i, hit in enumerate(hits, 1)
+    ]
+    return fit(
+        title=inert(f"Search: {query}", TITLE_MAX),
+        description="" if hits else "No matching articles in the archive.",
+        fields=fields,
+        footer=lambda n: f"{n} of {len(hits)} matches" if hits else "",
+        colour=INFO_COLOUR,
+    )
+
+
+def render_article(info: ArticleInfo) -> Page:
+    fields = [
+        ("Outlet", inert(info.outlet or "unknown", 200)),
+        ("Published", format_date(info.published, info.published_inferred)),
+        ("Author", inert(info.author or "unknown", 200)),
+        ("Visibility", info.visibility.value),
+        ("Status", info.status.value),
+        ("Size", f"{info.sentences} sentences, {info.chunks} chunks"),
+        ("Link", link(info.url, info.url) if info.url else "none"),
+        ("ID", inert(info.article_id, 300)),
+    ]
+    return fit(
+        title=inert(info.title or "Untitled", TITLE_MAX),
+        description="",
+        fields=fields,
+        footer=lambda n: "",
+        colour=INFO_COLOUR,
+        url=info.url,
+        inline=True,
+    )
+
+
+def render_stats(stats: Stats) -> Page:
+    last = stats.last_ingest.strftime("%Y-%m-%d %H:%M UTC") if stats.last_ingest else "never"
+    fields = [
+        ("Articles", f"{stats.articles} ({stats.internal} internal, {stats.retracted} retracted)"),
+        ("Sentences", str(stats.sentences)),
+        ("Chunks", str(stats.chunks)),
+        ("Last ingest", last),
+        ("Feedback", f"{stats.feedback_helpful} helpful, {stats.feedback_unhelpful} not helpful"),
+        ("Model", inert(f"{stats.model} ({stats.dimension} dimensions)", 200)),
+    ]
+    return fit(
+        title="Archive statistics",
+        description="",
+        fields=fields,
+        footer=lambda n: "",
+        colour=INFO_COLOUR,
+        inline=True,
+    )
+
+
+def render_ingest(file_name: str, report: IngestReport) -> Page:
+    return fit(
+        title=inert(f"Ingested {file_name}", TITLE_MAX),
+        description=inert(ingest_summary(report), DESCRIPTION_MAX),
+        fields=[],
+        footer=lambda n: "",
+        colour=INFO_COLOUR,
+    )
+
+
+HELP_TEXT = (
+    "I answer questions from the newsroom's archive, quoting the sentences I rely on.\n\n"
+    "`/ask question:` an answer with numbered sources (`private:true` shows it only to you)\n"
+    "`/search query:` matching articles with dates and links\n"
+    "`/article title:` an article's details and link\n"
+    "`/stats` what the archive holds\n"
+    "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n\n"
+    "You can also DM me a question, or mention me in a newsroom channel: I answer in a thread, "
+    'and follow-ups there ("and in 2022?") are read against the previous question. '
+    "When the archive does not hold the answer, I say so and show related passages."
+)
+
+
+def render_help() -> Page:
+    return fit(
+        title="newsbot help",
+        description=HELP_TEXT,
+        fields=[],
+        footer=lambda n: "",
+        colour=INFO_COLOUR,
+    )
+
+
+def notice(text: str) -> str:
+    """A short plain message (refusals, errors) that cannot format or ping."""
+    return inert(text, CONTENT_MAX)
+
+
+def thread_name(question: str) -> str:
+    """A thread name from a question: one line, never empty, within Discord's 100 characters."""
+    name = " ".join(question.split())
+    return truncate(name, THREAD_NAME_MAX) or "Question"

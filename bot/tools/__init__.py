@@ -1,0 +1,1 @@
+"""Developer tools over the public engine API: `newsbot eval` and `newsbot bench`."""

@@ -1,0 +1,170 @@
+"""What a question asks for: the kind of answer, the period, and the terms to match."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel
+
+from ..errors import BadQuestionError
+from ..models import AnswerKind, Period, PeriodBasis
+from ..text.calendar_names import is_calendar_word
+from ..text.periods import find_periods
+from ..text.terms import STOPWORDS, content_terms, words
+
+MAX_QUESTION_CHARS = 500
+
+_KINDS = [
+    (
+        AnswerKind.HOW_MANY,
+        r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|\b(total|count|tally|figure|rate|percentage|"
+        r"share|proportion)\b.*\?|\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
+    ),
+    (AnswerKind.TIME, r"\b(what|which) time\b|\bat what hour\b"),
+    (AnswerKind.WHEN, r"^\s*(when|since when)\b|\b(what|which) (date|day|year|month)\b|\bwhen (did|was|were|is|will)\b"),
+    (
+        AnswerKind.WHERE,
+        r"\bwhere\b|\b(which|what|in what)\s+(hospital|city|neighbou?rhood|street|block|avenue|area|"
+        r"place|country|state|town|location|county|district|building|station|address|part of)\b",
+    ),
+    (
+        AnswerKind.WHO,
+        r"\bwho(m|se)?\b|\b(which|what)\s+(person|people|official|officer|agency|organi[sz]ation|"
+        r"company|office|department|group|surgeon|doctor|reporter|outlet)\b|\bwhat (is|was) the name\b",
+    ),
+]
+_FOLLOW_UP_LEAD = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about|what of|same for|and what about|"
+    r"and how about|ok(ay)?,?)\b[\s,]*",
+    re.IGNORECASE,
+)
+
+
+class QuestionAnalysis(BaseModel):
+    question: str  # as asked, whitespace normalised
+    text: str  # what is embedded: the question, with a follow-up's context folded in
+    kind: AnswerKind
+    period: Period | None
+    terms: list[str]
+    counted: str | None = None  # what a "how many" question counts: "carjackings"
+    names: list[str] = []  # places, people and bodies it names: "New York City"
+
+
+_COUNT_TRIGGER = re.compile(r"\b(?:how (?:many|much)|number of)\s+", re.IGNORECASE)
+
+
+def counted_noun(question: str) -> str | None:
+    """The words after "how many" naming what is counted, skipping "of the 2021"."""
+    if re.search(r"\bhow old\b|\bwhat age\b", question, re.IGNORECASE):
+        return "years old"
+    m = _COUNT_TRIGGER.search(question)
+    if not m:
+        return None
+    phrase: list[str] = []
+    for word in words(question[m.end() :]):
+        stop = word.lower() in STOPWORDS or word[0].isdigit()
+        if stop and phrase:
+            break
+        if not stop:
+            phrase.append(word)
+        if len(phrase) == 3:
+            break
+    return " ".join(phrase) or None
+
+
+def named_entities(question: str) -> list[str]:
+    """Capitalised names in a question, past its first word: "New York City", "Chicago"."""
+    names = []
+    for m in re.finditer(r"(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*", question):
+        name = m.group().rstrip(".'’")
+        if m.start() == 0 or is_calendar_word(name) or name.isupper() and len(name) < 2:
+            continue
+        names.append(name)
+    return names
+
+
+def answer_kind(question: str) -> AnswerKind:
+    lowered = question.lower()
+    for kind, pattern in _KINDS:
+        if re.search(pattern, lowered):
+            return kind
+    return AnswerKind.WHAT
+
+
+def validate_question(question: str) -> str:
+    cleaned = " ".join(question.split())
+    if not cleaned:
+        raise BadQuestionError("The question is empty: ask something, e.g. \"how many carjackings in 2021?\"")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise BadQuestionError(
+            f"The question is {len(cleaned):,} characters long; keep it under {MAX_QUESTION_CHARS}."
+        )
+    if not re.search(r"\w", cleaned):
+        raise BadQuestionError("The question has no words in it.")
+    return cleaned
+
+
+_RELATIVE_SCOPE = re.compile(r"\b(year|month|week|since)\b", re.IGNORECASE)
+
+
+def _constrains(period: Period) -> bool:
+    return period.basis is PeriodBasis.STATED or bool(_RELATIVE_SCOPE.search(period.text))
+
+
+def _period_terms(period: Period | None) -> set[str]:
+    return set(content_terms(period.text)) if period else set()
+
+
+def analyse(question: str, today: dt.date) -> QuestionAnalysis:
+    text = validate_question(question)
+    # A bare weekday or month in a question ("shot on Sunday") names the event's day, not one
+    # relative to today; only dates and year-, month- or week-level phrases constrain the answer.
+    periods = [p for p in find_periods(text, today, any_case=True) if _constrains(p)]
+    period = None
+    if periods:
+        # Several periods in one question ("in 2021 and 2022"): the span that covers them all.
+        period = Period(
+            start=min(p.start for p in periods),
+            end=max(p.end for p in periods),
+            text=" / ".join(p.text for p in periods),
+            basis=periods[0].basis,
+        )
+    terms = [t for t in content_terms(text) if t not in _period_terms(period)]
+    return QuestionAnalysis(
+        question=text, text=text, kind=answer_kind(text), period=period, terms=terms,
+        counted=counted_noun(text), names=named_entities(text),
+    )
+
+
+def is_follow_up(question: str, analysis: QuestionAnalysis) -> bool:
+    """'and in 2022?', 'arrests?': a lead-in word, or too little of its own to stand alone."""
+    if _FOLLOW_UP_LEAD.match(question) or not analysis.terms:
+        return True
+    return analysis.kind is AnswerKind.WHAT and len(analysis.terms) < 2
+
+
+def analyse_in_context(question: str, previous: str | None, today: dt.date) -> QuestionAnalysis:
+    """Read a follow-up ("and in 2022?", "what about arrests?") against the previous question."""
+    current = analyse(question, today)
+    if not previous or not is_follow_up(question, current):
+        return current
+    try:
+        before = analyse(previous, today)
+    except BadQuestionError:
+        return current
+    stripped = _FOLLOW_UP_LEAD.sub("", current.text)
+    base = before.text
+    if current.period and before.period:
+        base = base.replace(before.period.text, " ")
+    has_own_kind = answer_kind(stripped) is not AnswerKind.WHAT or re.match(r"\s*(what|which)\b", stripped, re.I)
+    terms = current.terms + [t for t in before.terms if t not in current.terms]
+    return QuestionAnalysis(
+        question=current.question,
+        text=" ".join(f"{stripped} {base}".split()),
+        kind=current.kind if has_own_kind else before.kind,
+        period=current.period or before.period,
+        terms=terms,
+        counted=current.counted or before.counted,
+        names=current.names or before.names,
+    )

@@ -1,0 +1,151 @@
+"""The model exported once to OpenVINO IR, from the local sentence-transformers directory.
+
+The exported graph includes the model's own pooling, so an exported encoder returns what
+`SentenceTransformer.encode` returns, up to rounding. The int8 variant quantises weights and
+activations with NNCF, calibrated on local news text shipped in `calibration.txt` (never on a
+downloaded data set). Nothing is downloaded; the export is cached per model and version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+EXPORT_VERSION = 1  # bump when the export procedure changes
+CALIBRATION_TEXT = Path(__file__).with_name("calibration.txt")
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsbot" / "encoders"
+
+
+def _model_fingerprint(model_dir: Path) -> str:
+    """Changes when the model's files change (names, sizes, modification times)."""
+    digest = hashlib.sha256()
+    for path in sorted(model_dir.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(model_dir)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def export_dir(model_dir: Path, *, int8: bool, root: Path | None = None) -> Path:
+    import openvino
+
+    version = openvino.__version__.split("-")[0]
+    key = f"{_model_fingerprint(model_dir)}-ov{version}-v{EXPORT_VERSION}"
+    return (root or cache_root()) / ("openvino-int8" if int8 else "openvino") / key
+
+
+def calibration_texts() -> list[str]:
+    """Local in-domain text for int8 calibration: sentences, and passages made of several."""
+    lines = [line.strip() for line in CALIBRATION_TEXT.read_text(encoding="utf-8").splitlines()]
+    sentences = [line for line in lines if line and not line.startswith("#")]
+    passages = [" ".join(sentences[i : i + 6]) for i in range(0, len(sentences), 3)]
+    return sentences + passages
+
+
+def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
+    """Convert the sentence-transformers model (with its pooling) to OpenVINO IR in `target`."""
+    import openvino as ov
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    st.eval()
+    tokenizer = st.tokenizer
+    input_names = ["input_ids", "attention_mask"]
+    if "token_type_ids" in tokenizer.model_input_names:
+        input_names.append("token_type_ids")
+
+    class Embed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.st = st
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            features = {"input_ids": input_ids, "attention_mask": attention_mask}
+            if token_type_ids is not None:
+                features["token_type_ids"] = token_type_ids
+            return self.st(features)["sentence_embedding"]
+
+    sample = tokenizer(
+        ["a short example", "a longer example sentence, with a few more words in it"],
+        padding=True, return_tensors="pt",
+    )
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracing warnings about shape-dependent Python code
+        model = ov.convert_model(
+            Embed(),
+            example_input={name: sample[name] for name in input_names},
+            input=[(name, ov.PartialShape([-1, -1]), ov.Type.i64) for name in input_names],
+        )
+    for output in model.outputs:
+        output.get_tensor().set_names({"sentence_embedding"})
+    if int8:
+        model = _quantize(model, tokenizer, input_names, st.max_seq_length)
+    ov.save_model(model, target / "model.xml", compress_to_fp16=False)
+    tokenizer.save_pretrained(str(target / "tokenizer"))
+    (target / "export.json").write_text(json.dumps({
+        "inputs": input_names,
+        "max_seq_length": int(st.max_seq_length),
+        "dimension": int(st.get_embedding_dimension()),
+        "int8": int8,
+    }))
+
+
+def _quantize(model, tokenizer, input_names: list[str], max_length: int):
+    import nncf
+
+    nncf.set_log_level(logging.ERROR)
+
+    items = [
+        {name: tokenizer([text], truncation=True, max_length=max_length, return_tensors="np")[name]
+         for name in input_names}
+        for text in calibration_texts()
+    ]
+    with contextlib.redirect_stdout(io.StringIO()):  # progress bars
+        return nncf.quantize(
+            model,
+            nncf.Dataset(items),
+            model_type=nncf.ModelType.TRANSFORMER,
+            subset_size=len(items),
+        )
+
+
+def ensure_export(model_dir: Path, *, int8: bool, root: Path | None = None) -> Path:
+    """The export folder for this model (int8 or not), made on first use (atomically)."""
+    target = export_dir(model_dir, int8=int8, root=root)
+    if (target / "export.json").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    log.warning(
+        "exporting %s for the openvino%s encoder backend (once) into %s",
+        model_dir.name, "-int8" if int8 else "", target,
+    )
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        _export_openvino(model_dir, tmp, int8=int8)
+        try:
+            tmp.rename(target)
+        except OSError:
+            if not (target / "export.json").exists():  # not a concurrent export that won
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

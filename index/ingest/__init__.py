@@ -1,0 +1,1 @@
+"""From corpus files to prepared articles: readers, sentence layout, chunking, the pipeline."""

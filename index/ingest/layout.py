@@ -1,0 +1,53 @@
+"""An article's sentences, paragraphs, boilerplate flags, periods and chunks: no model needed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..models import Article, Period
+from ..params import IngestParams
+from ..text.boilerplate import boilerplate_ranges
+from ..text.periods import tag_sentences
+from ..text.sentences import split_sentences
+from .chunking import chunk_sentences, chunk_text
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass
+class ArticleLayout:
+    spans: list[tuple[int, int]]
+    paragraphs: list[int]
+    boilerplate: list[bool]
+    periods: list[tuple[Period, ...]]
+    chunks: list[tuple[int, int]]  # (first, last) positions among all sentences
+
+    def chunk_texts(self, article: Article) -> list[str]:
+        """What gets embedded for each chunk: the title, then its sentences but boilerplate."""
+        return [
+            chunk_text(article.title, [
+                article.text[s:e]
+                for i, (s, e) in enumerate(self.spans[first : last + 1], start=first)
+                if not self.boilerplate[i]
+            ])
+            for first, last in self.chunks
+        ]
+
+
+def layout_article(article: Article, count_tokens: TokenCounter, params: IngestParams) -> ArticleLayout:
+    text = article.text
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    # A sentence's paragraph is its line: news copy puts one paragraph per line.
+    paragraphs = [text.count("\n", 0, start) for start, _ in spans]
+    furniture = boilerplate_ranges(text)
+    boiler = [any(a <= start < b for a, b in furniture) for start, _ in spans]
+    periods = tag_sentences([text[s:e] for s, e in spans], paragraphs, article.published)
+    facts = [i for i, flag in enumerate(boiler) if not flag]
+    lengths = [count_tokens(text[spans[i][0] : spans[i][1]]) for i in facts]
+    budget = max(params.chunk_min_tokens, params.chunk_tokens - count_tokens(article.title))
+    chunks = [
+        (facts[c.first], facts[c.last])
+        for c in chunk_sentences(lengths, budget=budget, overlap=params.chunk_overlap)
+    ]
+    return ArticleLayout(spans, paragraphs, boiler, periods, chunks)

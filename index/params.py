@@ -1,0 +1,185 @@
+"""Every tunable of the engine, typed and documented, with the measurement that set it.
+
+The engine reads its knobs only from these objects: `EngineParams` is built once where the
+program starts (the CLI, the bot, a tool or a test) and passed down. A test that needs another
+value passes other parameters; nothing patches a module.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import PeriodFit
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RetrievalParams(_Params):
+    """Hybrid retrieval: dense FAISS hits and FTS5 exact-term hits, fused by reciprocal rank."""
+
+    rrf_k: int = Field(default=60, gt=0, description="Reciprocal rank fusion constant (the usual 60).")
+    depth: int = Field(
+        default=40, gt=0, description="Chunks each side (dense, lexical) contributes before fusion."
+    )
+    top: int = Field(default=8, gt=0, description="Fused chunks whose sentences become candidates.")
+    overfetch: int = Field(
+        default=2,
+        gt=0,
+        description="Dense hits asked for per chunk kept: some belong to retracted or hidden articles.",
+    )
+    lexical_overfetch: int = Field(
+        default=4, gt=0, description="FTS5 hits ranked per chunk kept, for the same reason."
+    )
+    lexical_postings: int = Field(
+        default=1000,
+        gt=0,
+        description="FTS5 scores every chunk holding any query term before ranking (2-4 µs a chunk "
+        "at 100k chunks), so its query keeps only the rarest terms whose chunk counts add up to "
+        "this many; commoner terms tell few chunks apart and the dense side finds those by meaning.",
+    )
+    search_factor: int = Field(
+        default=4, gt=0, description="`newsbot search`: fused chunks looked at per article listed."
+    )
+
+
+class AnswerParams(_Params):
+    """Which retrieved sentences answer, and how the answer is composed."""
+
+    threshold: float = Field(
+        default=0.40,
+        description="Relevance below which the bot abstains. Calibrated on the news gold set "
+        "(README, Evaluation).",
+    )
+    margin: float = Field(
+        default=0.15, description="Further citations are listed when within this relevance of the best."
+    )
+    dense_margin: float = Field(
+        default=0.08,
+        description="Further figures are listed when within this dense similarity of the best one.",
+    )
+    max_answers: int = Field(default=4, gt=0, description="Most figures one answer lists.")
+    max_citations: int = Field(default=8, gt=0, description="Most citations one answer carries.")
+    related: int = Field(default=3, ge=0, description="Related passages shown with an abstention.")
+    dense_weight: float = Field(default=0.6, description="Weight of dense similarity in relevance.")
+    lexical_weight: float = Field(
+        default=0.25, description="Weight of IDF-weighted term overlap in relevance."
+    )
+    chunk_weight: float = Field(
+        default=0.15, description="Weight of the sentence's chunk's fused retrieval score."
+    )
+    kind_bonus: float = Field(
+        default=0.08,
+        description="Added when a sentence holds the kind of answer asked (a figure, a place), "
+        "subtracted when it does not.",
+    )
+    period_bonus: dict[PeriodFit, float] = Field(
+        default={PeriodFit.WITHIN: 0.06, PeriodFit.OVERLAP: 0.02},
+        description="By period fit (0 for fits not named), for questions about a figure, a date or a time.",
+    )
+    context_period_bonus: dict[PeriodFit, float] = Field(
+        default={PeriodFit.WITHIN: 0.04, PeriodFit.DATED: 0.04},
+        description="By period fit, for other questions: a sentence from an article of the asked "
+        "time is as good as one that states it; one about a longer stretch less likely to be about "
+        "the asked event.",
+    )
+    counted_min_similarity: float = Field(
+        default=0.35,
+        description="A figure counts the question's thing when its words mean this close to it. "
+        "Measured with all-MiniLM-L6-v2: 'carjackings' vs '942 vehicular hijackings, which "
+        "averages' 0.57, 'shooters' vs 'at least two gunmen who ambushed' 0.40, 'homicides' vs "
+        "'nearly 2,098 incidents of vehicular hijacking' 0.30.",
+    )
+    counted_window_words: int = Field(
+        default=5, gt=0, description="Words after a figure read as what it counts."
+    )
+
+
+class VectorParams(_Params):
+    """The FAISS index: its kind follows the archive's size (measured by `newsbot bench`,
+    docs/bench.md)."""
+
+    flat_max: int = Field(
+        default=20_000,
+        gt=0,
+        description="Exact search up to this many vectors. At 20k a flat query costs ~3 ms on one "
+        "core (0.15 µs a vector) and 30 MB; HNSW is ~0.2 ms and half the memory, but approximate.",
+    )
+    hnsw_m: int = Field(default=32, gt=0, description="HNSW links per vector.")
+    ef_construction: int = Field(
+        default=80,
+        gt=0,
+        description="HNSW build breadth. 80 rather than faiss's 40 doubles the add time (1M "
+        "vectors: 108 s -> ~200 s on 2 cores, ~0.2 ms a chunk against ~20 ms to encode it) and "
+        "raised recall@10 at 1M from 0.937 to 0.970 at efSearch 1024.",
+    )
+    ef_search: tuple[tuple[int, int], ...] = Field(
+        default=((50_000, 128), (200_000, 256), (500_000, 512)),
+        description="(largest size, efSearch) steps, 1024 past the last. From `newsbot bench` "
+        "sweeps with efConstruction 80: recall@10 0.971 at 100k with 128 and 0.986 with 256, 0.964 "
+        "at 1M with 512 and 0.970 with 1024 (real-derived vectors).",
+    )
+    ef_search_max: int = Field(default=1024, gt=0, description="efSearch past the last step.")
+    compact_fraction: float = Field(
+        default=0.2,
+        gt=0,
+        lt=1,
+        description="Tombstones beyond this fraction of an HNSW index trigger a compaction.",
+    )
+    mmap_min_bytes: int = Field(
+        default=64 << 20, ge=0, description="Vector files at least this large are memory-mapped."
+    )
+    hnsw_train_sample: int = Field(
+        default=100_000, gt=0, description="Vectors the 8-bit quantiser's ranges are trained on."
+    )
+
+    def ef_for(self, size: int) -> int:
+        """HNSW search breadth for an index of `size` vectors."""
+        for largest, ef in self.ef_search:
+            if size <= largest:
+                return ef
+        return self.ef_search_max
+
+
+class StoreParams(_Params):
+    """SQLite settings of the index database."""
+
+    mmap_bytes: int = Field(
+        default=1 << 30,
+        ge=0,
+        description="An answer reads a few hundred scattered pages: served from a memory map, not "
+        "one read() call each (the visibility filter at 100k chunks: 1.8 -> 0.6 ms).",
+    )
+    cache_kib: int = Field(default=64 * 1024, gt=0, description="SQLite page cache, in KiB.")
+    busy_timeout_s: float = Field(
+        default=60.0, gt=0, description="How long a writer waits for another's lock."
+    )
+
+
+class IngestParams(_Params):
+    """Reading, laying out and writing articles."""
+
+    batch_articles: int = Field(
+        default=64, gt=0, description="Articles laid out, embedded and committed together."
+    )
+    chunk_tokens: int = Field(
+        default=230,
+        gt=0,
+        description="Word pieces of a chunk, title included: all-MiniLM-L6-v2 truncates at 256; "
+        "leave room for [CLS]/[SEP].",
+    )
+    chunk_min_tokens: int = Field(
+        default=64, gt=0, description="Sentence budget of a chunk however long the title is."
+    )
+    chunk_overlap: int = Field(
+        default=1, ge=0, description="Sentences consecutive chunks share, so a fact split at an edge is whole in one."
+    )
+
+
+class EngineParams(_Params):
+    retrieval: RetrievalParams = RetrievalParams()
+    answer: AnswerParams = AnswerParams()
+    vectors: VectorParams = VectorParams()
+    store: StoreParams = StoreParams()
+    ingest: IngestParams = IngestParams()

@@ -1,0 +1,1 @@
+"""The index directory: SQLite (the truth), FAISS vectors per generation, a manifest."""

@@ -1,0 +1,76 @@
+"""What the store writes (prepared articles) and reads back (stored sentences), and their
+encodings in the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..models import Article, Period
+
+@dataclass
+class PreparedSentence:
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    boilerplate: bool
+    periods: tuple[Period, ...]
+    vector: np.ndarray | None
+
+
+@dataclass
+class PreparedChunk:
+    position: int
+    first_sentence: int
+    last_sentence: int
+    start: int
+    end: int
+    text: str
+    vector: np.ndarray
+
+
+@dataclass
+class PreparedArticle:
+    article: Article
+    content_hash: str
+    source_file: str
+    sentences: list[PreparedSentence]
+    chunks: list[PreparedChunk]
+
+
+@dataclass
+class StoredSentence:
+    id: int
+    article_row: int
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    periods: tuple[Period, ...]
+    vector: np.ndarray
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    # float16 halves the database; FAISS is always fed the same rounded values, so a rebuilt
+    # index equals an incrementally built one.
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
+def periods_json(periods: Sequence[Period]) -> str:
+    return json.dumps([p.model_dump(mode="json") for p in periods])
+
+
+# Most sentences share a handful of period lists ("[]" above all); Periods are immutable.
+@lru_cache(maxsize=65_536)
+def parse_periods(raw: str) -> tuple[Period, ...]:
+    return tuple(Period.model_validate(p) for p in json.loads(raw))

@@ -1,0 +1,78 @@
+"""The index database's tables, its format version, and the upgrade from older formats."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+
+from ..text.terms import content_terms, index_terms
+
+FORMAT_VERSION = 2
+DB_NAME = "newsbot.sqlite3"
+MANIFEST_NAME = "manifest.json"
+
+# Chunks as index.text.terms.index_terms gives them: the same stems questions are cut into, one token
+# each, so that the term counts (table `terms`) are exactly the lengths of FTS5's postings.
+FTS_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
+)
+SCHEMA = FTS_TABLE + """;
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL, url TEXT, outlet TEXT, author TEXT,
+    published TEXT, published_inferred INTEGER NOT NULL,
+    visibility TEXT NOT NULL, status TEXT NOT NULL,
+    source TEXT NOT NULL, source_file TEXT NOT NULL,
+    text TEXT NOT NULL, content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_source_file ON articles(source_file);
+CREATE TABLE IF NOT EXISTS sentences(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL, position INTEGER NOT NULL, paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, boilerplate INTEGER NOT NULL,
+    periods TEXT NOT NULL, vector BLOB);
+CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article, position);
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article INTEGER NOT NULL, position INTEGER NOT NULL,
+    first_sentence INTEGER NOT NULL, last_sentence INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
+-- Narrow copies of what an answer looks up for each retrieved chunk and article: the rows
+-- themselves carry text and vectors and, past a few GB, are read from disk one page per row.
+CREATE INDEX IF NOT EXISTS chunks_span ON chunks(id, article, first_sentence, last_sentence);
+CREATE INDEX IF NOT EXISTS articles_visibility ON articles(id, status, visibility);
+-- How many chunks hold each term (index.text.terms.content_terms): IDF weights, and which terms FTS5
+-- can rank quickly, in one lookup instead of a count over the postings.
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS feedback(
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, helpful INTEGER NOT NULL,
+    user_hash TEXT NOT NULL, question TEXT);
+"""
+
+
+def update_term_counts(db: sqlite3.Connection, added: Iterable[str], removed: Iterable[str] = ()) -> None:
+    """Update the term counts for chunks added and removed (their texts)."""
+    delta = Counter(term for text in added for term in content_terms(text))
+    delta.subtract(term for text in removed for term in content_terms(text))
+    db.executemany(
+        "INSERT INTO terms(term, chunks) VALUES(?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET chunks = chunks + excluded.chunks",
+        [(term, n) for term, n in delta.items() if n],
+    )
+    db.executemany(
+        "DELETE FROM terms WHERE term = ? AND chunks <= 0", [(t,) for t, n in delta.items() if n < 0]
+    )
+
+
+def upgrade_from_1(db: sqlite3.Connection) -> None:
+    """Format 1 indexed porter stems and lacked the term counts: redo both from the chunks
+    (inside the caller's write transaction)."""
+    db.execute("DROP TABLE chunks_fts")
+    db.execute(FTS_TABLE)
+    rows = db.execute("SELECT id, text FROM chunks").fetchall()
+    db.executemany("INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", [(i, index_terms(t)) for i, t in rows])
+    db.execute("DELETE FROM terms")
+    update_term_counts(db, (t for _, t in rows))

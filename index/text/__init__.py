@@ -1,0 +1,1 @@
+"""Text as the engine reads it: terms, calendar names, sentences, boilerplate, periods, spans."""

@@ -1,0 +1,291 @@
+"""The `newsbot` command line, run in-process: exit codes, output formats, one-line errors.
+
+Most tests swap the model for the HashingEncoder (the answer's content does not matter there);
+the ones marked `slow` use the real model on the shipped corpus.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import bot.cli.commands
+from bot.cli import main
+from tests.fixtures.encoder import HashingEncoder
+
+CITATION_FIELDS = {"n", "article_id", "title", "url", "outlet", "published", "sentence", "start", "end", "score"}
+VERBATIM = "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """No .env, no NEWSBOT_* settings and no default index from the machine running the tests."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    for name in ("NEWSBOT_INDEX_DIR", "NEWSBOT_MODEL_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def hashing_model(monkeypatch):
+    monkeypatch.setattr(bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder())
+
+
+@pytest.fixture
+def run(capsys):
+    def run_(*argv: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_
+
+
+@pytest.fixture
+def ingested(run, hashing_model, newsroom_corpus, index_dir) -> Path:
+    code, out, err = run("ingest", "--index-dir", index_dir, "-q", newsroom_corpus)
+    assert code == 0, err
+    return index_dir
+
+
+def assert_one_line_error(code: int, err: str, *words: str) -> None:
+    assert code != 0
+    assert "Traceback" not in err
+    assert err.startswith("newsbot: ") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err
+
+
+# ---- ingest ---------------------------------------------------------------------------------
+
+
+def test_ingest_into_an_index_dir_prints_the_summary(run, hashing_model, newsroom_corpus, index_dir):
+    code, out, err = run("ingest", "--index-dir", index_dir, newsroom_corpus)
+    assert code == 0
+    assert out.splitlines()[0] == "added 3, updated 0, removed 0, unchanged 0, skipped 0"
+    assert (index_dir / "newsbot.sqlite3").exists() and (index_dir / "manifest.json").exists()
+
+    code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
+    assert code == 0
+    assert out.splitlines()[0] == "added 0, updated 0, removed 0, unchanged 3, skipped 0"
+
+
+def test_ingest_reports_skipped_files_with_reasons(run, hashing_model, newsroom_corpus, index_dir):
+    (newsroom_corpus / "binary.md").write_bytes(b"\x00" * 16)
+    code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
+    assert code == 0
+    assert "skipped 1" in out.splitlines()[0]
+    assert "binary.md: binary file, not text" in out
+
+
+def test_ingest_reads_the_corpus_folder_of_the_working_directory_by_default(run, hashing_model, write_article, index_dir):
+    write_article("a.md", "The ferry carried 120 riders.\n", directory=Path.cwd() / "corpus")
+    code, out, _ = run("ingest", "--index-dir", index_dir)
+    assert code == 0 and out.startswith("added 1,")
+
+
+def test_ingest_rebuild_starts_from_an_empty_index(run, ingested, newsroom_corpus):
+    (newsroom_corpus / "beaches.txt").unlink()
+    code, out, _ = run("ingest", "--index-dir", ingested, "--rebuild", newsroom_corpus)
+    assert code == 0 and out.startswith("added 2, updated 0, removed 0")
+
+
+def test_the_index_dir_can_come_from_the_environment(run, ingested, monkeypatch):
+    monkeypatch.setenv("NEWSBOT_INDEX_DIR", str(ingested))
+    code, out, _ = run("stats", "--json")
+    assert code == 0 and json.loads(out)["articles"] == 3
+
+
+# ---- ask ------------------------------------------------------------------------------------
+
+
+def test_ask_json_prints_one_object_with_the_documented_fields(run, ingested):
+    code, out, err = run("ask", "--index-dir", ingested, "--json", VERBATIM)
+    assert code == 0, err
+    answer = json.loads(out)
+    assert {"question", "answer", "abstained", "citations", "related"} <= set(answer)
+    assert answer["question"] == VERBATIM
+    assert answer["abstained"] is False
+    citation = answer["citations"][0]
+    assert CITATION_FIELDS <= set(citation)
+    assert citation["n"] == 1
+    assert citation["sentence"] == VERBATIM
+    assert citation["title"] == "Lake Michigan beaches reopen"
+    assert citation["end"] - citation["start"] == len(VERBATIM)
+    assert isinstance(citation["score"], float)
+
+
+def test_ask_prints_a_readable_answer_with_numbered_citations(run, ingested):
+    code, out, _ = run("ask", "--index-dir", ingested, VERBATIM)
+    assert code == 0
+    assert f'[1] "{VERBATIM}"' in out
+    assert "Lake Michigan beaches reopen" in out
+
+
+def test_ask_json_without_a_question_reads_jsonl_from_stdin(run, ingested, monkeypatch):
+    questions = [VERBATIM, "", "how many carjackings in 2019?", "   ", "?!", "what is the sticker program?"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(questions) + "\n"))
+    code, out, err = run("ask", "--index-dir", ingested, "--json")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 4, "one JSON object per non-blank line"
+    objects = [json.loads(line) for line in lines]
+    assert [o["question"] for o in objects] == [VERBATIM, "how many carjackings in 2019?", "?!", "what is the sticker program?"]
+    assert objects[0]["citations"][0]["sentence"] == VERBATIM
+    assert objects[1]["abstained"] is True
+    assert "no words" in objects[2]["error"], "a bad question becomes an error object, the rest goes on"
+    assert "answer" in objects[3]
+
+
+def test_ask_without_a_question_or_json_is_a_clear_error(run, ingested):
+    code, _, err = run("ask", "--index-dir", ingested)
+    assert_one_line_error(code, err, "question")
+
+
+def test_an_empty_question_is_refused_with_a_clear_message(run, ingested):
+    code, out, err = run("ask", "--index-dir", ingested, "")
+    assert_one_line_error(code, err, "empty")
+    assert out == ""
+
+
+def test_a_5000_character_question_is_refused_with_a_clear_message(run, ingested):
+    code, out, err = run("ask", "--index-dir", ingested, "--json", "why " * 1250)
+    assert_one_line_error(code, err, "characters long", "500")
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("ask", "how many carjackings in 2021?"),
+        ("ask", "--json", "how many carjackings in 2021?"),
+        ("search", "carjackings"),
+        ("stats",),
+        ("stats", "--json"),
+    ],
+)
+def test_a_missing_index_is_one_line_on_stderr_and_a_non_zero_exit(run, tmp_path, argv, monkeypatch):
+    def no_model(model_dir=None, backend=None):
+        raise AssertionError("the model must not load for a missing index")
+
+    monkeypatch.setattr(bot.cli.commands, "load_encoder", no_model)
+    code, out, err = run(*argv, "--index-dir", tmp_path / "no-index")
+    assert_one_line_error(code, err, "No index at", "newsbot ingest")
+    assert out == ""
+
+
+def test_an_index_built_with_another_model_is_a_clear_error(run, ingested, monkeypatch):
+    monkeypatch.setattr(bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder(name="other-model"))
+    code, _, err = run("ask", "--index-dir", ingested, "how many carjackings in 2021?")
+    assert_one_line_error(code, err, "other-model", "hashing-test-encoder")
+
+
+def test_a_damaged_database_is_a_clear_error(run, ingested):
+    (ingested / "newsbot.sqlite3").write_bytes(b"not a database" * 100)
+    code, _, err = run("stats", "--index-dir", ingested)
+    assert_one_line_error(code, err, "damaged")
+
+
+# ---- search and stats -------------------------------------------------------------------------
+
+
+def test_search_json_lists_articles(run, ingested):
+    code, out, _ = run("search", "--index-dir", ingested, "--json", "lifeguards lakefront beaches")
+    assert code == 0
+    hits = json.loads(out)
+    assert hits[0]["title"] == "Lake Michigan beaches reopen"
+    assert {"article_id", "title", "url", "outlet", "published", "snippet", "score"} <= set(hits[0])
+
+
+def test_search_hides_internal_articles_unless_internal_is_given(run, ingested):
+    _, out, _ = run("search", "--index-dir", ingested, "--json", "zeppelin desk budget")
+    assert all(h["outlet"] != "Newsroom memo" for h in json.loads(out))
+    _, out, _ = run("search", "--index-dir", ingested, "--json", "--internal", "zeppelin desk budget")
+    assert any(h["outlet"] == "Newsroom memo" for h in json.loads(out))
+
+
+def test_stats_json_has_the_counts(run, ingested):
+    code, out, _ = run("stats", "--index-dir", ingested, "--json")
+    assert code == 0
+    stats = json.loads(out)
+    assert stats["articles"] == 3
+    assert stats["chunks"] == stats["vectors"] > 0
+    assert stats["sentences"] >= stats["chunks"]
+    assert stats["model"] == "hashing-test-encoder"
+
+
+def test_stats_needs_no_model(run, ingested, monkeypatch):
+    def no_model(model_dir=None, backend=None):
+        raise AssertionError("stats must not load the model")
+
+    monkeypatch.setattr(bot.cli.commands, "load_encoder", no_model)
+    code, out, _ = run("stats", "--index-dir", ingested)
+    assert code == 0 and "articles" in out
+
+
+# ---- with the real model ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_model(monkeypatch, real_encoder):
+    monkeypatch.setattr(bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: real_encoder)
+
+
+@pytest.mark.slow
+def test_ask_json_answers_the_seed_question_with_a_full_citation(run, real_model, seed_engine, seed_articles):
+    index_dir = seed_engine.stats().index_dir
+    code, out, err = run("ask", "--index-dir", index_dir, "--json", "how many carjackings in 2021?")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["abstained"] is False and "2,098" in answer["answer"]
+    assert answer["related"] == []
+    first = answer["citations"][0]
+    article = seed_articles[first["article_id"]]
+    assert first["sentence"] == article.text[first["start"] : first["end"]]
+    assert first["title"] == article.title
+    assert first["outlet"] == "NBC 5 Chicago" and first["published"] == "2022-07-28"
+    assert first["url"] is None
+
+
+@pytest.mark.slow
+def test_ask_jsonl_over_stdin_with_the_real_model(run, real_model, seed_engine, monkeypatch):
+    index_dir = seed_engine.stats().index_dir
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("how many carjackings in 2021?\nhow many carjackings happened in Chicago in 2019?\n")
+    )
+    code, out, _ = run("ask", "--index-dir", index_dir, "--json")
+    assert code == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["abstained"] is False and "2,098" in first["answer"]
+    assert second["abstained"] is True and second["citations"] == [] and second["related"]
+
+
+@pytest.mark.slow
+def test_stats_of_an_index_built_with_the_real_model(run, seed_engine):
+    code, out, _ = run("stats", "--index-dir", seed_engine.stats().index_dir, "--json")
+    assert code == 0
+    stats = json.loads(out)
+    assert (stats["articles"], stats["model"], stats["dimension"]) == (2, "sentence-transformers/all-MiniLM-L6-v2", 384)
+    assert stats["vectors"] == stats["chunks"] > 0
+    assert stats["sentences"] > stats["chunks"]
+
+
+def test_a_failed_rebuild_leaves_the_old_index_answering(run, ingested, newsroom_corpus, monkeypatch):
+    import index.engine
+
+    def crash(self, paths, progress=False):
+        raise RuntimeError("killed mid-rebuild")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(index.engine.Engine, "ingest", crash)
+        code, _, _ = run("ingest", "--index-dir", ingested, "--rebuild", newsroom_corpus)
+    assert code != 0
+    code, out, _ = run("stats", "--index-dir", ingested, "--json")
+    assert code == 0 and json.loads(out)["articles"] == 3
+    code, out, _ = run("ask", "--index-dir", ingested, "how many carjackings in 2021?")
+    assert code == 0 and "2,098" in out

@@ -1,0 +1,70 @@
+"""The fake Discord refuses what real Discord refuses; the e2e tests lean on these checks."""
+
+from __future__ import annotations
+
+import time
+
+import aiohttp
+import discord
+import pytest
+
+from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, EPHEMERAL, FakeDiscord, Interaction
+from tests.bot.discord_bot.fake_discord.payloads import snowflake
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+
+def pending(fake: FakeDiscord, age: float) -> Interaction:
+    record = Interaction(
+        id=snowflake(),
+        token=f"token-{snowflake()}",
+        kind=2,
+        user_id=fake.add_user("u"),
+        channel_id=fake.general_id,
+        sent_at=time.monotonic() - age,
+    )
+    fake.interactions[record.id] = record
+    return record
+
+
+async def callback(fake: FakeDiscord, record: Interaction, body: dict) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as session:
+        url = f"{fake.api_base}/interactions/{record.id}/{record.token}/callback"
+        async with session.post(url, json=body) as response:
+            assert response.headers["Content-Type"] == "application/json"
+            return response.status, await response.json()
+
+
+async def test_acknowledging_after_three_seconds_fails(fake: FakeDiscord) -> None:
+    late = pending(fake, ACK_DEADLINE + 0.1)
+    assert await callback(fake, late, {"type": 5}) == (
+        404,
+        {"message": "Unknown interaction", "code": 10062},
+    )
+    in_time = pending(fake, ACK_DEADLINE - 1)
+    status, body = await callback(fake, in_time, {"type": 5})
+    assert status == 200 and body["interaction"]["id"] == str(in_time.id)
+    assert (await callback(fake, in_time, {"type": 5}))[1]["code"] == 40060  # only once
+
+
+async def test_first_follow_up_after_public_deferral_stays_public(fake: FakeDiscord) -> None:
+    record = pending(fake, 0)
+    await callback(fake, record, {"type": 5})
+    async with aiohttp.ClientSession() as session:
+        url = f"{fake.api_base}/webhooks/{fake.app_id}/{record.token}"
+        async with session.post(url, json={"content": "secret?", "flags": EPHEMERAL}) as response:
+            message = await response.json()
+    assert int(message["id"]) == record.original_id and not message["flags"] & EPHEMERAL
+
+
+async def test_oversized_embeds_are_refused_with_invalid_form_body(fake: FakeDiscord, bot) -> None:
+    channel = bot.get_channel(fake.general_id)
+    too_long = discord.Embed(description="x" * 4097)
+    too_much = discord.Embed(description="x" * 4000)
+    for i in range(3):
+        too_much.add_field(name=f"f{i}", value="y" * 1000)
+    for embed in (too_long, too_much):
+        with pytest.raises(discord.HTTPException) as refused:
+            await channel.send(embed=embed)
+        assert refused.value.status == 400 and refused.value.code == 50035
+    assert len(fake.refusals) == 2 and fake.bot_messages(fake.general_id) == []

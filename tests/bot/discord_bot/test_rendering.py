@@ -1,0 +1,307 @@
+"""Rendering is pure: any text stays within Discord's limits and can neither ping nor format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import discord
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.discord_bot.commands import choice_value
+from bot.discord_bot.rendering import (
+    CHOICE_MAX,
+    CITATIONS_PER_PAGE,
+    notice,
+    render_answer,
+    render_article,
+    render_ingest,
+    render_search,
+    render_stats,
+    safe_url,
+    thread_name,
+    truncate,
+)
+from tests.bot.discord_bot.fake_discord.limits import choice_errors, message_errors
+from index.models import (
+    AbstainReason,
+    Answer,
+    AnswerLine,
+    ArticleInfo,
+    Citation,
+    IngestReport,
+    Quote,
+    SearchHit,
+    SkipReason,
+    Source,
+    Stats,
+    Status,
+    Visibility,
+)
+
+PING = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")
+NASTY = [
+    "@everyone",
+    "@here",
+    "<@123456789012345678>",
+    "<@&123456789012345678>",
+    "<@!123456789012345678>",
+    "**",
+    "__",
+    "`",
+    "```",
+    "|| ||",
+    "> ",
+    "# ",
+    "- ",
+    "[x](https://evil.example)",
+    "\\",
+    "\n",
+    "é",
+    "🙂",
+]
+
+pieces = st.one_of(st.sampled_from(NASTY), st.text(max_size=20))
+texts = st.builds(
+    lambda parts, n: "".join(parts) * n, st.lists(pieces, max_size=8), st.integers(1, 400)
+)
+urls = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "https://news.example/a",
+            "javascript:alert(1)",
+            "https://x.example/a)b c",
+            "https://e.example/" + "y" * 600,
+        ]
+    ),
+    texts,
+)
+dates = st.one_of(st.none(), st.dates())
+
+
+def source(title: str, url: str | None, outlet: str, date: dt.date | None, article_id: str = "a") -> Source:
+    return Source(article_id=article_id, title=title, url=url, outlet=outlet, published=date)
+
+
+def citation(
+    n: int, title: str, url: str | None, outlet: str, sentence: str, date, span: tuple[int, int] | None = None
+) -> Citation:
+    return Citation(
+        n=n, source=source(title, url, outlet, date, f"id{n}"), sentence=sentence, start=0,
+        end=len(sentence), score=1.0, period="2021", answer_span=span,
+    )
+
+
+def _span(sentence: str, a: int, b: int) -> tuple[int, int] | None:
+    a, b = sorted((a % (len(sentence) + 1), b % (len(sentence) + 1)))
+    return (a, b) if a < b else None
+
+
+citations = st.lists(
+    st.builds(lambda t, u, o, s, d, a, b: (t, u, o, s, d, _span(s, a, b)), texts, urls, texts, texts, dates,
+              st.integers(0, 10_000), st.integers(0, 10_000)),
+    max_size=12,
+).map(lambda items: [citation(i, *item) for i, item in enumerate(items, 1)])
+related = st.lists(
+    st.builds(
+        lambda t, u, o, s, d: Quote(source=source(t, u, o, d, "r"), sentence=s, start=0, end=len(s), score=0.5),
+        texts,
+        urls,
+        texts,
+        texts,
+        dates,
+    ),
+    max_size=6,
+)
+
+
+def _answer(question: str, abstained: bool, cited: list[Citation], related: list[Quote], stated: int) -> Answer:
+    if abstained or not cited:
+        return Answer(question=question, abstained=True, abstain_reason=AbstainReason.NO_ANSWER, related=related)
+    lines = [AnswerLine(citation=c.n, period=c.period) for c in cited[: max(1, stated % len(cited) + 1)]]
+    return Answer(question=question, abstained=False, lines=lines, citations=cited, related=related)
+
+
+answers = st.builds(_answer, texts, st.booleans(), citations, related, st.integers(0, 12))
+
+
+def strings(embed: discord.Embed) -> list[str]:
+    data = embed.to_dict()
+    found = [
+        data.get("title", ""),
+        data.get("description", ""),
+        data.get("footer", {}).get("text", ""),
+    ]
+    return (
+        found
+        + [f["name"] for f in data.get("fields", [])]
+        + [f["value"] for f in data.get("fields", [])]
+    )
+
+
+def assert_sendable(embed: discord.Embed) -> None:
+    assert message_errors({"embeds": [embed.to_dict()]}) == []
+    assert len(embed) <= 6000
+    for text in strings(embed):
+        assert not PING.search(text), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers)
+def test_every_answer_page_is_sendable_and_pages_cover_all_sources(answer: Answer) -> None:
+    page = render_answer(answer)
+    assert_sendable(page.embed)
+    shown, start = [], 0
+    while start < len(answer.citations):
+        page = render_answer(answer, start)
+        assert_sendable(page.embed)
+        assert 1 <= page.shown <= CITATIONS_PER_PAGE  # "More sources" always moves on
+        shown += [int(f["name"][1:].split("]")[0]) for f in page.embed.to_dict()["fields"]]
+        start += page.shown
+    assert shown == [c.n for c in answer.citations]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    texts,
+    st.lists(
+        st.builds(
+            lambda t, u, o, s, d: SearchHit(source=source(t, u, o, d), snippet=s, score=1.0),
+            texts,
+            urls,
+            texts,
+            texts,
+            dates,
+        ),
+        max_size=10,
+    ),
+)
+def test_search_results_are_sendable(query: str, hits: list[SearchHit]) -> None:
+    assert_sendable(render_search(query, hits).embed)
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts, urls, texts, texts, texts)
+def test_article_and_ingest_summaries_are_sendable(title, url, outlet, author, source) -> None:
+    info = ArticleInfo(
+        article_id=source,
+        title=title,
+        url=url,
+        outlet=outlet,
+        author=author,
+        published=dt.date(2021, 1, 2),
+        published_inferred=True,
+        visibility=Visibility.INTERNAL,
+        status=Status.PUBLISHED,
+        sentences=3,
+        chunks=1,
+    )
+    assert_sendable(render_article(info).embed)
+    report = IngestReport(added=["a"], skipped=[SkipReason(source=source, reason=title)] * 50)
+    assert_sendable(render_ingest(title, report).embed)
+
+
+def test_archive_text_cannot_format_or_link() -> None:
+    answer = Answer(
+        question="q",
+        abstained=False,
+        lines=[AnswerLine(citation=1)],
+        citations=[
+            citation(
+                1,
+                "A [fake](https://evil.example) title",
+                "https://news.example/a",
+                "Outlet",
+                "The **bold** _claim_ in `code` @everyone",
+                dt.date(2021, 5, 3),
+            ),
+        ],
+    )
+    field = render_answer(answer).embed.fields[0]
+    assert field.name == "[1] Outlet · 2021-05-03 · covers 2021"
+    assert "\\*\\*bold\\*\\* \\_claim\\_ in \\`code\\` @\u200beveryone" in field.value
+    assert field.value.endswith(
+        "— [A \\[fake\\](https://evil.example) title](https://news.example/a)"
+    )
+
+
+def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
+    sentence = "Chicago saw nearly 2,098 cars_jacked, **they** said."
+    answer = Answer(
+        question="q", abstained=False, lines=[AnswerLine(citation=1)],
+        citations=[citation(1, "T", None, "O", sentence, None, span=(12, 24))],
+    )
+    assert render_answer(answer).embed.description == (
+        "Chicago saw **nearly 2,098** cars\\_jacked, \\*\\*they\\*\\* said. [1]"
+    )
+
+
+def test_figures_for_several_periods_are_listed_with_their_periods() -> None:
+    first = citation(1, "T", None, "O", "More than 500 were logged from January to April.", None, span=(0, 13))
+    second = citation(2, "T", None, "O", "Then 942 were counted.", None, span=(5, 8))
+    answer = Answer(
+        question="q", abstained=False, citations=[first, second],
+        lines=[AnswerLine(citation=1, period="from January to April"), AnswerLine(citation=2)],
+    )
+    assert render_answer(answer).embed.description == (
+        "Sources give these figures:\n"
+        "- from January to April: **More than 500** were logged from January to April. [1]\n"
+        "- period not stated in the sentence: Then **942** were counted. [2]"
+    )
+
+
+def test_abstention_says_not_in_the_archive_and_shows_related_only_as_related() -> None:
+    answer = Answer(
+        question="q",
+        abstained=True,
+        abstain_reason=AbstainReason.NO_ANSWER,
+        period="2021",
+        related=[Quote(source=source("T", None, "O", None, "r"), sentence="close", start=0, end=5, score=0.1)],
+    )
+    embed = render_answer(answer).embed
+    assert embed.description.startswith(
+        "**Not in the archive.**\nNo article I have answers this for 2021."
+    )
+    assert [f.name for f in embed.fields] == ["Related: O · date unknown"]
+    assert "“close”" in embed.fields[0].value
+
+
+def test_only_plain_http_urls_become_links() -> None:
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("https://x.example/a)b c") == "https://x.example/a%29b%20c"
+    assert safe_url("https://e.example/" + "y" * 600) is None
+
+
+def test_truncate_and_thread_names() -> None:
+    assert truncate("abcdef", 4) == "abc…" and truncate("abc", 4) == "abc"
+    assert thread_name("  how many\ncarjackings?  ") == "how many carjackings?"
+    assert thread_name("   ") == "Question" and len(thread_name("x" * 500)) == 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_notices_and_thread_names_fit_and_cannot_ping(text: str) -> None:
+    message = notice(text)
+    assert message_errors({"content": message}) == [] and not PING.search(message)
+    name = thread_name(text)
+    assert 1 <= len(name) <= 100 and "\n" not in name
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts, texts)
+def test_stats_and_autocomplete_choices_are_sendable(model: str, title: str) -> None:
+    stats = Stats(
+        articles=1, sentences=2, chunks=3, vectors=3, retracted=0, internal=0, model=model,
+        dimension=384, last_ingest=None, feedback_helpful=0, feedback_unhelpful=0, index_dir="/x",
+    )
+    assert_sendable(render_stats(stats).embed)
+    for article_id in (title, "https://news.example/" + "x" * 200):
+        info = ArticleInfo(
+            article_id=article_id, title=title, url=None, outlet=None, author=None,
+            published=None, published_inferred=False, visibility=Visibility.PUBLIC,
+            status=Status.PUBLISHED, sentences=1, chunks=1,
+        )
+        choice = {"name": truncate(info.title or "Untitled", CHOICE_MAX), "value": choice_value(info)}
+        assert choice_errors([choice]) == []

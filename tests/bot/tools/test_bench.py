@@ -1,0 +1,136 @@
+"""`newsbot bench`: what it builds and reports, checked on small archives with the test encoder.
+
+Timings are reported, never asserted: these tests check that the archive sizes, the recall, the
+memory figures and the report are right, not how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import numpy as np
+import pytest
+
+from bot.cli import main
+from bot.tools.bench.run import (
+    BackendResult, Deriver, Report, SizeResult, Texts, bench_sizes, load_texts, markdown,
+    parse_sizes, plot, report_from_json, targets,
+)
+from tests.fixtures.encoder import HashingEncoder
+from index import EngineParams, VectorParams
+from index.models import Article
+
+
+def test_sizes_are_read_with_k_and_m():
+    assert parse_sizes("1k,10k,100k,1m") == [1_000, 10_000, 100_000, 1_000_000]
+    assert parse_sizes("2500, 1k, 1k") == [1_000, 2_500]
+    with pytest.raises(ValueError):
+        parse_sizes("lots")
+
+
+def test_derived_vectors_are_unit_length_and_stay_near_their_real_parent():
+    rng = np.random.default_rng(0)
+    pool = rng.normal(size=(100, 32)).astype(np.float32)
+    pool /= np.linalg.norm(pool, axis=1, keepdims=True)
+    derived = Deriver(pool)(pool[:50])
+    assert np.allclose(np.linalg.norm(derived, axis=1), 1, atol=1e-5)
+    nearest = np.argmax(derived @ pool.T, axis=1)
+    assert (nearest == np.arange(50)).mean() > 0.9
+
+
+@pytest.fixture
+def small_texts(seed_articles) -> Texts:
+    rng = np.random.default_rng(1)
+    words = [f"w{n}" for n in range(400)]
+    articles = list(seed_articles.values()) + [
+        Article(
+            article_id=f"https://news.example/{n}", url=f"https://news.example/{n}", title=f"Story {n}",
+            text="\n".join(" ".join(rng.choice(words, 9)) + "." for _ in range(5)), source=f"t:{n}",
+        )
+        for n in range(60)
+    ]
+    questions = [" ".join(rng.choice(words, 4)) + "?" for _ in range(12)]
+    return Texts(articles, [a.text for a in articles], [], questions, "test text")
+
+
+def test_archives_grow_to_each_size_with_exact_then_hnsw_search(small_texts, tmp_path):
+    encoder = HashingEncoder()
+    results, real = bench_sizes(
+        [100, 300, 900], small_texts, encoder, encoder, tmp_path, questions=8, e2e_max=300,
+        log=lambda message: None, params=EngineParams(vectors=VectorParams(flat_max=150)),
+    )
+    assert real > 60
+    assert [r.target for r in results] == [100, 300, 900]
+    small, large, vectors_only = results
+    assert small.kind == "flat" and small.recall10 >= 0.95 and small.chunks >= 100  # ties aside, exact
+    assert large.kind == "hnsw" and large.chunks >= 300 and large.recall10 >= 0.9
+    assert large.bytes_per_chunk < large.base_bytes_per_chunk
+    assert small.end_to_end and large.end_to_end and small.ask_p50 > 0 and large.base_ask_p95 > 0
+    assert set(large.stages) == {"encode", "retrieve", "read", "compose"}
+    assert all(ms >= 0 for ms in large.stages.values())
+    assert not vectors_only.end_to_end and vectors_only.ask_p50 is None
+    assert vectors_only.chunks == 900 and vectors_only.kind == "hnsw"
+    assert set(vectors_only.ef_sweep) >= {128, 512}
+    # The baseline is the exact flat index: float32 vectors and ids.
+    assert vectors_only.base_bytes_per_chunk > 4 * 384
+
+
+def sample_report() -> Report:
+    size = dict(
+        real_chunks=700, kind="hnsw", build_s=1.0, search_ms=0.5, recall10=0.97,
+        bytes_per_chunk=700, load_ms=20, base_search_ms=15, base_bytes_per_chunk=1544,
+        base_load_ms=100, question_ms=1.5, base_question_ms=11, ef_search=128,
+        ef_sweep={128: (0.97, 0.5), 256: (0.98, 0.9)},
+    )
+    return Report(
+        machine="test cpu, 2 cores", versions="faiss-cpu 1", texts="test text", command="newsbot bench",
+        started="2026-01-01 00:00",
+        backends=[
+            BackendResult("torch", "torch float32", 10, 100, 20, 20, 11, 10, 1, 1, 1),
+            BackendResult("openvino", "OpenVINO bf16", 1, 100, 70, 60, 1.5, 1.2, 0.99998, 0.9999, 1),
+        ],
+        sizes=[
+            SizeResult(target=100_000, chunks=100_000, end_to_end=True, ask_p50=8, ask_p95=12,
+                       base_ask_p50=40, base_ask_p95=60,
+                       stages={"encode": 1.5, "retrieve": 2.5, "read": 1.25, "compose": 2.0}, **size),
+            SizeResult(target=1_000_000, chunks=1_000_000, end_to_end=False, ask_p50=None,
+                       ask_p95=None, base_ask_p50=None, base_ask_p95=None, **size),
+        ],
+        real_chunks=700,
+    )
+
+
+def test_targets_say_what_was_met_and_what_was_not_measured():
+    rows = {target: (measured, met) for target, measured, met in targets(sample_report())}
+    assert rows["ingest >= 3x torch fp32 (openvino)"] == ("3.5x", True)
+    assert rows["question encode <= 2 ms"] == ("1.50 ms", True)
+    assert rows["ask p50 <= 10 ms at 100k"] == ("8.0 ms", True)
+    measured, met = rows["ask p50 <= 20 ms at 1M"]
+    assert met is None and "not measured end to end" in measured
+    assert rows["FAISS <= 1 KB/chunk and recall@10 >= 0.95 at 1M"][1] is True
+
+
+def test_the_report_is_a_markdown_table_with_ratios(tmp_path):
+    text = markdown(sample_report())
+    assert "| openvino (default) | OpenVINO bf16 | 70.0 | 3.5x |" in text
+    assert "| 100,000 | HNSW32-SQ8 | 8.0 / 12.0 ms | 40.0 / 60.0 ms | 5.0x |" in text
+    assert "vector part only" in text and "0.970, 0.50 ms *" in text
+    assert "real-derived" in text and "bench.png" in text
+    assert "| 100,000 | 1.50 ms | 2.50 ms | 1.25 ms | 2.00 ms | 8.0 ms |" in text
+    saved = json.loads(json.dumps(asdict(sample_report())))
+    assert markdown(report_from_json(saved)) == text, "bench.json renders the same report again"
+    pytest.importorskip("matplotlib")
+    assert plot(sample_report(), tmp_path / "bench.png")
+    assert (tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_load_texts_reads_the_corpus_without_squad(seed_corpus_dir):
+    texts = load_texts(None, seed_corpus_dir)
+    assert len(texts.articles) == 2 and texts.questions and texts.sentences
+
+
+def test_bench_refuses_a_bad_size_in_one_line(capsys):
+    assert main(["bench", "--sizes", "lots"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("newsbot:") and "lots" in err and "\n" not in err

@@ -1,0 +1,106 @@
+"""`newsbot eval`: grading rules, the baseline's threshold, and the two systems side by side."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.tools.evaluation.baseline import best_threshold, dense_best_sentence
+from bot.tools.evaluation.gold import GoldQuestion, load_gold, load_squad
+from bot.tools.evaluation.grading import Tally, grade
+from bot.tools.evaluation.run import evaluate
+from index.models import AbstainReason, Answer, AnswerLine, Citation, Source
+from tests.fixtures.paths import GOLD_QUESTIONS
+
+SENTENCE = "In 2021 alone, Chicago saw nearly 2,098 carjackings."
+SOURCE = Source(article_id="a", title="t", url="u", outlet=None, published=None)
+
+
+def _answer(sentence: str = SENTENCE, *, stated: bool = True, abstained: bool = False) -> Answer:
+    if abstained:
+        return Answer(question="q", abstained=True, abstain_reason=AbstainReason.NO_ANSWER)
+    citation = Citation(
+        n=1, source=SOURCE, sentence=sentence, start=0, end=len(sentence), score=1.0,
+        answer_span=(sentence.index("nearly"), sentence.index(" carjackings")) if "nearly" in sentence else None,
+    )
+    lines = [AnswerLine(citation=1)] if stated else []
+    return Answer(question="q", abstained=False, lines=lines, citations=[citation])
+
+
+def test_an_answer_is_right_when_every_expected_figure_is_in_it_and_the_source_is_cited():
+    gold = GoldQuestion(question="q", answerable=True, answers=["2,098"], sources=[SENTENCE])
+    tally = Tally()
+    grade(gold, _answer(), tally)
+    assert (tally.answered_right, tally.cited_right) == (1, 1)
+
+
+def test_a_citation_no_line_of_the_answer_states_does_not_count():
+    gold = GoldQuestion(question="q", answerable=True, answers=["2,098"], sources=[SENTENCE])
+    tally = Tally()
+    grade(gold, _answer(stated=False), tally)  # listed for "More sources", not stated
+    assert (tally.answered_right, tally.cited_right) == (0, 0)
+
+
+def test_a_figure_from_another_sentence_is_a_wrong_answer():
+    gold = GoldQuestion(question="q", answerable=True, answers=["2,098"], sources=[SENTENCE])
+    tally = Tally()
+    grade(gold, _answer("In 2022, Chicago saw 942 carjackings."), tally)
+    assert (tally.answered_right, tally.cited_right) == (0, 0) and tally.failures
+
+
+def test_answering_an_unanswerable_question_is_a_failure_and_abstaining_is_right():
+    gold = GoldQuestion(question="how many in 2019?", answerable=False)
+    answered, abstained = Tally(), Tally()
+    grade(gold, _answer(), answered)
+    grade(gold, _answer(abstained=True), abstained)
+    assert answered.row("x")["abstention_accuracy"] == 0.0
+    assert abstained.row("x")["abstention_accuracy"] == 100.0
+    assert answered.failures and not abstained.failures
+
+
+def test_the_baseline_threshold_separates_answerable_from_unanswerable_scores():
+    scores = [(0.9, True), (0.8, True), (0.5, False), (0.4, False), (0.7, True)]
+    threshold = best_threshold(scores)
+    assert all((s >= threshold) == ok for s, ok in scores)
+
+
+def test_squad_paragraphs_become_articles_and_questions_keep_any_of_their_answers(tmp_path):
+    data = {"data": [{"title": "Normans", "paragraphs": [{"context": "Normandy is in France.", "qas": [
+        {"question": "Where is Normandy?", "answers": [{"text": "France"}, {"text": "in France"}],
+         "is_impossible": False},
+        {"question": "Where is Paris?", "answers": [], "is_impossible": True},
+    ]}]}]}
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data))
+    articles, questions = load_squad(path)
+    assert articles == [{"title": "Normans (1)", "url": "squad://Normans/0", "text": "Normandy is in France."}]
+    assert [q.answerable for q in questions] == [True, False]
+    assert questions[0].answers == ["France", "in France"] and questions[0].any_answer
+
+
+@pytest.mark.slow
+def test_the_engine_beats_the_dense_only_baseline_on_the_gold_set(seed_engine):
+    ours, baseline = evaluate(seed_engine, load_gold(GOLD_QUESTIONS))[0]
+    assert ours["overall"] > baseline["overall"]
+    assert ours["answer_accuracy"] > baseline["answer_accuracy"]
+
+
+@pytest.fixture
+def small_engine(open_engine, newsroom_corpus):
+    engine = open_engine()
+    engine.ingest([newsroom_corpus])
+    return engine
+
+
+def test_the_dense_baseline_quotes_the_nearest_chunks_most_similar_sentence(small_engine, encoder):
+    vector = encoder.encode(["Lifeguards returned to lakefront beaches"])[0]
+    citation = dense_best_sentence(small_engine, vector)
+    assert citation is not None
+    assert citation.sentence == "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
+    assert citation.source.title == "Lake Michigan beaches reopen"
+    assert 0 < citation.score <= 1
+
+
+def test_the_dense_baseline_finds_nothing_in_an_empty_archive(open_engine, encoder):
+    assert dense_best_sentence(open_engine(), encoder.encode(["carjackings"])[0]) is None

@@ -1,0 +1,393 @@
+"""Composing cited answers from scored sentences: no model, hand-made candidates.
+
+Vectors are built so that a candidate's dense similarity to the question is exactly `dense`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import numpy as np
+import pytest
+
+from index.answering.compose import compose
+from index.answering.question import analyse
+from index.answering.retrieval import Candidate
+from index.answering.scoring import answer_span, counted_figures, names_the_same, period_fit
+from index.models import AbstainReason, Answer, AnswerKind, Period, PeriodBasis, PeriodFit, Source
+from index.params import AnswerParams
+from index.text.periods import tag_sentences
+from index.text.spans import figure_spans, time_spans
+from tests.fixtures.paths import SEED_TODAY as TODAY
+
+PUBLISHED = dt.date(2022, 7, 28)
+Q = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+
+# The NBC 5 article's figures, one paragraph each, as in the seed corpus.
+NBC = [
+    "Earlier this year, The Chicago-Sun Times reported more than 500 carjackings had already been "
+    "logged from January to April of 2022.",
+    "And, according to data analyzed from NBC 5 Investigates, from Jan. 1 through July 24 of 2022, "
+    "Chicago saw 942 vehicular hijackings, which averages to more than four a day.",
+    "In 2021 alone, the Cook County Sheriff's Office confirms that Chicago saw nearly 2,098 "
+    "incidents of vehicular hijacking.",
+    "Officials say the incident took place around 6:05 p.m. in the 8800 block of South Constance "
+    "Avenue.",
+    "The effort comes as Chicago is on the heels of what is historically the time of year that "
+    "sees the most carjackings.",
+    '"He remained stable throughout the entire case, and he\'s currently doing well," said Dr. '
+    "Susan Rowell, a trauma surgeon at University of Chicago Medical Center, where the officer was "
+    "treated.",
+]
+ARTICLE_TEXT = "\n".join(NBC) + "\n"
+SOURCE = Source(
+    article_id="https://news.example/nbc", title="Off-duty officer", url="https://news.example/nbc",
+    outlet="NBC 5 Chicago", published=PUBLISHED,
+)
+
+
+def vector(dense: float) -> np.ndarray:
+    return np.array([dense, math.sqrt(max(0.0, 1 - dense * dense)), 0.0, 0.0], dtype=np.float32)
+
+
+def candidate(
+    text: str,
+    *,
+    dense: float = 0.9,
+    chunk: float = 1.0,
+    sentence_id: int | None = None,
+    periods: tuple[Period, ...] | None = None,
+    source: Source = SOURCE,
+    article_text: str = ARTICLE_TEXT,
+) -> Candidate:
+    start = article_text.find(text)
+    assert start >= 0 or article_text == "", "a candidate is a sentence of its article"
+    start = max(start, 0)
+    if periods is None:
+        periods = tag_sentences([text], [0], source.published)[0]
+    return Candidate(
+        sentence_id=sentence_id if sentence_id is not None else start,
+        text=text, start=start, end=start + len(text), periods=periods, vector=vector(dense),
+        chunk_score=chunk, source=source,
+    )
+
+
+def ask(question: str, candidates, params: AnswerParams = AnswerParams()) -> Answer:
+    return compose(analyse(question, TODAY), Q, candidates, params)
+
+
+def stated(answer: Answer) -> str:
+    """The sentences the answer states, as one text."""
+    return " ".join(c.sentence for c in answer.stated)
+
+
+def answered(answer: Answer) -> list[str | None]:
+    """The answer span of each statement, in order."""
+    return [c.answer_text for c in answer.stated]
+
+
+def listed(answer: Answer) -> list[tuple[str | None, str | None]]:
+    """(period label, answer span) of each statement."""
+    return [(line.period, answer.citation(line.citation).answer_text) for line in answer.lines]
+
+
+def numbers(text: str) -> list[str]:
+    return re.findall(r"\d[\d,.:]*\d|\d", text)
+
+
+# ---- the period decides -----------------------------------------------------------------------
+
+
+def test_a_figure_for_another_period_is_never_the_answer():
+    answer = ask(
+        "how many carjackings in 2021?",
+        [candidate(NBC[1], dense=0.95), candidate(NBC[0], dense=0.95), candidate(NBC[2], dense=0.8)],
+    )
+    assert not answer.abstained
+    assert answered(answer) == ["nearly 2,098"]
+    assert [c.sentence for c in answer.citations] == [NBC[2]]
+    assert answer.citations[0].period == "2021"
+
+
+def test_when_only_other_periods_are_found_it_abstains_and_shows_them_as_related():
+    answer = ask("how many carjackings in 2019?", [candidate(NBC[0], dense=0.95), candidate(NBC[2], dense=0.9)])
+    assert answer.abstained and answer.abstain_reason is AbstainReason.NO_ANSWER
+    assert answer.period == "2019"
+    assert answer.citations == [] and answer.lines == []
+    assert {r.sentence for r in answer.related} == {NBC[0], NBC[2]}
+
+
+def test_how_many_is_answered_by_a_figure_not_by_a_sentence_without_one():
+    no_figure = candidate(NBC[4], dense=0.99)
+    assert ask("how many carjackings in 2022?", [no_figure]).abstained
+    answer = ask("how many carjackings in 2021?", [no_figure, candidate(NBC[2], dense=0.8)])
+    assert not answer.abstained
+    assert answer.citations[0].sentence == NBC[2]
+    assert NBC[4] not in stated(answer)
+
+
+def test_figures_for_different_periods_are_listed_with_their_period_labels():
+    jan_apr = "The Sun-Times reported more than 500 carjackings from January to April of 2022."
+    jan_jul = "NBC 5 counted 942 carjackings from Jan. 1 through July 24 of 2022."
+    text = f"{jan_apr}\n{jan_jul}\n"
+    answer = ask(
+        "how many carjackings in 2022?",
+        [candidate(jan_apr, article_text=text), candidate(jan_jul, article_text=text)],
+    )
+    assert not answer.abstained
+    assert set(listed(answer)) == {
+        ("from January to April of 2022", "more than 500"),
+        ("from Jan. 1 through July 24 of 2022", "942"),
+    }
+    assert {c.sentence for c in answer.citations} == {jan_apr, jan_jul}
+    assert {c.period for c in answer.citations} == {"from January to April of 2022", "from Jan. 1 through July 24 of 2022"}
+
+
+def test_seed_figures_for_both_2022_periods_are_listed_at_equal_similarity():
+    answer = ask("how many carjackings in 2022?", [candidate(NBC[0], dense=0.9), candidate(NBC[1], dense=0.9)])
+    assert sorted(answered(answer)) == ["942", "more than 500"]
+
+
+def test_the_same_figure_from_two_sources_is_listed_once_and_both_are_cited():
+    tribune = "In 2021, Chicago saw nearly 2,098 carjackings, the sheriff said."
+    sun = "In 2021, Chicago saw nearly 2,098 carjackings, police said."
+    other = Source(article_id="https://other.example/x", title="Other", url=None, outlet="Other", published=PUBLISHED)
+    answer = ask(
+        "how many carjackings in 2021?",
+        [
+            candidate(tribune, dense=0.9, article_text=tribune),
+            candidate(sun, dense=0.9, source=other, article_text=sun, sentence_id=999),
+        ],
+    )
+    assert answered(answer) == ["nearly 2,098"], "one statement of the figure"
+    assert {c.sentence for c in answer.citations} == {tribune, sun}, "the second source is still cited"
+
+
+def test_a_weak_match_abstains_with_its_confidence():
+    answer = ask("how many carjackings in 2021?", [candidate(NBC[2], dense=0.1, chunk=0.1)])
+    assert answer.abstained
+    assert 0 < answer.confidence < AnswerParams().threshold
+    assert answer.related and answer.related[0].sentence == NBC[2]
+
+
+def test_no_candidates_abstains_without_related():
+    answer = ask("how many carjackings in 2021?", [])
+    assert answer.abstained and answer.related == [] and answer.citations == []
+
+
+def test_at_most_max_answers_figures_are_listed():
+    figures = [f"In 2022, Chicago saw {n} carjackings, source {n} said." for n in range(101, 108)]
+    text = "\n".join(figures)
+    cands = [candidate(f, dense=0.9, article_text=text) for f in figures]
+    answer = ask("how many carjackings in 2022?", cands, AnswerParams(max_answers=3))
+    assert len(answer.lines) == 3
+
+
+# ---- every number and every citation can be checked ---------------------------------------------
+
+QUESTIONS = [
+    "how many carjackings in 2021?",
+    "how many carjackings in 2022?",
+    "how many vehicular hijackings from January to April of 2022?",
+    "how many carjackings in 2019?",
+    "What time did the carjacking attempt happen?",
+    "Which hospital treated the officer?",
+    "who is the trauma surgeon?",
+    "what happened on South Constance Avenue?",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+@pytest.mark.parametrize("dense", [(0.9, 0.9, 0.9, 0.9, 0.9, 0.9), (0.6, 0.9, 0.7, 0.8, 0.5, 0.9)])
+def test_every_number_in_an_answer_appears_in_a_cited_sentence(question, dense):
+    answer = ask(question, [candidate(text, dense=d) for text, d in zip(NBC, dense, strict=True)])
+    cited = " ".join(c.sentence for c in answer.citations)
+    said = [line.period or "" for line in answer.lines] + [a or "" for a in answered(answer)]
+    for number in numbers(" ".join(said)):
+        assert number in cited, (number, answer)
+    assert {line.citation for line in answer.lines} <= {c.n for c in answer.citations}
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_citations_quote_their_article_verbatim(question):
+    answer = ask(question, [candidate(text, dense=0.9) for text in NBC], AnswerParams(threshold=0.3))
+    assert answer.citations or answer.abstained
+    for n, citation in enumerate(answer.citations, start=1):
+        assert citation.n == n
+        assert citation.sentence == ARTICLE_TEXT[citation.start : citation.end]
+        assert citation.source == SOURCE
+        if citation.answer_span is not None:
+            a, b = citation.answer_span
+            assert 0 <= a < b <= len(citation.sentence)
+
+
+def test_a_period_label_carried_from_context_only_uses_numbers_of_cited_sentences():
+    paragraph = [
+        "From Jan. 1 through July 24 of 2022, Chicago saw 942 vehicular hijackings.",
+        "Police made 57 arrests in those cases, according to city data.",
+    ]
+    other = "Police made 31 arrests in carjacking cases from January to April of 2022."
+    text = "\n".join(paragraph + [other])
+    tags = tag_sentences(paragraph + [other], [0, 0, 1], PUBLISHED)
+    cands = [
+        candidate(paragraph[1], periods=tags[1], article_text=text),
+        candidate(other, periods=tags[2], article_text=text),
+    ]
+    answer = ask("how many arrests in 2022?", cands)
+    assert len(answer.lines) == 2
+    cited = " ".join(c.sentence for c in answer.citations)
+    for period, figure in listed(answer):
+        for number in numbers(f"{period} {figure}"):
+            assert number in cited, (number, answer)
+
+
+# ---- answer spans by kind -------------------------------------------------------------------
+
+
+def test_the_answer_span_of_a_how_many_question_is_the_figure_with_its_qualifier():
+    answer = ask("how many carjackings in 2021?", [candidate(NBC[2])])
+    citation = answer.citations[0]
+    assert citation.answer_span is not None
+    assert citation.sentence[slice(*citation.answer_span)] == "nearly 2,098"
+    assert answer.lines[0].citation == citation.n
+
+
+def test_a_where_question_marks_the_place():
+    answer = ask("Which hospital treated the officer?", [candidate(NBC[5], dense=0.8)])
+    assert not answer.abstained
+    assert answered(answer) == ["University of Chicago Medical Center"]
+
+
+def test_a_when_question_marks_the_clock_time():
+    answer = ask("What time did the incident take place?", [candidate(NBC[3], dense=0.8)])
+    assert not answer.abstained
+    assert answered(answer) == ["6:05 p.m."]
+
+
+def test_a_what_question_quotes_the_sentence_unmarked():
+    answer = ask("what happened on South Constance Avenue?", [candidate(NBC[3], dense=0.8)])
+    assert stated(answer) == NBC[3] and answered(answer) == [None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (NBC[2], ["nearly 2,098"]),
+        (NBC[1], ["942", "more than four"]),
+        ("Neighbors and witnesses told NBC 5 they heard more than a dozen gunshots fired.", ["more than a dozen"]),
+        ("please contact @Area2Detectives at (312) 747-8271.", []),
+        ("The officer will be on administrative duties for 30 days.", ["30"]),
+        ("Police said 57 cases resulted in an arrest.", ["57"]),
+        ("The budget rose 12 percent to 4.5 million dollars.", ["12 percent", "4.5 million"]),
+    ],
+)
+def test_figures_are_counts_and_amounts_not_dates_times_phones_or_names(sentence, figures):
+    periods = tag_sentences([sentence], [0], PUBLISHED)[0]
+    assert [sentence[a:b] for a, b in figure_spans(sentence, periods)] == figures
+
+
+def test_a_dollar_amount_keeps_its_dollar_sign():
+    sentence = "The city paid $4.5 million for the cameras."
+    assert [sentence[a:b] for a, b in figure_spans(sentence, ())] == ["$4.5 million"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure"),
+    [
+        ("Just 57 of those cases have resulted in an arrest, according to city data.", "57"),
+        ("Nearly 2,098 carjackings were reported in 2021.", "2,098"),
+        ("The 32-year-old officer underwent surgery on Monday and is in fair condition.", "32-year-old"),
+        ("About 500 people attended the vigil.", "500"),
+    ],
+)
+def test_a_figure_after_a_capitalised_first_word_is_a_figure(sentence, figure):
+    found = [sentence[a:b] for a, b in figure_spans(sentence, ())]
+    assert any(figure in f for f in found), found
+
+
+def test_an_address_block_number_is_not_a_figure():
+    periods = tag_sentences([NBC[3]], [0], PUBLISHED)[0]
+    assert figure_spans(NBC[3], periods) == []
+
+
+def test_time_spans_include_clock_times_and_stated_periods():
+    periods = tag_sentences([NBC[3]], [0], PUBLISHED)[0]
+    assert [NBC[3][a:b] for a, b in time_spans(NBC[3], periods)] == ["6:05 p.m."]
+    periods = tag_sentences([NBC[2]], [0], PUBLISHED)[0]
+    assert [NBC[2][a:b] for a, b in time_spans(NBC[2], periods)] == ["2021"]
+
+
+def test_answer_span_picks_the_figure_nearest_the_question_terms():
+    text = "Police made 12 arrests while 942 vehicular hijackings were counted."
+    c = candidate(text, article_text=text, periods=())
+    assert text[slice(*answer_span(AnswerKind.HOW_MANY, c, ["hijacking"]))] == "942"
+    assert text[slice(*answer_span(AnswerKind.HOW_MANY, c, ["arrest"]))] == "12"
+
+
+# ---- period fit ---------------------------------------------------------------------------
+
+Y2021 = Period(start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31), text="2021")
+Y2022 = Period(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), text="2022")
+JAN_APR_2022 = Period(start=dt.date(2022, 1, 1), end=dt.date(2022, 4, 30), text="January to April of 2022")
+PUBLISHED_ONLY = Period(start=PUBLISHED, end=PUBLISHED, basis=PeriodBasis.PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    ("asked", "periods", "fit"),
+    [
+        (Y2022, (JAN_APR_2022,), PeriodFit.WITHIN),
+        (JAN_APR_2022, (Y2022,), PeriodFit.OVERLAP),
+        (Y2022, (PUBLISHED_ONLY,), PeriodFit.DATED),
+        (Y2021, (PUBLISHED_ONLY,), PeriodFit.CONFLICT),
+        (Y2021, (Y2022,), PeriodFit.CONFLICT),
+        (Y2021, (Y2022, PUBLISHED_ONLY), PeriodFit.CONFLICT),
+        (None, (Y2022,), PeriodFit.UNKNOWN),
+        (Y2021, (), PeriodFit.UNKNOWN),
+    ],
+)
+def test_period_fit(asked, periods, fit):
+    assert period_fit(asked, periods) is fit
+
+
+def test_a_sentence_found_in_two_chunks_is_scored_by_its_best_chunk():
+    best = candidate(NBC[2], chunk=1.0, sentence_id=7)
+    worse = candidate(NBC[2], chunk=0.0, sentence_id=7)
+    alone = ask("how many carjackings in 2021?", [best])
+    both = ask("how many carjackings in 2021?", [best, worse])
+    assert both.citations[0].score == alone.citations[0].score
+
+
+def _counting_candidate(text: str, title: str = "Crime figures") -> Candidate:
+    source = Source(
+        article_id="https://news.example/figures", title=title, url=None, outlet=None, published=PUBLISHED
+    )
+    return Candidate(
+        sentence_id=1, text=text, start=0, end=len(text), periods=(), vector=np.ones(4) / 2,
+        chunk_score=1.0, source=source,
+    )
+
+
+def test_a_count_is_matched_to_its_thing_by_shared_words_inside_longer_ones():
+    question = analyse("how many shots did neighbours hear?", TODAY)
+    sentence = "Neighbors told NBC 5 they heard more than a dozen gunshots fired."
+    candidate = _counting_candidate(sentence)
+    # An encoder that would reject every figure by meaning: the shared stem alone must accept it.
+    reject = lambda texts: np.eye(len(texts), 4)  # noqa: E731
+    allowed = counted_figures(question, [candidate], reject, AnswerParams())[1]
+    assert [sentence[a:b] for a, b in allowed] == ["more than a dozen"]
+
+
+def test_a_count_of_another_thing_is_not_an_answer_when_the_model_says_so():
+    question = analyse("how many homicides in 2021?", TODAY)
+    candidate = _counting_candidate("In 2021 the city saw nearly 2,098 incidents of vehicular hijacking.")
+    orthogonal = lambda texts: np.eye(len(texts), 4)  # noqa: E731
+    assert counted_figures(question, [candidate], orthogonal, AnswerParams())[1] == []
+
+
+def test_a_figure_for_another_place_does_not_answer_a_question_naming_a_place():
+    question = analyse("How many carjackings were there in New York City in 2021?", TODAY)
+    chicago = _counting_candidate("In 2021 alone, Chicago saw nearly 2,098 carjackings.")
+    assert not names_the_same(question, chicago)
+    assert counted_figures(question, [chicago], None, AnswerParams())[1] == []

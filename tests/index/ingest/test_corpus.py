@@ -1,0 +1,256 @@
+"""Reading the corpus: front matter, JSONL exports, and bad files skipped with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from index.ingest.corpus import MAX_ARTICLE_BYTES, read_corpus, split_front_matter
+from index.models import Status, Visibility
+
+
+def only_article(directory: Path):
+    result = read_corpus(directory)
+    assert not result.skipped, result.skipped
+    assert len(result.articles) == 1
+    return result.articles[0]
+
+
+def skip_reason(directory: Path, name: str) -> str:
+    result = read_corpus(directory)
+    reasons = [s.reason for s in result.skipped if Path(s.source.split(":")[0]).name == name]
+    assert len(reasons) == 1, result.skipped
+    assert not [a for a in result.articles if Path(a.source).name == name]
+    return reasons[0]
+
+
+# ---- front matter ---------------------------------------------------------------------------
+
+
+def test_front_matter_fields_are_read(corpus_dir, write_article):
+    write_article(
+        "a.md", "The body.\nSecond line.\n",
+        title="A title", url="https://news.example/a", published="2022-07-28",
+        outlet="NBC 5 Chicago", author="Jo Reporter", visibility="internal", status="published",
+    )
+    article = only_article(corpus_dir)
+    assert article.article_id == "https://news.example/a", "the url is the identity"
+    assert article.title == "A title"
+    assert article.url == "https://news.example/a"
+    assert article.published == dt.date(2022, 7, 28)
+    assert article.outlet == "NBC 5 Chicago"
+    assert article.author == "Jo Reporter"
+    assert article.visibility is Visibility.INTERNAL
+    assert article.status is Status.PUBLISHED
+    assert article.text == "The body.\nSecond line.\n", "the body is kept exactly as written"
+
+
+def test_a_yaml_date_value_is_read_as_a_date(corpus_dir):
+    (corpus_dir / "a.md").write_text("---\npublished: 2021-03-16\n---\nBody.\n", encoding="utf-8")
+    assert only_article(corpus_dir).published == dt.date(2021, 3, 16)
+
+
+def test_without_front_matter_the_title_is_the_first_line_and_the_id_is_the_path(corpus_dir):
+    path = corpus_dir / "beaches.txt"
+    path.write_text("\n\n# Lake Michigan beaches reopen\nLifeguards returned on Monday.\n", encoding="utf-8")
+    article = only_article(corpus_dir)
+    assert article.title == "Lake Michigan beaches reopen"
+    assert article.article_id == path.as_posix()
+    assert article.url is None and article.published is None and article.outlet is None
+    assert article.visibility is Visibility.PUBLIC and article.status is Status.PUBLISHED
+    assert article.text.endswith("Lifeguards returned on Monday.\n")
+
+
+def test_front_matter_without_title_takes_the_first_body_line(corpus_dir, write_article):
+    write_article("a.md", "Headline in the body\nText.\n", outlet="Example")
+    assert only_article(corpus_dir).title == "Headline in the body"
+
+
+def test_the_seed_corpus_reads_without_skips(seed_corpus_dir):
+    result = read_corpus(seed_corpus_dir)
+    assert not result.skipped
+    by_title = {a.title: a for a in result.articles}
+    assert len(by_title) == 2
+    nbc = by_title[
+        "Off-duty Chicago officer exchanges gunfire with would-be carjackers hours after "
+        "anti-carjacking push"
+    ]
+    assert nbc.outlet == "NBC 5 Chicago" and nbc.published == dt.date(2022, 7, 28)
+    assert nbc.published_inferred is True
+    assert "2,098" in nbc.text and not nbc.text.startswith("---")
+
+
+def test_split_front_matter_returns_the_body_verbatim():
+    meta, body = split_front_matter("---\ntitle: T\n---\n  Indented first line\n\nNext\n")
+    assert meta == {"title": "T"}
+    assert body == "  Indented first line\n\nNext\n"
+    assert split_front_matter("No front matter\n---\n") == ({}, "No front matter\n---\n")
+
+
+def test_hidden_files_readmes_and_other_types_are_not_articles(corpus_dir, write_article):
+    write_article("a.md", "Body.\n")
+    (corpus_dir / ".draft.md").write_text("hidden", encoding="utf-8")
+    (corpus_dir / "README.md").write_text("about this folder", encoding="utf-8")
+    (corpus_dir / "photo.png").write_bytes(b"\x89PNG\r\n")
+    result = read_corpus(corpus_dir)
+    assert [Path(a.source).name for a in result.articles] == ["a.md"]
+    assert not result.skipped
+
+
+def test_a_single_file_of_an_unsupported_type_is_skipped_with_a_reason(tmp_path):
+    path = tmp_path / "photo.png"
+    path.write_bytes(b"\x89PNG\r\n")
+    result = read_corpus(path)
+    assert not result.articles
+    assert [s.reason for s in result.skipped] == ["unsupported file type .png"]
+
+
+def test_articles_in_subfolders_are_read(corpus_dir, write_article):
+    write_article("2022/07/a.md", "Body a.\n")
+    write_article("b.md", "Body b.\n")
+    assert len(read_corpus(corpus_dir).articles) == 2
+
+
+# ---- JSONL ----------------------------------------------------------------------------------
+
+
+def test_jsonl_good_lines_are_read_and_a_malformed_line_is_skipped_with_its_number(corpus_dir):
+    lines = [
+        json.dumps({"title": "One", "url": "https://news.example/1", "text": "First article.",
+                    "published": "2022-01-02", "outlet": "Example"}),
+        '{"title": "broken", "text": ',
+        json.dumps({"title": "Three", "text": "Third article, no url."}),
+        "",
+        json.dumps({"title": "Five", "text": "Fifth article.", "visibility": "internal"}),
+    ]
+    path = corpus_dir / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_corpus(corpus_dir)
+
+    assert [a.title for a in result.articles] == ["One", "Three", "Five"]
+    one, three, five = result.articles
+    assert one.article_id == "https://news.example/1" and one.published == dt.date(2022, 1, 2)
+    assert three.article_id == f"{path}#3", "without a url the id is the file and line"
+    assert five.visibility is Visibility.INTERNAL
+    assert [(s.source, s.reason.split(" (")[0]) for s in result.skipped] == [(f"{path}:2", "malformed JSON")]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (json.dumps([1, 2]), "line is not a JSON object"),
+        (json.dumps({"title": "no text"}), "missing text field"),
+        (json.dumps({"title": "blank", "text": "   "}), "empty article"),
+        (json.dumps({"text": "Body.", "visibility": "secret"}), "visibility"),
+        (json.dumps({"text": "Body.", "status": "deleted"}), "status"),
+        (json.dumps({"text": "Body.", "published": "yesterday"}), "not an ISO date"),
+        (json.dumps({"text": "Body.", "title": {"nested": 1}}), "title must be text"),
+    ],
+)
+def test_jsonl_bad_records_are_skipped_with_a_reason_and_the_rest_goes_on(corpus_dir, line, reason):
+    good = json.dumps({"title": "Good", "text": "A good article."})
+    path = corpus_dir / "export.jsonl"
+    path.write_text(f"{good}\n{line}\n{good.replace('Good', 'Also good')}\n", encoding="utf-8")
+    result = read_corpus(corpus_dir)
+    assert [a.title for a in result.articles] == ["Good", "Also good"]
+    assert len(result.skipped) == 1
+    assert result.skipped[0].source == f"{path}:2"
+    assert reason in result.skipped[0].reason
+
+
+def test_jsonl_line_that_is_not_utf8_is_skipped(corpus_dir):
+    good = json.dumps({"title": "Good", "text": "A good article."}).encode()
+    bad = b'{"title": "Caf\xe9", "text": "x"}'
+    (corpus_dir / "export.jsonl").write_bytes(good + b"\n" + bad + b"\n")
+    result = read_corpus(corpus_dir)
+    assert [a.title for a in result.articles] == ["Good"]
+    assert "UTF-8" in result.skipped[0].reason
+
+
+# ---- files that are skipped ----------------------------------------------------------------
+
+
+def test_an_empty_file_is_skipped(corpus_dir):
+    (corpus_dir / "empty.md").write_text("", encoding="utf-8")
+    assert "empty" in skip_reason(corpus_dir, "empty.md")
+
+
+def test_front_matter_without_a_body_is_skipped(corpus_dir, write_article):
+    write_article("a.md", "", title="Only a title")
+    assert "empty" in skip_reason(corpus_dir, "a.md")
+
+
+def test_a_binary_file_is_skipped(corpus_dir):
+    (corpus_dir / "binary.md").write_bytes(b"\x00\x01\x02\x03text" * 20)
+    assert "binary" in skip_reason(corpus_dir, "binary.md")
+
+
+def test_a_non_utf8_file_is_skipped(corpus_dir):
+    (corpus_dir / "latin1.md").write_bytes("Café owner shot in Pilsen".encode("latin-1"))
+    assert "not UTF-8" in skip_reason(corpus_dir, "latin1.md")
+
+
+def test_an_oversized_file_is_skipped(corpus_dir):
+    (corpus_dir / "big.md").write_bytes(b"word " * (MAX_ARTICLE_BYTES // 5 + 1))
+    assert f"{MAX_ARTICLE_BYTES:,}" in skip_reason(corpus_dir, "big.md")
+
+
+@pytest.mark.parametrize("value", ["28/07/2022", "yesterday", "July 28"])
+def test_a_published_value_that_is_not_an_iso_date_is_skipped(corpus_dir, value):
+    (corpus_dir / "a.md").write_text(f"---\npublished: {value}\n---\nBody.\n", encoding="utf-8")
+    assert "not an ISO date" in skip_reason(corpus_dir, "a.md")
+
+
+@pytest.mark.parametrize("value", ["2021-13-45", "2022-02-30"])
+def test_an_impossible_yaml_date_is_skipped_not_raised(corpus_dir, write_article, value):
+    write_article("good.md", "A good article.\n")
+    (corpus_dir / "bad.md").write_text(f"---\npublished: {value}\n---\nBody.\n", encoding="utf-8")
+    result = read_corpus(corpus_dir)
+    assert [Path(a.source).name for a in result.articles] == ["good.md"]
+    assert "date" in result.skipped[0].reason
+
+
+def test_a_bad_visibility_value_is_skipped(corpus_dir, write_article):
+    write_article("a.md", "Body.\n", visibility="secret")
+    reason = skip_reason(corpus_dir, "a.md")
+    assert "visibility" in reason and "public" in reason and "internal" in reason
+
+
+def test_a_bad_status_value_is_skipped(corpus_dir, write_article):
+    write_article("a.md", "Body.\n", status="deleted")
+    assert "status" in skip_reason(corpus_dir, "a.md")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("---\ntitle: T\nBody without a closing line.\n", "never closed"),
+        ("---\ntitle: [unclosed\n---\nBody.\n", "not valid YAML"),
+        ("---\n- a\n- b\n---\nBody.\n", "mapping"),
+    ],
+)
+def test_broken_front_matter_is_skipped_with_a_reason(corpus_dir, text, reason):
+    (corpus_dir / "a.md").write_text(text, encoding="utf-8")
+    assert reason in skip_reason(corpus_dir, "a.md")
+
+
+def test_bad_files_are_skipped_while_good_ones_are_read(corpus_dir, write_article):
+    write_article("good.md", "A good article.\n", title="Good")
+    (corpus_dir / "binary.md").write_bytes(b"\x00" * 64)
+    (corpus_dir / "empty.md").write_text("", encoding="utf-8")
+    write_article("bad-vis.md", "Body.\n", visibility="everyone")
+    result = read_corpus(corpus_dir)
+    assert [a.title for a in result.articles] == ["Good"]
+    assert sorted(Path(s.source).name for s in result.skipped) == ["bad-vis.md", "binary.md", "empty.md"]
+    assert all(s.reason for s in result.skipped)
+    # A file that could not be read must not make its stored article count as removed.
+    assert {Path(p).name for p in result.unreadable} == {"bad-vis.md", "binary.md", "empty.md"}
+
+
+def test_a_utf8_bom_is_not_part_of_the_text(corpus_dir):
+    (corpus_dir / "bom.md").write_bytes("\ufeffHeadline\nBody.\n".encode("utf-8"))
+    article = only_article(corpus_dir)
+    assert article.title == "Headline" and article.text == "Headline\nBody.\n"
