@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
@@ -63,8 +62,7 @@ class Settings(BaseSettings):
     )
     log_questions: bool = Field(
         default=True,
-        description="Log question texts and keep them with feedback (user ids are only ever "
-        "logged hashed).",
+        description="Log question texts and keep them with feedback (user ids are only ever logged hashed).",
     )
     message_content_intent: bool = Field(
         default=True,

@@ -62,8 +62,12 @@ class Engine:
         today: Callable[[], dt.date] = dt.date.today,
     ) -> Engine:
         store = Store.open(
-            Path(index_dir), encoder.name, encoder.dimension, create=create,
-            params=params.store, vector_params=params.vectors,
+            Path(index_dir),
+            encoder.name,
+            encoder.dimension,
+            create=create,
+            params=params.store,
+            vector_params=params.vectors,
         )
         return cls(store, encoder, params=params, today=today)
 
@@ -122,8 +126,12 @@ class Engine:
         answered from the generation last committed, not held until the whole ingest is done."""
         with self._ingest_lock:
             writer = Store.open(
-                self._store.directory, self._store.model, self._store.dimension, create=False,
-                params=self.params.store, vector_params=self.params.vectors,
+                self._store.directory,
+                self._store.model,
+                self._store.dimension,
+                create=False,
+                params=self.params.store,
+                vector_params=self.params.vectors,
             )
             try:
                 return ingest(
@@ -149,7 +157,10 @@ class Engine:
         with self._lock, self._store.snapshot():
             lap("wait")
             chunks = retrieve(
-                self._store, vector, content_terms(analysis.text), self.params.retrieval,
+                self._store,
+                vector,
+                content_terms(analysis.text),
+                self.params.retrieval,
                 include_internal=include_internal,
             )
             lap("retrieve")
@@ -166,8 +177,12 @@ class Engine:
         vector = self.encoder.encode([query])[0]
         with self._lock, self._store.snapshot():
             chunks = retrieve(
-                self._store, vector, content_terms(query), self.params.retrieval,
-                include_internal=include_internal, top=limit * self.params.retrieval.search_factor,
+                self._store,
+                vector,
+                content_terms(query),
+                self.params.retrieval,
+                include_internal=include_internal,
+                top=limit * self.params.retrieval.search_factor,
             )
             rows = self._store.chunk_article_rows([c for c, _ in chunks])
             texts = self._store.chunk_sentences([c for c, _ in chunks])
@@ -183,7 +198,9 @@ class Engine:
                 )
         return list(hits.values())
 
-    def find_articles(self, prefix: str, *, include_internal: bool = False, limit: int = 25) -> list[ArticleInfo]:
+    def find_articles(
+        self, prefix: str, *, include_internal: bool = False, limit: int = 25
+    ) -> list[ArticleInfo]:
         with self._lock, self._store.snapshot():
             return self._store.articles_by_title(prefix.strip(), include_internal, limit)
 

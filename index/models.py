@@ -142,9 +142,7 @@ class AnswerLine(BaseModel):
     """One statement of the answer: a cited sentence, for the period its words give."""
 
     citation: int = Field(description="The `n` of the citation whose sentence this line is.")
-    period: str | None = Field(
-        default=None, description="The period the sentence's words give, if any."
-    )
+    period: str | None = Field(default=None, description="The period the sentence's words give, if any.")
 
 
 class AbstainReason(StrEnum):

@@ -173,7 +173,9 @@ class IngestParams(_Params):
         default=64, gt=0, description="Sentence budget of a chunk however long the title is."
     )
     chunk_overlap: int = Field(
-        default=1, ge=0, description="Sentences consecutive chunks share, so a fact split at an edge is whole in one."
+        default=1,
+        ge=0,
+        description="Sentences consecutive chunks share, so a fact split at an edge is whole in one.",
     )
 
 

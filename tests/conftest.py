@@ -15,17 +15,16 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import pytest  # noqa: E402
-import yaml  # noqa: E402
+import pytest
+import yaml
 
-from index import AnswerParams, Encoder, Engine, EngineParams  # noqa: E402
-from index.ingest.corpus import read_corpus  # noqa: E402
-from index.models import Article  # noqa: E402
-from tests.fixtures.articles import BEACHES, CARJACKINGS_2021, ZEPPELIN_MEMO  # noqa: E402
-from tests.fixtures.encoder import HashingEncoder  # noqa: E402
-from tests.fixtures.paths import SEED_CORPUS, SEED_TODAY, SQUAD_FILE  # noqa: E402
-from tests.fixtures.squad import squad_sentences_and_questions  # noqa: E402
-
+from index import AnswerParams, Encoder, Engine, EngineParams
+from index.ingest.corpus import read_corpus
+from index.models import Article
+from tests.fixtures.articles import BEACHES, CARJACKINGS_2021, ZEPPELIN_MEMO
+from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.paths import SEED_CORPUS, SEED_TODAY, SQUAD_FILE
+from tests.fixtures.squad import squad_sentences_and_questions
 
 # ---- paths and small articles ---------------------------------------------------------------
 
@@ -80,15 +79,21 @@ def newsroom_corpus(corpus_dir: Path, write_article) -> Path:
     """Three small articles: a public one with boilerplate, an internal memo, and one without
     front matter (title from its first line)."""
     write_article(
-        "carjackings-2021.md", CARJACKINGS_2021,
+        "carjackings-2021.md",
+        CARJACKINGS_2021,
         title="Chicago carjackings reached a record in 2021",
         url="https://news.example/2022/01/carjackings-2021",
-        published="2022-01-05", outlet="Example Tribune",
+        published="2022-01-05",
+        outlet="Example Tribune",
     )
     write_article(
-        "zeppelin-memo.md", ZEPPELIN_MEMO,
-        title="Desk memo: zeppelin budget", url="https://intranet.example/memos/zeppelin",
-        published="2022-02-01", outlet="Newsroom memo", visibility="internal",
+        "zeppelin-memo.md",
+        ZEPPELIN_MEMO,
+        title="Desk memo: zeppelin budget",
+        url="https://intranet.example/memos/zeppelin",
+        published="2022-02-01",
+        outlet="Newsroom memo",
+        visibility="internal",
     )
     write_article("beaches.txt", BEACHES)
     return corpus_dir
@@ -120,9 +125,14 @@ def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[.
     asked on SEED_TODAY; closed at teardown."""
     opened: list[Engine] = []
 
-    def open_(params: EngineParams | None = None, directory: Path | None = None, create: bool = True) -> Engine:
+    def open_(
+        params: EngineParams | None = None, directory: Path | None = None, create: bool = True
+    ) -> Engine:
         engine = Engine.open(
-            directory or index_dir, encoder, create=create, params=params or EngineParams(),
+            directory or index_dir,
+            encoder,
+            create=create,
+            params=params or EngineParams(),
             today=lambda: SEED_TODAY,
         )
         opened.append(engine)

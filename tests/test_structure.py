@@ -54,9 +54,7 @@ def project_graph() -> dict[str, set[str]]:
 def test_the_engine_imports_neither_discord_nor_the_front_ends_nor_the_tools():
     offending = {
         name: sorted(
-            target
-            for target in imported(name, path)
-            if target.split(".")[0] in ("discord", "bot", "tests")
+            target for target in imported(name, path) if target.split(".")[0] in ("discord", "bot", "tests")
         )
         for name, path in modules().items()
         if name.split(".")[0] == "index"

@@ -101,8 +101,12 @@ def evaluate(options: EvalOptions, settings: Settings) -> int:
     from ..tools.evaluation.run import evaluate_gold, markdown_table
 
     rows, failures = evaluate_gold(
-        _encoder(settings), gold=options.gold, corpus=options.corpus, squad=options.squad,
-        limit=options.limit, params=PARAMS,
+        _encoder(settings),
+        gold=options.gold,
+        corpus=options.corpus,
+        squad=options.squad,
+        limit=options.limit,
+        params=PARAMS,
     )
     if options.json_output:
         print(json.dumps({"rows": rows, "failures": failures}, indent=2))

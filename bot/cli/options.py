@@ -90,7 +90,8 @@ _COMMANDS: dict[str, type[Options]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="newsbot", description="The `newsbot` command line: ingest, ask, search, stats, eval, bench, serve."
+        prog="newsbot",
+        description="The `newsbot` command line: ingest, ask, search, stats, eval, bench, serve.",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index-dir", type=Path, help="index directory (default: NEWSBOT_INDEX_DIR)")
@@ -104,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     p.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
-    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON (JSONL when reading stdin)")
+    p.add_argument(
+        "--json", dest="json_output", action="store_true", help="print JSON (JSONL when reading stdin)"
+    )
     p.add_argument("--internal", action="store_true", help="also cite internal articles")
 
     p = sub.add_parser("search", parents=[common], help="find articles")
@@ -127,16 +130,23 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", parents=[common], help="measure ingest, question latency, recall and memory by archive size"
     )
     p.add_argument("--sizes", help="chunk counts, e.g. 1k,10k,100k,1m (the default; --quick: 1k,10k)")
-    p.add_argument("--quick", action="store_true", help="a few minutes: small sizes, torch and the default backend")
+    p.add_argument(
+        "--quick", action="store_true", help="a few minutes: small sizes, torch and the default backend"
+    )
     p.add_argument("--backends", help="comma-separated encoder backends to compare (default: all)")
     p.add_argument("--questions", type=int, help="questions timed at each size (default 100; --quick 30)")
     p.add_argument(
-        "--e2e-max", help="largest size built as a full archive; larger ones time encode + FAISS only (default 1m)"
+        "--e2e-max",
+        help="largest size built as a full archive; larger ones time encode + FAISS only (default 1m)",
     )
-    p.add_argument("--out", type=Path, default=Path("docs"), help="where bench.md, bench.json and bench.png go")
+    p.add_argument(
+        "--out", type=Path, default=Path("docs"), help="where bench.md, bench.json and bench.png go"
+    )
     p.add_argument("--squad", type=Path, help="SQuAD 2.0 JSON for real text (default ../shared/data/...)")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    p.add_argument("--work-dir", type=Path, help="where the temporary archives are built (default: the system's temp)")
+    p.add_argument(
+        "--work-dir", type=Path, help="where the temporary archives are built (default: the system's temp)"
+    )
 
     sub.add_parser("serve", parents=[common], help="run the Discord bot")
     return parser

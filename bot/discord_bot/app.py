@@ -6,14 +6,11 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 
 import discord
 
-from collections.abc import Callable
-
-from index import Encoder, EngineParams
-from index import Engine
-from index import UserError
+from index import Encoder, Engine, EngineParams, UserError
 
 from ..settings import Settings
 from .client import NewsBot

@@ -8,9 +8,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from index import Engine
-from index import UserError
-from index import Answer, ArticleInfo, IngestReport, SearchHit, Stats
+from index import Answer, ArticleInfo, Engine, IngestReport, SearchHit, Stats, UserError
 
 from .identity import user_hash
 
@@ -70,16 +68,12 @@ class Archive:
 
     async def search(self, query: str, *, include_internal: bool) -> list[SearchHit]:
         self._begin()
-        return await asyncio.to_thread(
-            self._engine.search, query, include_internal=include_internal
-        )
+        return await asyncio.to_thread(self._engine.search, query, include_internal=include_internal)
 
     async def find_articles(self, prefix: str, *, include_internal: bool) -> list[ArticleInfo]:
         # Autocomplete is not counted: a list of choices cannot carry a refusal, and an
         # unanswered one costs nothing.
-        return await asyncio.to_thread(
-            self._engine.find_articles, prefix, include_internal=include_internal
-        )
+        return await asyncio.to_thread(self._engine.find_articles, prefix, include_internal=include_internal)
 
     async def resolve_article(self, key: str, *, include_internal: bool) -> ArticleInfo | None:
         """An article by id (what autocomplete sends) or, when typed by hand, by title prefix."""

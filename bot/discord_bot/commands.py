@@ -13,9 +13,13 @@ from pathlib import Path
 import discord
 from discord import app_commands
 
-from index import UserError
-from index import ArticleInfo
+from index import ArticleInfo, UserError
 
+from ..settings import Settings
+from .access import is_admin, may_see_internal
+from .archive import Archive
+from .cooldown import Cooldown, cooldown_notice
+from .failures import NO_PINGS, tell
 from .rendering import (
     CHOICE_MAX,
     render_answer,
@@ -26,11 +30,6 @@ from .rendering import (
     render_stats,
     truncate,
 )
-from ..settings import Settings
-from .access import is_admin, may_see_internal
-from .archive import Archive
-from .cooldown import Cooldown, cooldown_notice
-from .failures import NO_PINGS, tell
 from .uploads import check_upload, save_upload
 from .views import AnswerView
 
@@ -41,9 +40,7 @@ def choice_value(info: ArticleInfo) -> str:
     return info.article_id if len(info.article_id) <= CHOICE_MAX else info.title[:CHOICE_MAX]
 
 
-def build_commands(
-    *, archive: Archive, settings: Settings, cooldown: Cooldown
-) -> list[app_commands.Command]:
+def build_commands(*, archive: Archive, settings: Settings, cooldown: Cooldown) -> list[app_commands.Command]:
     newsroom = frozenset(settings.newsroom_channel_ids)
     uploads_dir = Path(settings.index_dir) / "uploads"
 
@@ -93,9 +90,7 @@ def build_commands(
         info = await archive.resolve_article(title, include_internal=internal(interaction))
         if info is None:
             raise UserError("No article in the archive matches that title.")
-        await interaction.edit_original_response(
-            embed=render_article(info).embed, allowed_mentions=NO_PINGS
-        )
+        await interaction.edit_original_response(embed=render_article(info).embed, allowed_mentions=NO_PINGS)
 
     @article.autocomplete("title")
     async def article_titles(
@@ -103,9 +98,7 @@ def build_commands(
     ) -> list[app_commands.Choice[str]]:
         infos = await archive.find_articles(current, include_internal=internal(interaction))
         return [
-            app_commands.Choice(
-                name=truncate(info.title or "Untitled", CHOICE_MAX), value=choice_value(info)
-            )
+            app_commands.Choice(name=truncate(info.title or "Untitled", CHOICE_MAX), value=choice_value(info))
             for info in infos[:25]
         ]
 

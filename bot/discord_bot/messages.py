@@ -15,11 +15,11 @@ from typing import Any
 
 import discord
 
-from .rendering import notice, render_answer, thread_name
 from .archive import Archive
 from .conversations import Conversations
 from .cooldown import Cooldown, cooldown_notice
 from .failures import NO_PINGS, explain
+from .rendering import notice, render_answer, thread_name
 from .views import AnswerView
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,7 @@ def _mentions(message: discord.Message, bot_id: int) -> bool:
 
 def _replies_to(message: discord.Message, bot_id: int) -> bool:
     ref = message.reference
-    return (
-        ref is not None
-        and isinstance(ref.resolved, discord.Message)
-        and ref.resolved.author.id == bot_id
-    )
+    return ref is not None and isinstance(ref.resolved, discord.Message) and ref.resolved.author.id == bot_id
 
 
 def addressed(message: discord.Message, bot_id: int, newsroom: Collection[int]) -> Addressed | None:
@@ -108,9 +104,7 @@ class MessageQuestions:
             except discord.HTTPException as error:
                 log.warning("could not start a thread, replying instead: %s", error)
 
-        previous = (
-            self._conversations.previous(request.conversation) if request.conversation else None
-        )
+        previous = self._conversations.previous(request.conversation) if request.conversation else None
         try:
             async with (thread or message.channel).typing():
                 answer = await self._archive.ask(
@@ -129,14 +123,10 @@ class MessageQuestions:
         )
         # DMs and threads are conversations; a plain reply chain is keyed by the bot's message.
         in_conversation = isinstance(sent.channel, (discord.Thread, discord.DMChannel))
-        self._conversations.remember(
-            sent.channel.id if in_conversation else sent.id, answer.question
-        )
+        self._conversations.remember(sent.channel.id if in_conversation else sent.id, answer.question)
 
 
-async def _send(
-    message: discord.Message, thread: discord.Thread | None, **content: Any
-) -> discord.Message:
+async def _send(message: discord.Message, thread: discord.Thread | None, **content: Any) -> discord.Message:
     """Into the question's new thread, else as a reply to the question; never pinging."""
     if thread is not None:
         return await thread.send(allowed_mentions=NO_PINGS, **content)

@@ -78,9 +78,7 @@ def safe_url(url: str | None) -> str | None:
 def link(text: str, url: str | None) -> str:
     """`text` (cut to LABEL_MAX) as a markdown link to `url` when the URL is safe, else plain."""
     # Brackets would end the link text early; hide them from escape_markdown, then escape them.
-    label = (text or "Untitled").translate(
-        {0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001}
-    )
+    label = (text or "Untitled").translate({0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001})
     label = inert(label, LABEL_MAX).replace("\ue000", "\\[").replace("\ue001", "\\]")
     target = safe_url(url)
     return f"[{label}]({target})" if target else label
@@ -141,9 +139,7 @@ def fit(
     used = fixed + sum(len(n) + len(v) for n, v in fields)
     description = truncate(description, min(DESCRIPTION_MAX, TOTAL_MAX - used))
 
-    embed = discord.Embed(
-        title=title, description=description or None, colour=colour, url=safe_url(url)
-    )
+    embed = discord.Embed(title=title, description=description or None, colour=colour, url=safe_url(url))
     for name, value in fields:
         embed.add_field(name=name, value=value, inline=inline)
     footer_text = truncate(footer(len(fields)), FOOTER_BUDGET)
@@ -157,17 +153,13 @@ def _citation_field(citation: Citation) -> tuple[str, str]:
     name = f"[{citation.n}] {byline(source.outlet, source.published)}"
     if citation.period:
         name += f" · covers {inert(citation.period, 60)}"
-    return truncate(name, FIELD_NAME_MAX), quoted(
-        citation.sentence, "— " + link(source.title, source.url)
-    )
+    return truncate(name, FIELD_NAME_MAX), quoted(citation.sentence, "— " + link(source.title, source.url))
 
 
 def _related_field(related: Quote) -> tuple[str, str]:
     source = related.source
     name = f"Related: {byline(source.outlet, source.published)}"
-    return truncate(name, FIELD_NAME_MAX), quoted(
-        related.sentence, "— " + link(source.title, source.url)
-    )
+    return truncate(name, FIELD_NAME_MAX), quoted(related.sentence, "— " + link(source.title, source.url))
 
 
 def marked(citation: Citation, limit: int) -> str:
@@ -200,19 +192,17 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
     title = inert(answer.question, TITLE_MAX)
     if answer.abstained:
         reason = abstention_reason(answer)
-        description = "**Not in the archive.**\n" + inert(reason[0].upper() + reason[1:] + ".", DESCRIPTION_MAX)
+        description = "**Not in the archive.**\n" + inert(
+            reason[0].upper() + reason[1:] + ".", DESCRIPTION_MAX
+        )
         if answer.related:
-            description += (
-                "\n\nThe closest passages are below as related reading, not as an answer."
-            )
+            description += "\n\nThe closest passages are below as related reading, not as an answer."
         fields = [_related_field(r) for r in answer.related[:CITATIONS_PER_PAGE]]
         page = fit(
             title=title,
             description=description,
             fields=fields,
-            footer=lambda n: (
-                "Nothing in the archive answers this." if n == 0 else f"{n} related passages"
-            ),
+            footer=lambda n: "Nothing in the archive answers this." if n == 0 else f"{n} related passages",
             colour=ABSTAIN_COLOUR,
         )
         return Page(embed=page.embed, shown=0)
@@ -222,11 +212,7 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
 
     def footer(n: int) -> str:
         shown = f"Source {start + 1}" if n == 1 else f"Sources {start + 1}–{start + n}"
-        return (
-            f"{shown} of {total} · quotes are verbatim from the archive"
-            if n
-            else "Quotes are verbatim."
-        )
+        return f"{shown} of {total} · quotes are verbatim from the archive" if n else "Quotes are verbatim."
 
     return fit(
         title=title,

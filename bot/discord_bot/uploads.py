@@ -47,9 +47,7 @@ def count_articles(name: str, data: bytes) -> int:
     return sum(1 for line in data.splitlines() if line.strip())
 
 
-def save_upload(
-    directory: Path, name: str, data: bytes, max_bytes: int, max_articles: int
-) -> Path:
+def save_upload(directory: Path, name: str, data: bytes, max_bytes: int, max_articles: int) -> Path:
     """Writes `data` as directory/name atomically (same name replaces: re-uploading updates)."""
     clean = check_upload(name, len(data), max_bytes)
     try:

@@ -6,9 +6,9 @@ import discord
 
 from index import Answer
 
-from .rendering import render_answer
 from .archive import Archive
 from .failures import NO_PINGS, report, tell
+from .rendering import render_answer
 
 # Views live in memory only (surviving a restart is not required); an hour covers a discussion.
 VIEW_TIMEOUT = 3600
@@ -25,9 +25,7 @@ class AnswerView(discord.ui.View):
             self.remove_item(self.more_sources)
 
     @discord.ui.button(label="More sources", style=discord.ButtonStyle.secondary)
-    async def more_sources(
-        self, interaction: discord.Interaction, button: discord.ui.Button
-    ) -> None:
+    async def more_sources(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         page = render_answer(self._answer, start=self._next)
         self._next += page.shown
         if self._next >= len(self._answer.citations):
@@ -35,9 +33,7 @@ class AnswerView(discord.ui.View):
             button.label = "First sources"
         else:
             button.label = "More sources"
-        await interaction.response.edit_message(
-            embed=page.embed, view=self, allowed_mentions=NO_PINGS
-        )
+        await interaction.response.edit_message(embed=page.embed, view=self, allowed_mentions=NO_PINGS)
 
     @discord.ui.button(label="Helpful", emoji="👍", style=discord.ButtonStyle.success)
     async def helpful(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:

@@ -134,8 +134,13 @@ def compose(
     citations = [_citation(n, s) for n, s in enumerate(chosen + extra, start=1)]
     lines = [AnswerLine(citation=c.n, period=c.period) for c in citations[: len(chosen)]]
     return Answer(
-        question=analysis.question, abstained=False, lines=lines, citations=citations,
-        kind=analysis.kind, period=asked, confidence=round(chosen[0].relevance, 4),
+        question=analysis.question,
+        abstained=False,
+        lines=lines,
+        citations=citations,
+        kind=analysis.kind,
+        period=asked,
+        confidence=round(chosen[0].relevance, 4),
     )
 
 

@@ -22,7 +22,10 @@ _KINDS = [
         r"share|proportion)\b.*\?|\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
     ),
     (AnswerKind.TIME, r"\b(what|which) time\b|\bat what hour\b"),
-    (AnswerKind.WHEN, r"^\s*(when|since when)\b|\b(what|which) (date|day|year|month)\b|\bwhen (did|was|were|is|will)\b"),
+    (
+        AnswerKind.WHEN,
+        r"^\s*(when|since when)\b|\b(what|which) (date|day|year|month)\b|\bwhen (did|was|were|is|will)\b",
+    ),
     (
         AnswerKind.WHERE,
         r"\bwhere\b|\b(which|what|in what)\s+(hospital|city|neighbou?rhood|street|block|avenue|area|"
@@ -78,7 +81,7 @@ def named_entities(question: str) -> list[str]:
     names = []
     for m in re.finditer(r"(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*)*", question):
         name = m.group().rstrip(".'’")
-        if m.start() == 0 or is_calendar_word(name) or name.isupper() and len(name) < 2:
+        if m.start() == 0 or is_calendar_word(name) or (name.isupper() and len(name) < 2):
             continue
         names.append(name)
     return names
@@ -95,7 +98,7 @@ def answer_kind(question: str) -> AnswerKind:
 def validate_question(question: str) -> str:
     cleaned = " ".join(question.split())
     if not cleaned:
-        raise BadQuestionError("The question is empty: ask something, e.g. \"how many carjackings in 2021?\"")
+        raise BadQuestionError('The question is empty: ask something, e.g. "how many carjackings in 2021?"')
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise BadQuestionError(
             f"The question is {len(cleaned):,} characters long; keep it under {MAX_QUESTION_CHARS}."
@@ -132,8 +135,13 @@ def analyse(question: str, today: dt.date) -> QuestionAnalysis:
         )
     terms = [t for t in content_terms(text) if t not in _period_terms(period)]
     return QuestionAnalysis(
-        question=text, text=text, kind=answer_kind(text), period=period, terms=terms,
-        counted=counted_noun(text), names=named_entities(text),
+        question=text,
+        text=text,
+        kind=answer_kind(text),
+        period=period,
+        terms=terms,
+        counted=counted_noun(text),
+        names=named_entities(text),
     )
 
 
@@ -157,7 +165,9 @@ def analyse_in_context(question: str, previous: str | None, today: dt.date) -> Q
     base = before.text
     if current.period and before.period:
         base = base.replace(before.period.text, " ")
-    has_own_kind = answer_kind(stripped) is not AnswerKind.WHAT or re.match(r"\s*(what|which)\b", stripped, re.I)
+    has_own_kind = answer_kind(stripped) is not AnswerKind.WHAT or re.match(
+        r"\s*(what|which)\b", stripped, re.I
+    )
     terms = current.terms + [t for t in before.terms if t not in current.terms]
     return QuestionAnalysis(
         question=current.question,

@@ -54,9 +54,7 @@ def retrieve(
     dense = [i for i, _ in dense_hits if i in visible][:depth]
     chunks_with = store.term_chunks(terms)
     lexical_query = rare_terms(terms, chunks_with, params.lexical_postings)
-    lexical = store.lexical_chunks(
-        lexical_query, depth, include_internal, overfetch=params.lexical_overfetch
-    )
+    lexical = store.lexical_chunks(lexical_query, depth, include_internal, overfetch=params.lexical_overfetch)
     return rrf_fuse([dense, [i for i, _ in lexical]], params.rrf_k)[: top or params.top]
 
 
@@ -88,8 +86,14 @@ def candidates(store: Store, chunks: Sequence[tuple[int, float]]) -> list[Candid
     sources = store.sources(s.article_row for ss in by_chunk.values() for s in ss)
     return [
         Candidate(
-            sentence_id=s.id, text=s.text, start=s.start, end=s.end, periods=s.periods,
-            vector=s.vector, chunk_score=fused / top, source=sources[s.article_row],
+            sentence_id=s.id,
+            text=s.text,
+            start=s.start,
+            end=s.end,
+            periods=s.periods,
+            vector=s.vector,
+            chunk_score=fused / top,
+            source=sources[s.article_row],
         )
         for chunk_id, fused in chunks
         for s in by_chunk.get(chunk_id, [])

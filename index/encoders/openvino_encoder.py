@@ -11,7 +11,6 @@ import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -90,7 +89,9 @@ class OpenVINOEncoder:
             if compiled is False:
                 try:
                     model = self._core.read_model(self._model_xml)
-                    model.reshape({inp.get_any_name(): self._ov.PartialShape([1, tokens]) for inp in model.inputs})
+                    model.reshape(
+                        {inp.get_any_name(): self._ov.PartialShape([1, tokens]) for inp in model.inputs}
+                    )
                     config = self._config if cache else {**self._config, "CACHE_DIR": ""}
                     compiled = self._core.compile_model(model, "CPU", config)
                     # The first inference on a compiled model sets it up (10-20 ms): here, not in
@@ -99,7 +100,9 @@ class OpenVINOEncoder:
                         {name: np.zeros((1, tokens), dtype=np.int64) for name in self._inputs}
                     )
                 except Exception:
-                    log.warning("no static-shape model for %d tokens; using the dynamic one", tokens, exc_info=True)
+                    log.warning(
+                        "no static-shape model for %d tokens; using the dynamic one", tokens, exc_info=True
+                    )
                     compiled = None
                 self._static[tokens] = compiled
         return compiled
@@ -133,8 +136,11 @@ class OpenVINOEncoder:
         for start in range(0, len(texts), self.batch_size):
             rows = order[start : start + self.batch_size]
             batch = self._tokenizer(
-                [texts[i] for i in rows], padding=True, truncation=True,
-                max_length=self._max_length, return_tensors="np",
+                [texts[i] for i in rows],
+                padding=True,
+                truncation=True,
+                max_length=self._max_length,
+                return_tensors="np",
             )
             feed = _bucketed({name: batch[name] for name in self._inputs})
             result = request.infer(feed)
@@ -144,7 +150,8 @@ class OpenVINOEncoder:
     def _encode_one(self, text: str) -> np.ndarray:
         encoding = self._single_tokenizer.encode(text)
         columns = {
-            "input_ids": encoding.ids, "attention_mask": encoding.attention_mask,
+            "input_ids": encoding.ids,
+            "attention_mask": encoding.attention_mask,
             "token_type_ids": encoding.type_ids,
         }
         length = len(encoding.ids)
@@ -176,7 +183,9 @@ def _truncating_copy(tokenizer, max_length: int):
 
     copy = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
     copy.no_padding()
-    copy.enable_truncation(max_length, stride=0, strategy="longest_first", direction=tokenizer.truncation_side)
+    copy.enable_truncation(
+        max_length, stride=0, strategy="longest_first", direction=tokenizer.truncation_side
+    )
     return copy
 
 

@@ -18,7 +18,6 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +85,8 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
 
     sample = tokenizer(
         ["a short example", "a longer example sentence, with a few more words in it"],
-        padding=True, return_tensors="pt",
+        padding=True,
+        return_tensors="pt",
     )
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracing warnings about shape-dependent Python code
@@ -101,12 +101,16 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
         model = _quantize(model, tokenizer, input_names, st.max_seq_length)
     ov.save_model(model, target / "model.xml", compress_to_fp16=False)
     tokenizer.save_pretrained(str(target / "tokenizer"))
-    (target / "export.json").write_text(json.dumps({
-        "inputs": input_names,
-        "max_seq_length": int(st.max_seq_length),
-        "dimension": int(st.get_embedding_dimension()),
-        "int8": int8,
-    }))
+    (target / "export.json").write_text(
+        json.dumps(
+            {
+                "inputs": input_names,
+                "max_seq_length": int(st.max_seq_length),
+                "dimension": int(st.get_embedding_dimension()),
+                "int8": int8,
+            }
+        )
+    )
 
 
 def _quantize(model, tokenizer, input_names: list[str], max_length: int):
@@ -115,8 +119,10 @@ def _quantize(model, tokenizer, input_names: list[str], max_length: int):
     nncf.set_log_level(logging.ERROR)
 
     items = [
-        {name: tokenizer([text], truncation=True, max_length=max_length, return_tensors="np")[name]
-         for name in input_names}
+        {
+            name: tokenizer([text], truncation=True, max_length=max_length, return_tensors="np")[name]
+            for name in input_names
+        }
         for text in calibration_texts()
     ]
     with contextlib.redirect_stdout(io.StringIO()):  # progress bars
@@ -136,7 +142,9 @@ def ensure_export(model_dir: Path, *, int8: bool, root: Path | None = None) -> P
     target.parent.mkdir(parents=True, exist_ok=True)
     log.warning(
         "exporting %s for the openvino%s encoder backend (once) into %s",
-        model_dir.name, "-int8" if int8 else "", target,
+        model_dir.name,
+        "-int8" if int8 else "",
+        target,
     )
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:

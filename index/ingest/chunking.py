@@ -11,9 +11,7 @@ class ChunkSpan(NamedTuple):
     last: int  # inclusive
 
 
-def chunk_sentences(
-    lengths: Sequence[int], budget: int, overlap: int
-) -> list[ChunkSpan]:
+def chunk_sentences(lengths: Sequence[int], budget: int, overlap: int) -> list[ChunkSpan]:
     """Group consecutive sentences (given their token lengths) into chunks within `budget`.
 
     Consecutive chunks share `overlap` sentences so that a fact split across a chunk edge is

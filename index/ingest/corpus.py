@@ -25,7 +25,14 @@ MAX_TITLE_CHARS = 300
 # against the publication date, and at the ends of the calendar that arithmetic cannot be done.
 PUBLISHED_RANGE = (dt.date(1000, 1, 1), dt.date(2999, 12, 31))
 _META_FIELDS = {
-    "title", "url", "published", "outlet", "author", "visibility", "status", "published_inferred",
+    "title",
+    "url",
+    "published",
+    "outlet",
+    "author",
+    "visibility",
+    "status",
+    "published_inferred",
 }
 
 

@@ -26,11 +26,14 @@ class ArticleLayout:
     def chunk_texts(self, article: Article) -> list[str]:
         """What gets embedded for each chunk: the title, then its sentences but boilerplate."""
         return [
-            chunk_text(article.title, [
-                article.text[s:e]
-                for i, (s, e) in enumerate(self.spans[first : last + 1], start=first)
-                if not self.boilerplate[i]
-            ])
+            chunk_text(
+                article.title,
+                [
+                    article.text[s:e]
+                    for i, (s, e) in enumerate(self.spans[first : last + 1], start=first)
+                    if not self.boilerplate[i]
+                ],
+            )
             for first, last in self.chunks
         ]
 

@@ -33,30 +33,48 @@ def prepare(articles: Sequence[Article], encoder: Encoder, params: IngestParams)
         layout_article(a, encoder.count_tokens, params) if a.status is Status.PUBLISHED else None
         for a in articles
     ]
-    texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts)]
-    sentence_vectors = iter(encoder.encode([
-        article.text[s:e]
-        for article, layout in zip(articles, layouts) if layout
-        for (s, e), boiler in zip(layout.spans, layout.boilerplate) if not boiler
-    ]))
+    texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts, strict=False)]
+    sentence_vectors = iter(
+        encoder.encode(
+            [
+                article.text[s:e]
+                for article, layout in zip(articles, layouts, strict=False)
+                if layout
+                for (s, e), boiler in zip(layout.spans, layout.boilerplate, strict=False)
+                if not boiler
+            ]
+        )
+    )
     chunk_vectors = iter(encoder.encode([t for article_texts in texts for t in article_texts]))
     prepared = []
-    for article, layout, article_texts in zip(articles, layouts, texts):
+    for article, layout, article_texts in zip(articles, layouts, texts, strict=False):
         sentences: list[PreparedSentence] = []
         chunks: list[PreparedChunk] = []
         if layout is not None:
-            for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate)):
-                sentences.append(PreparedSentence(
-                    position=i, paragraph=layout.paragraphs[i], start=start, end=end,
-                    boilerplate=boiler, periods=layout.periods[i],
-                    vector=None if boiler else next(sentence_vectors),
-                ))
-            for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts)):
-                chunks.append(PreparedChunk(
-                    position=n, first_sentence=first, last_sentence=last,
-                    start=layout.spans[first][0], end=layout.spans[last][1],
-                    text=text, vector=next(chunk_vectors),
-                ))
+            for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate, strict=False)):
+                sentences.append(
+                    PreparedSentence(
+                        position=i,
+                        paragraph=layout.paragraphs[i],
+                        start=start,
+                        end=end,
+                        boilerplate=boiler,
+                        periods=layout.periods[i],
+                        vector=None if boiler else next(sentence_vectors),
+                    )
+                )
+            for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=False)):
+                chunks.append(
+                    PreparedChunk(
+                        position=n,
+                        first_sentence=first,
+                        last_sentence=last,
+                        start=layout.spans[first][0],
+                        end=layout.spans[last][1],
+                        text=text,
+                        vector=next(chunk_vectors),
+                    )
+                )
         prepared.append(
             PreparedArticle(article, content_hash(article), source_file(article), sentences, chunks)
         )
@@ -86,10 +104,12 @@ def ingest(
         unreadable |= result.unreadable
         for article in result.articles:
             if article.article_id in articles:
-                report.skipped.append(SkipReason(
-                    source=article.source,
-                    reason=f"same id as {articles[article.article_id].source} ({article.article_id})",
-                ))
+                report.skipped.append(
+                    SkipReason(
+                        source=article.source,
+                        reason=f"same id as {articles[article.article_id].source} ({article.article_id})",
+                    )
+                )
                 continue
             articles[article.article_id] = article
 

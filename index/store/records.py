@@ -12,6 +12,7 @@ import numpy as np
 
 from ..models import Article, Period
 
+
 @dataclass
 class PreparedSentence:
     position: int

@@ -14,10 +14,10 @@ MANIFEST_NAME = "manifest.json"
 
 # Chunks as index.text.terms.index_terms gives them: the same stems questions are cut into, one token
 # each, so that the term counts (table `terms`) are exactly the lengths of FTS5's postings.
-FTS_TABLE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
-)
-SCHEMA = FTS_TABLE + """;
+FTS_TABLE = "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
+SCHEMA = (
+    FTS_TABLE
+    + """;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS feedback(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, helpful INTEGER NOT NULL,
     user_hash TEXT NOT NULL, question TEXT);
 """
+)
 
 
 def update_term_counts(db: sqlite3.Connection, added: Iterable[str], removed: Iterable[str] = ()) -> None:
@@ -73,6 +74,8 @@ def upgrade_from_1(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE chunks_fts")
     db.execute(FTS_TABLE)
     rows = db.execute("SELECT id, text FROM chunks").fetchall()
-    db.executemany("INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", [(i, index_terms(t)) for i, t in rows])
+    db.executemany(
+        "INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", [(i, index_terms(t)) for i, t in rows]
+    )
     db.execute("DELETE FROM terms")
     update_term_counts(db, (t for _, t in rows))

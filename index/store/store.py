@@ -127,7 +127,11 @@ class Store:
                 f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
             )
         return cls.open(
-            directory, meta["model"], int(meta["dimension"]), create=False, params=params,
+            directory,
+            meta["model"],
+            int(meta["dimension"]),
+            create=False,
+            params=params,
             vector_params=vector_params,
         )
 
@@ -136,7 +140,9 @@ class Store:
         if not meta:
             with self.write():
                 self._set_meta(
-                    format_version=str(FORMAT_VERSION), model=model, dimension=str(dimension),
+                    format_version=str(FORMAT_VERSION),
+                    model=model,
+                    dimension=str(dimension),
                     generation="0",
                 )
             self._write_manifest()
@@ -168,7 +174,9 @@ class Store:
 
     def _upgrade_from_1(self) -> None:
         """Format 1 indexed porter stems and lacked the term counts: redo both from the chunks."""
-        log.warning("upgrading the index in %s to format %d (re-indexing terms)", self.directory, FORMAT_VERSION)
+        log.warning(
+            "upgrading the index in %s to format %d (re-indexing terms)", self.directory, FORMAT_VERSION
+        )
         with self.write():
             upgrade_from_1(self._db)
             self._set_meta(format_version=str(FORMAT_VERSION))
@@ -205,8 +213,7 @@ class Store:
 
     def _set_meta(self, **values: str) -> None:
         self._db.executemany(
-            "INSERT INTO meta(key, value) VALUES(?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             list(values.items()),
         )
 
@@ -293,7 +300,7 @@ class Store:
             removed_texts: list[str] = []
             new_ids: list[int] = []
             new_vectors: list[np.ndarray] = []
-            now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for article_id in removals:
                 if article_id in existing:
                     row_id = existing[article_id][0]
@@ -314,10 +321,20 @@ class Store:
                     "published_inferred, visibility, status, source, source_file, text, "
                     "content_hash, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        a.article_id, a.title, a.url, a.outlet, a.author,
+                        a.article_id,
+                        a.title,
+                        a.url,
+                        a.outlet,
+                        a.author,
                         a.published.isoformat() if a.published else None,
-                        int(a.published_inferred), a.visibility.value, a.status.value,
-                        a.source, prepared.source_file, a.text, prepared.content_hash, now,
+                        int(a.published_inferred),
+                        a.visibility.value,
+                        a.status.value,
+                        a.source,
+                        prepared.source_file,
+                        a.text,
+                        prepared.content_hash,
+                        now,
                     ),
                 ).lastrowid
                 self._db.executemany(
@@ -325,8 +342,14 @@ class Store:
                     "periods, vector) VALUES(?,?,?,?,?,?,?,?)",
                     [
                         (
-                            row_id, s.position, s.paragraph, s.start, s.end, int(s.boilerplate),
-                            periods_json(s.periods), None if s.vector is None else to_blob(s.vector),
+                            row_id,
+                            s.position,
+                            s.paragraph,
+                            s.start,
+                            s.end,
+                            int(s.boilerplate),
+                            periods_json(s.periods),
+                            None if s.vector is None else to_blob(s.vector),
                         )
                         for s in prepared.sentences
                     ],
@@ -335,8 +358,16 @@ class Store:
                     chunk_id = self._db.execute(
                         "INSERT INTO chunks(article, position, first_sentence, last_sentence, start, "
                         '"end", text, vector) VALUES(?,?,?,?,?,?,?,?)',
-                        (row_id, c.position, c.first_sentence, c.last_sentence, c.start, c.end,
-                         c.text, to_blob(c.vector)),
+                        (
+                            row_id,
+                            c.position,
+                            c.first_sentence,
+                            c.last_sentence,
+                            c.start,
+                            c.end,
+                            c.text,
+                            to_blob(c.vector),
+                        ),
                     ).lastrowid
                     self._db.execute(
                         "INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", (chunk_id, index_terms(c.text))
@@ -367,7 +398,9 @@ class Store:
         with self.snapshot():
             generation = self.generation()
             return consistency_problems(
-                self._db, self._faiss_path(generation) if generation else None, self.dimension,
+                self._db,
+                self._faiss_path(generation) if generation else None,
+                self.dimension,
                 self.vector_params,
             )
 
@@ -386,8 +419,12 @@ class Store:
         with self.write():
             self._db.execute(
                 "INSERT INTO feedback(created, helpful, user_hash, question) VALUES(?,?,?,?)",
-                (dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), int(helpful),
-                 user_hash, question),
+                (
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    int(helpful),
+                    user_hash,
+                    question,
+                ),
             )
 
     # ---- reading -------------------------------------------------------------------------
@@ -456,9 +493,11 @@ class Store:
         wanted = sorted(set(terms))
         if not wanted:
             return {}
-        found = dict(self._db.execute(
-            f"SELECT term, chunks FROM terms WHERE term IN ({','.join('?' * len(wanted))})", wanted
-        ))
+        found = dict(
+            self._db.execute(
+                f"SELECT term, chunks FROM terms WHERE term IN ({','.join('?' * len(wanted))})", wanted
+            )
+        )
         return {t: found.get(t, 0) for t in wanted}
 
     def term_idf(self, terms: Sequence[str]) -> dict[str, float]:
@@ -480,16 +519,30 @@ class Store:
             ids,
         ).fetchall()
         articles = sorted({r[1] for r in rows})
-        texts = dict(self._db.execute(  # chunks of one article share its text: read it once
-            f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(articles))})", articles
-        )) if articles else {}
+        texts = (
+            dict(
+                self._db.execute(  # chunks of one article share its text: read it once
+                    f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(articles))})", articles
+                )
+            )
+            if articles
+            else {}
+        )
         out: dict[int, list[StoredSentence]] = {}
         for chunk_id, article_row, *s in rows:
-            out.setdefault(chunk_id, []).append(StoredSentence(
-                id=s[0], article_row=article_row, position=s[1], paragraph=s[2], start=s[3],
-                end=s[4], text=texts[article_row][s[3] : s[4]], periods=parse_periods(s[5]),
-                vector=from_blob(s[6]),
-            ))
+            out.setdefault(chunk_id, []).append(
+                StoredSentence(
+                    id=s[0],
+                    article_row=article_row,
+                    position=s[1],
+                    paragraph=s[2],
+                    start=s[3],
+                    end=s[4],
+                    text=texts[article_row][s[3] : s[4]],
+                    periods=parse_periods(s[5]),
+                    vector=from_blob(s[6]),
+                )
+            )
         return out
 
     def sources(self, article_rows: Iterable[int]) -> dict[int, Source]:
@@ -504,7 +557,10 @@ class Store:
         )
         return {
             r[0]: Source(
-                article_id=r[1], title=r[2], url=r[3], outlet=r[4],
+                article_id=r[1],
+                title=r[2],
+                url=r[3],
+                outlet=r[4],
                 published=dt.date.fromisoformat(r[5]) if r[5] else None,
             )
             for r in found
@@ -522,10 +578,17 @@ class Store:
         ).fetchall()
         return [
             ArticleInfo(
-                article_id=r[0], title=r[1], url=r[2], outlet=r[3], author=r[4],
+                article_id=r[0],
+                title=r[1],
+                url=r[2],
+                outlet=r[3],
+                author=r[4],
                 published=dt.date.fromisoformat(r[5]) if r[5] else None,
-                published_inferred=bool(r[6]), visibility=Visibility(r[7]), status=Status(r[8]),
-                sentences=r[9], chunks=r[10],
+                published_inferred=bool(r[6]),
+                visibility=Visibility(r[7]),
+                status=Status(r[8]),
+                sentences=r[9],
+                chunks=r[10],
             )
             for r in rows
         ]

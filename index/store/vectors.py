@@ -134,10 +134,14 @@ class VectorIndex:
             if self.size + len(ids) > self.params.flat_max:
                 # Converted once: the exact index grew past its size.
                 old_ids, old_vectors = self._live_contents()
-                self._set_index(_new_hnsw(
-                    self.dimension, np.concatenate([old_vectors, vectors]), np.concatenate([old_ids, ids]),
-                    self.params,
-                ))
+                self._set_index(
+                    _new_hnsw(
+                        self.dimension,
+                        np.concatenate([old_vectors, vectors]),
+                        np.concatenate([old_ids, ids]),
+                        self.params,
+                    )
+                )
                 self._removed = 0
                 return
             self._index.add_with_ids(vectors, ids)
@@ -194,7 +198,7 @@ class VectorIndex:
             scores, ids = self._index.search(query, k, params=params)
         finally:
             faiss.omp_set_num_threads(threads)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
 
     def save(self, path: Path) -> None:
         """Written whole or not at all."""

@@ -41,6 +41,4 @@ def is_boilerplate_line(line: str) -> bool:
 
 def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of the boilerplate lines of `text`."""
-    return [
-        (m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if is_boilerplate_line(m.group())
-    ]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if is_boilerplate_line(m.group())]

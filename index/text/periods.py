@@ -76,7 +76,7 @@ def _month_day_year(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date]
 
 
 def _up_to_day(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
-    """"through July 24, 2022": the year so far, up to that day."""
+    """ "through July 24, 2022": the year so far, up to that day."""
     day = _month_day_year(m, ref)
     return (day[0].replace(month=1, day=1), day[1]) if day else None
 
@@ -215,13 +215,21 @@ _PATTERNS: list[tuple[PeriodBasis, str, Builder]] = [
     ),
     (PeriodBasis.RELATIVE, r"\b(?P<rel>earlier this|this|last)\s+month\b", _relative_month),
     (PeriodBasis.RELATIVE, r"\b(?P<rel>earlier this|this|last)\s+week\b", _relative_week),
-    (PeriodBasis.RELATIVE, r"\b(?P<rel>yesterday|today|tonight|this morning|this afternoon)\b", _relative_day),
+    (
+        PeriodBasis.RELATIVE,
+        r"\b(?P<rel>yesterday|today|tonight|this morning|this afternoon)\b",
+        _relative_day,
+    ),
     (
         PeriodBasis.RELATIVE,
         rf"\b(?P<last>last\s+)?(?P<wd>{WEEKDAY_PATTERN})\b",
         _weekday,
     ),
-    (PeriodBasis.RELATIVE, rf"\b(?:in|since|by|during|until)\s+(?P<m>{MONTH_PATTERN})\b(?!\s+\d)", _month_alone),
+    (
+        PeriodBasis.RELATIVE,
+        rf"\b(?:in|since|by|during|until)\s+(?P<m>{MONTH_PATTERN})\b(?!\s+\d)",
+        _month_alone,
+    ),
     (PeriodBasis.STATED, rf"\b(?P<m>{MONTH_PATTERN})\s+(?P<d>{_DAY})\b(?![,\d:])", _month_day),
 ]
 _COMPILED = [(basis, re.compile(p, re.IGNORECASE), build) for basis, p, build in _PATTERNS]
@@ -290,7 +298,9 @@ def most_specific(periods: Sequence[Period]) -> Period | None:
     """The narrowest period, preferring ones stated in the text: the best label for a figure."""
     if not periods:
         return None
-    return min(periods, key=lambda p: (p.basis is PeriodBasis.PUBLISHED, p.basis is PeriodBasis.CONTEXT, p.days))
+    return min(
+        periods, key=lambda p: (p.basis is PeriodBasis.PUBLISHED, p.basis is PeriodBasis.CONTEXT, p.days)
+    )
 
 
 def label(period: Period) -> str:

@@ -28,9 +28,7 @@ def test_env_example_as_is_gives_the_defaults(clean_env: None) -> None:
     assert from_example.model_dump() == Settings(_env_file=None).model_dump()
 
 
-def test_ids_and_secrets_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, clean_env: None
-) -> None:
+def test_ids_and_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
     monkeypatch.setenv("NEWSBOT_NEWSROOM_CHANNEL_IDS", "123456789012345678, 234567890123456789")
     monkeypatch.setenv("NEWSBOT_ADMIN_ROLE_IDS", "")
     monkeypatch.setenv("NEWSBOT_DISCORD_TOKEN", "secret-token")
@@ -40,8 +38,7 @@ def test_ids_and_secrets_from_the_environment(
     assert settings.admin_role_ids == []
     assert settings.message_content_intent is False
     assert (
-        "secret-token" not in repr(settings)
-        and settings.discord_token.get_secret_value() == "secret-token"
+        "secret-token" not in repr(settings) and settings.discord_token.get_secret_value() == "secret-token"
     )
 
 

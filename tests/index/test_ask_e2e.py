@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from index.text.boilerplate import is_boilerplate_line
 from bot.cli.render import answer_text
+from index.text.boilerplate import is_boilerplate_line
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,11 @@ def assert_verifiable(answer, seed_articles) -> None:
     for c in answer.citations:
         article = seed_articles[c.source.article_id]
         assert c.sentence == article.text[c.start : c.end]
-        assert c.source.title == article.title and c.source.outlet == article.outlet and c.source.published == article.published
+        assert (
+            c.source.title == article.title
+            and c.source.outlet == article.outlet
+            and c.source.published == article.published
+        )
     for r in answer.related:
         assert r.sentence == seed_articles[r.source.article_id].text[r.start : r.end]
     if not answer.abstained:
@@ -167,7 +171,10 @@ def test_a_figure_for_a_longer_period_is_not_the_answer_for_part_of_it(seed_engi
 
 @pytest.mark.parametrize(
     "question",
-    ["How many homicides did Chicago record in 2021?", "How many carjackings were reported in New York City in 2021?"],
+    [
+        "How many homicides did Chicago record in 2021?",
+        "How many carjackings were reported in New York City in 2021?",
+    ],
 )
 def test_a_question_about_another_crime_or_city_abstains(seed_engine, question):
     answer = seed_engine.ask(question)

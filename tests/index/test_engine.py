@@ -25,9 +25,13 @@ def test_ask_answers_a_figure_question_with_a_cited_verbatim_sentence(engine):
     assert not answer.abstained
     assert answer.kind is AnswerKind.HOW_MANY and answer.period == "2021"
     first = answer.citations[0]
-    assert first.sentence == "In 2021, Chicago saw nearly 2,098 carjackings, according to the Cook County Sheriff's Office."
+    assert (
+        first.sentence
+        == "In 2021, Chicago saw nearly 2,098 carjackings, according to the Cook County Sheriff's Office."
+    )
     assert (first.source.title, first.source.outlet, first.source.url) == (
-        "Chicago carjackings reached a record in 2021", "Example Tribune",
+        "Chicago carjackings reached a record in 2021",
+        "Example Tribune",
         "https://news.example/2022/01/carjackings-2021",
     )
     assert str(first.source.published) == "2022-01-05"
@@ -76,7 +80,9 @@ def test_search_returns_one_hit_per_article_best_first(engine):
 
 
 def test_search_hides_internal_articles_unless_asked(engine):
-    assert "https://intranet.example/memos/zeppelin" not in {h.source.article_id for h in engine.search("zeppelin budget")}
+    assert "https://intranet.example/memos/zeppelin" not in {
+        h.source.article_id for h in engine.search("zeppelin budget")
+    }
     assert "https://intranet.example/memos/zeppelin" in {
         h.source.article_id for h in engine.search("zeppelin budget", include_internal=True)
     }
@@ -87,9 +93,13 @@ def test_article_metadata_by_id_and_by_title(engine):
     assert info.title == "Chicago carjackings reached a record in 2021"
     assert info.sentences >= 2 and info.chunks >= 1
     assert engine.article("https://news.example/nope") is None
-    assert [a.title for a in engine.find_articles("carjackings")] == ["Chicago carjackings reached a record in 2021"]
+    assert [a.title for a in engine.find_articles("carjackings")] == [
+        "Chicago carjackings reached a record in 2021"
+    ]
     assert engine.find_articles("zeppelin") == []
-    assert [a.title for a in engine.find_articles("zeppelin", include_internal=True)] == ["Desk memo: zeppelin budget"]
+    assert [a.title for a in engine.find_articles("zeppelin", include_internal=True)] == [
+        "Desk memo: zeppelin budget"
+    ]
     assert engine.find_articles("100%_") == [], "LIKE wildcards are matched literally"
 
 
@@ -119,7 +129,11 @@ def test_an_empty_index_abstains_and_finds_nothing(open_engine):
 
 
 def test_concurrent_questions_get_the_same_answers_as_sequential_ones(engine):
-    questions = ["how many carjackings in Chicago in 2021?", "what is the sticker program?", "lifeguards?"] * 4
+    questions = [
+        "how many carjackings in Chicago in 2021?",
+        "what is the sticker program?",
+        "lifeguards?",
+    ] * 4
     expected = {q: engine.ask(q).model_dump() for q in set(questions)}
     results: dict[int, dict] = {}
 
@@ -134,10 +148,15 @@ def test_concurrent_questions_get_the_same_answers_as_sequential_ones(engine):
     assert all(results[n] == expected[q] for n, q in enumerate(questions))
 
 
-def test_a_sentence_opening_with_last_year_answers_for_the_year_before_publication(open_engine, write_article, corpus_dir):
+def test_a_sentence_opening_with_last_year_answers_for_the_year_before_publication(
+    open_engine, write_article, corpus_dir
+):
     write_article(
-        "last-year.md", "Last year, Chicago saw 1,400 carjackings, police said.\n",
-        title="Carjackings", published="2022-07-28", outlet="Example",
+        "last-year.md",
+        "Last year, Chicago saw 1,400 carjackings, police said.\n",
+        title="Carjackings",
+        published="2022-07-28",
+        outlet="Example",
     )
     engine = open_engine(params=LENIENT)
     engine.ingest([corpus_dir])

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from index.params import AnswerParams, EngineParams
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
 from index.errors import BadQuestionError
+from index.params import AnswerParams, EngineParams
 from index.store.schema import DB_NAME
 from index.store.store import Store
+from tests.fixtures.encoder import HashingEncoder
 
 ROUNDS = 5
 FILES_PER_ROUND = 2_000
@@ -28,22 +28,54 @@ QUESTIONS = 10_000
 SEED = 11
 
 # A vocabulary as varied as an archive's, so that exact-term search meets realistic hit counts.
-_SYLLABLES = "ka lo mi ne ru sa to vi ze bor dan fel gri hul jas kem lun mor".split()
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ze", "bor", "dan", "fel", "gri", "hul", "jas", "kem", "lun", "mor"]
 NOUNS = sorted({"".join(random.Random(i).choices(_SYLLABLES, k=3)) + "s" for i in range(600)})
 PLACES = sorted({"".join(random.Random(-i).choices(_SYLLABLES, k=2)).title() for i in range(150)})
 HOSTILE = [
-    "@everyone", "<@123456789012345678>", "**bold**", "`code`", "[x](javascript:alert(1))",
-    "'; DROP TABLE articles; --", '"', "NEAR(a b)", "text:foo", "AND OR NOT", "*", "^", "\\",
-    "\u200b", "\u202e", "\ufeff", "e\u0301", "\U0001f600", "\r", "\t", "\u2028",
-    "Jan. 1 through July 24 of 2022", "since 1850", "in 0000", "2019-2021", "last year", "Q5 2021",
-    "WATCH:", "Photo: AP", "a.m.", "U.S.", "...", "?!", "---", "#", "\\n",
+    "@everyone",
+    "<@123456789012345678>",
+    "**bold**",
+    "`code`",
+    "[x](javascript:alert(1))",
+    "'; DROP TABLE articles; --",
+    '"',
+    "NEAR(a b)",
+    "text:foo",
+    "AND OR NOT",
+    "*",
+    "^",
+    "\\",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "e\u0301",
+    "\U0001f600",
+    "\r",
+    "\t",
+    "\u2028",
+    "Jan. 1 through July 24 of 2022",
+    "since 1850",
+    "in 0000",
+    "2019-2021",
+    "last year",
+    "Q5 2021",
+    "WATCH:",
+    "Photo: AP",
+    "a.m.",
+    "U.S.",
+    "...",
+    "?!",
+    "---",
+    "#",
+    "\\n",
 ]
 
 
 def sentence(rng: random.Random) -> str:
     words = [
         f"In {rng.randint(1990, 2024)}, {rng.choice(PLACES)} saw {rng.randint(1, 99_999):,}",
-        rng.choice(NOUNS), rng.choice(["police said.", "officials said.", "the report says."]),
+        rng.choice(NOUNS),
+        rng.choice(["police said.", "officials said.", "the report says."]),
     ]
     if rng.random() < 0.3:
         words.insert(rng.randrange(len(words) + 1), rng.choice(HOSTILE))
@@ -59,7 +91,10 @@ def noise(rng: random.Random) -> bytes:
     kind = rng.randrange(4)
     if kind == 0:
         return bytes(rng.randrange(256) for _ in range(rng.randint(0, 300)))
-    pieces = [rng.choice(HOSTILE + NOUNS + ["\n", ": ", "---\n", "title: ", "url: "]) for _ in range(rng.randint(0, 60))]
+    pieces = [
+        rng.choice(HOSTILE + NOUNS + ["\n", ": ", "---\n", "title: ", "url: "])
+        for _ in range(rng.randint(0, 60))
+    ]
     text = "".join(pieces)
     if kind == 1:
         text = "---\n" + text
@@ -102,9 +137,12 @@ class Expected:
 
 
 def good_article(rng: random.Random, url: str) -> tuple[dict, str]:
-    meta = {"url": url, "title": f"{rng.choice(NOUNS)} in {rng.choice(PLACES)}",
-            "published": f"20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-            "visibility": "internal" if rng.random() < 0.2 else "public"}
+    meta = {
+        "url": url,
+        "title": f"{rng.choice(NOUNS)} in {rng.choice(PLACES)}",
+        "published": f"20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        "visibility": "internal" if rng.random() < 0.2 else "public",
+    }
     return meta, body(rng)
 
 
@@ -221,8 +259,12 @@ def test_ten_thousand_files_and_ten_thousand_questions(tmp_path):
     rng = random.Random(SEED)
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     engine = Engine.open(
-        index_dir, HashingEncoder(), create=True,
-        params=EngineParams(answer=AnswerParams(threshold=-1.0, margin=10.0, dense_margin=10.0, max_citations=10)),
+        index_dir,
+        HashingEncoder(),
+        create=True,
+        params=EngineParams(
+            answer=AnswerParams(threshold=-1.0, margin=10.0, dense_margin=10.0, max_citations=10)
+        ),
     )
     live: dict[int, Expected] = {}
     counts = {"answered": 0, "abstained": 0, "refused": 0}

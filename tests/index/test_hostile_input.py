@@ -9,6 +9,7 @@ with arbitrary Unicode, so the parsers meet both near-misses and noise.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
@@ -16,24 +17,59 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.answering.question import MAX_QUESTION_CHARS, analyse_in_context
+from index.errors import BadQuestionError
 from index.ingest.chunking import chunk_sentences, chunk_text
 from index.ingest.corpus import BadArticle, read_corpus, split_front_matter
-from tests.fixtures.encoder import HashingEncoder
-from index.errors import BadQuestionError
 from index.ingest.pipeline import prepare
 from index.models import Article
 from index.params import IngestParams
-from index.answering.question import MAX_QUESTION_CHARS, analyse_in_context
 from index.text.sentences import split_sentences
+from tests.fixtures.encoder import HashingEncoder
 
 NEWSY = [
-    "In 2021, Chicago saw nearly 2,098 carjackings.", "Dr. Smith said", "U.S.", "a.m.", "p.m.",
-    "from Jan. 1 through July 24 of 2022", "earlier this year", "last week", "on Monday",
-    "between March and May", "since 1999", "2019-2021", "the first quarter of 2020",
-    "March 15, 2021", "Feb. 30, 2021", "in 0000", "in 9999", "Dec. 32", "the 1900 block",
-    "$2021", "99.9%", "...", "?!", "\u201cquoted\u201d", "\u2014", "\n", "\n\n", "\r\n", "\t",
-    " ", "---", "title: x", "published: 2021-13-45", "\ufeff", "\x00", "\u200b", "#", "WATCH:",
-    "Photo: AP", "\u0645\u0631\u062d\u0628\u0627", "\U0001f600", "e\u0301",
+    "In 2021, Chicago saw nearly 2,098 carjackings.",
+    "Dr. Smith said",
+    "U.S.",
+    "a.m.",
+    "p.m.",
+    "from Jan. 1 through July 24 of 2022",
+    "earlier this year",
+    "last week",
+    "on Monday",
+    "between March and May",
+    "since 1999",
+    "2019-2021",
+    "the first quarter of 2020",
+    "March 15, 2021",
+    "Feb. 30, 2021",
+    "in 0000",
+    "in 9999",
+    "Dec. 32",
+    "the 1900 block",
+    "$2021",
+    "99.9%",
+    "...",
+    "?!",
+    "\u201cquoted\u201d",
+    "\u2014",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    " ",
+    "---",
+    "title: x",
+    "published: 2021-13-45",
+    "\ufeff",
+    "\x00",
+    "\u200b",
+    "#",
+    "WATCH:",
+    "Photo: AP",
+    "\u0645\u0631\u062d\u0628\u0627",
+    "\U0001f600",
+    "e\u0301",
 ]
 pieces = st.one_of(st.sampled_from(NEWSY), st.text(max_size=30))
 texts = st.lists(pieces, max_size=40).map("".join)
@@ -61,7 +97,7 @@ def test_chunks_cover_every_sentence_in_order_within_budget(lengths, budget, ove
     chunks = chunk_sentences(lengths, budget=budget, overlap=overlap)
     covered = sorted({i for c in chunks for i in range(c.first, c.last + 1)})
     assert covered == list(range(len(lengths)))
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         assert before.first < after.first <= before.last + 1  # moves on, shares at most `overlap`
         assert before.last - after.first + 1 <= overlap
     for c in chunks:
@@ -108,8 +144,17 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
-FIELDS = ["title", "url", "published", "outlet", "author", "visibility", "status", "text",
-          "published_inferred"]
+FIELDS = [
+    "title",
+    "url",
+    "published",
+    "outlet",
+    "author",
+    "visibility",
+    "status",
+    "text",
+    "published_inferred",
+]
 records = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=8), json_values | texts, max_size=9)
 jsonl_lines = st.one_of(
     records.map(json.dumps),
@@ -153,14 +198,18 @@ def test_every_text_file_is_one_article_or_one_reason(tmp_path_factory, contents
     for n, data in enumerate(contents):
         (folder / f"f{n}.md").write_bytes(data)
     result = read_corpus(folder)
-    sources = sorted([Path(a.source).name for a in result.articles] + [Path(s.source).name for s in result.skipped])
+    sources = sorted(
+        [Path(a.source).name for a in result.articles] + [Path(s.source).name for s in result.skipped]
+    )
     assert sources == sorted(f"f{n}.md" for n in range(len(contents)))
     assert all(s.reason.strip() and "\n" not in s.reason for s in result.skipped)
 
 
 questions = st.one_of(
     texts,
-    st.lists(st.sampled_from(NEWSY + ["how many", "when", "and", "what about", "who", "?"]), max_size=12).map(" ".join),
+    st.lists(st.sampled_from([*NEWSY, "how many", "when", "and", "what about", "who", "?"]), max_size=12).map(
+        " ".join
+    ),
     st.text(min_size=MAX_QUESTION_CHARS - 5, max_size=MAX_QUESTION_CHARS + 5),
 )
 

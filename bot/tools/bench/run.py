@@ -20,6 +20,7 @@ Writes a Markdown report and a PNG plot (matplotlib: `pip install -e '.[bench]'`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -35,7 +36,16 @@ from pathlib import Path
 
 import numpy as np
 
-from index import DEFAULT_BACKEND, Encoder, EncoderBackend, Engine, EngineParams, UserError, VectorParams, load_encoder
+from index import (
+    DEFAULT_BACKEND,
+    Encoder,
+    EncoderBackend,
+    Engine,
+    EngineParams,
+    UserError,
+    VectorParams,
+    load_encoder,
+)
 from index.encoders.base import normalise
 from index.ingest.corpus import read_corpus
 from index.ingest.pipeline import prepare
@@ -119,20 +129,25 @@ def load_texts(squad: Path | None, corpus: Path) -> Texts:
     if squad is not None and squad.exists():
         raw, gold = load_squad(squad)
         for n, a in enumerate(raw):
-            articles.append(Article(
-                article_id=a["url"], title=a["title"], text=a["text"], url=a["url"],
-                source=f"{squad}:{n + 1}",
-            ))
+            articles.append(
+                Article(
+                    article_id=a["url"],
+                    title=a["title"],
+                    text=a["text"],
+                    url=a["url"],
+                    source=f"{squad}:{n + 1}",
+                )
+            )
         questions = [q.question for q in gold if q.answerable]
         source = f"{len(raw)} SQuAD 2.0 dev paragraphs ({squad.name}) and " + source
     if not questions:
         questions = [
-            "how many carjackings in 2021?", "where did the shooting happen?",
-            "who investigates police shootings?", "when was the officer ambushed?",
+            "how many carjackings in 2021?",
+            "where did the shooting happen?",
+            "who investigates police shootings?",
+            "when was the officer ambushed?",
         ] * 25
-    sentences = [
-        s for a in articles for s in re.split(r"(?<=[.!?])\s+", a.text) if len(s) > 30
-    ]
+    sentences = [s for a in articles for s in re.split(r"(?<=[.!?])\s+", a.text) if len(s) > 30]
     passages = [f"{a.title}. {a.text}" for a in articles if len(a.text) > 400]
     # Spread the questions over the whole set (they come grouped by paragraph).
     questions = questions[:: max(1, len(questions) // 400)]
@@ -166,8 +181,16 @@ def _top10(archive: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
 
 def bench_backend(
-    backend: str, texts: Texts, work: Path, *, ingest_articles: int, passages: int, questions: int,
-    sentences: int, reference: dict | None, log: Callable[[str], None],
+    backend: str,
+    texts: Texts,
+    work: Path,
+    *,
+    ingest_articles: int,
+    passages: int,
+    questions: int,
+    sentences: int,
+    reference: dict | None,
+    log: Callable[[str], None],
 ) -> tuple[BackendResult, Encoder, dict]:
     start = time.perf_counter()
     encoder = load_encoder(backend=backend)
@@ -176,10 +199,13 @@ def bench_backend(
 
     # Ingest: the real `newsbot ingest` path (read, split, tag periods, encode, SQLite, FAISS).
     corpus = work / f"ingest-{backend}.jsonl"
-    corpus.write_text("\n".join(
-        json.dumps({"title": a.title, "url": a.url or a.article_id, "text": a.text})
-        for a in texts.articles[:ingest_articles]
-    ), encoding="utf-8")
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"title": a.title, "url": a.url or a.article_id, "text": a.text})
+            for a in texts.articles[:ingest_articles]
+        ),
+        encoding="utf-8",
+    )
     encoder.encode(texts.passages[:4])  # warm
     engine = Engine.open(work / f"ingest-{backend}", encoder, create=True)
     try:
@@ -209,12 +235,18 @@ def bench_backend(
         cos_mean, cos_min = float(cos.mean()), float(cos.min())
         ours = _top10(sentence_vectors, question_vectors)
         theirs = _top10(reference["sentences"], reference["questions"])
-        overlap = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ours, theirs)]))
+        overlap = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ours, theirs, strict=False)]))
     result = BackendResult(
-        backend=backend, runs_as=_runs_as(encoder), load_s=load_s, ingest_chunks=chunks,
-        ingest_passages_s=chunks / ingest_s, encode_passages_s=len(sample) / encode_s,
-        question_ms=1000 * _pct(question_times, 50), question_best_ms=1000 * min(question_times),
-        cosine_mean=cos_mean, cosine_min=cos_min,
+        backend=backend,
+        runs_as=_runs_as(encoder),
+        load_s=load_s,
+        ingest_chunks=chunks,
+        ingest_passages_s=chunks / ingest_s,
+        encode_passages_s=len(sample) / encode_s,
+        question_ms=1000 * _pct(question_times, 50),
+        question_best_ms=1000 * min(question_times),
+        cosine_mean=cos_mean,
+        cosine_min=cos_min,
         top10_overlap=overlap,
     )
     log(
@@ -278,14 +310,16 @@ class Deriver:
 
 def _copy_article(prepared: PreparedArticle, copy: int, vectors: np.ndarray) -> PreparedArticle:
     a = prepared.article
-    article = a.model_copy(update={
-        "article_id": f"{a.article_id}#copy-{copy}",
-        "url": f"{a.url or a.article_id}#copy-{copy}",
-        "source": f"bench:copy-{copy}",
-    })
+    article = a.model_copy(
+        update={
+            "article_id": f"{a.article_id}#copy-{copy}",
+            "url": f"{a.url or a.article_id}#copy-{copy}",
+            "source": f"bench:copy-{copy}",
+        }
+    )
     chunks = [
         PreparedChunk(c.position, c.first_sentence, c.last_sentence, c.start, c.end, c.text, v)
-        for c, v in zip(prepared.chunks, vectors)
+        for c, v in zip(prepared.chunks, vectors, strict=False)
     ]
     return PreparedArticle(article, prepared.content_hash, prepared.source_file, prepared.sentences, chunks)
 
@@ -319,7 +353,7 @@ def _recall_and_search(
 ) -> tuple[float, float]:
     exact = ids[np.argsort(-(queries @ matrix.T), axis=1, kind="stable")[:, :10]]
     found, times = [], []
-    for q, truth in zip(queries, exact):
+    for q, truth in zip(queries, exact, strict=False):
         start = time.perf_counter()
         hits = index.search(q, RETRIEVAL_K, ef=ef)
         times.append(time.perf_counter() - start)
@@ -364,8 +398,16 @@ def _ask_times(
 
 
 def bench_sizes(
-    sizes: Sequence[int], texts: Texts, fast: Encoder, baseline: Encoder, work: Path, *,
-    questions: int, e2e_max: int, log: Callable[[str], None], params: EngineParams,
+    sizes: Sequence[int],
+    texts: Texts,
+    fast: Encoder,
+    baseline: Encoder,
+    work: Path,
+    *,
+    questions: int,
+    e2e_max: int,
+    log: Callable[[str], None],
+    params: EngineParams,
 ) -> tuple[list[SizeResult], int]:
     qs = texts.questions[:questions]
     warm_up = texts.questions[questions : questions + 5] or qs[:3]
@@ -421,12 +463,18 @@ def bench_sizes(
         ask, stages = _ask_times(engine, qs, warm_up)
 
         # The baseline: the same archive, torch fp32 questions, an exact flat index.
-        flat = VectorIndex.build(fast.dimension, ids, matrix, store.vector_params.model_copy(update={"flat_max": len(ids)}))
+        flat = VectorIndex.build(
+            fast.dimension, ids, matrix, store.vector_params.model_copy(update={"flat_max": len(ids)})
+        )
         flat_path = work / "baseline-flat.faiss"
         flat.save(flat_path)
         base_recall, base_search_ms = _recall_and_search(flat, ids, matrix, base_q)
         reader = Store.open(
-            directory, fast.name, fast.dimension, create=False, params=params.store,
+            directory,
+            fast.name,
+            fast.dimension,
+            create=False,
+            params=params.store,
             vector_params=params.vectors,
         )
         try:
@@ -435,15 +483,28 @@ def bench_sizes(
         finally:
             reader.close()
         result = SizeResult(
-            target=size, chunks=len(ids), real_chunks=min(real_chunks, len(ids)), end_to_end=True, kind=index.kind,
-            build_s=build_s, ask_p50=1000 * _pct(ask, 50), ask_p95=1000 * _pct(ask, 95),
-            search_ms=search_ms, recall10=recall, bytes_per_chunk=bytes_per_chunk, load_ms=load_ms,
-            base_ask_p50=1000 * _pct(base_ask, 50), base_ask_p95=1000 * _pct(base_ask, 95),
-            base_search_ms=base_search_ms, base_bytes_per_chunk=flat_path.stat().st_size / len(ids),
-            base_load_ms=_load_ms(flat_path, params.vectors), question_ms=fast_question_ms,
+            target=size,
+            chunks=len(ids),
+            real_chunks=min(real_chunks, len(ids)),
+            end_to_end=True,
+            kind=index.kind,
+            build_s=build_s,
+            ask_p50=1000 * _pct(ask, 50),
+            ask_p95=1000 * _pct(ask, 95),
+            search_ms=search_ms,
+            recall10=recall,
+            bytes_per_chunk=bytes_per_chunk,
+            load_ms=load_ms,
+            base_ask_p50=1000 * _pct(base_ask, 50),
+            base_ask_p95=1000 * _pct(base_ask, 95),
+            base_search_ms=base_search_ms,
+            base_bytes_per_chunk=flat_path.stat().st_size / len(ids),
+            base_load_ms=_load_ms(flat_path, params.vectors),
+            question_ms=fast_question_ms,
             base_question_ms=base_question_ms,
             ef_search=index.params.ef_for(len(ids)) if index.kind == "hnsw" else None,
-            ef_sweep=_ef_sweep(index, ids, matrix, fast_q), stages=stages,
+            ef_sweep=_ef_sweep(index, ids, matrix, fast_q),
+            stages=stages,
         )
         del flat, matrix
         flat_path.unlink()
@@ -454,14 +515,35 @@ def bench_sizes(
     gc.collect()
 
     for size in (s for s in sizes if s > e2e_max):
-        results.append(_bench_vectors_only(size, pool, derive, real_chunks, fast_q, work, log,
-                                           fast_question_ms, base_question_ms, params.vectors))
+        results.append(
+            _bench_vectors_only(
+                size,
+                pool,
+                derive,
+                real_chunks,
+                fast_q,
+                work,
+                log,
+                fast_question_ms,
+                base_question_ms,
+                params.vectors,
+            )
+        )
         log("  " + _size_line(results[-1]))
     return results, real_chunks
 
 
 def _bench_vectors_only(
-    size, pool, derive, real_chunks, queries, work, log, fast_question_ms, base_question_ms, params: VectorParams
+    size,
+    pool,
+    derive,
+    real_chunks,
+    queries,
+    work,
+    log,
+    fast_question_ms,
+    base_question_ms,
+    params: VectorParams,
 ) -> SizeResult:
     """Encode + FAISS at `size` chunks (no SQLite archive): the same vector mixture as above."""
     log(f"  {size_label(size)}: deriving vectors and building the index (vector part only) ...")
@@ -492,13 +574,27 @@ def _bench_vectors_only(
     del flat, matrix
     gc.collect()
     result = SizeResult(
-        target=size, chunks=size, real_chunks=real_chunks, end_to_end=False, kind=kind,
-        ef_search=params.ef_for(size) if kind == "hnsw" else None, ef_sweep=sweep,
-        build_s=build_s, ask_p50=None, ask_p95=None, search_ms=search_ms, recall10=recall,
-        bytes_per_chunk=path.stat().st_size / size, load_ms=_load_ms(path, params),
-        base_ask_p50=None, base_ask_p95=None, base_search_ms=base_search_ms,
-        base_bytes_per_chunk=flat_path.stat().st_size / size, base_load_ms=_load_ms(flat_path, params, repeat=1),
-        question_ms=fast_question_ms, base_question_ms=base_question_ms,
+        target=size,
+        chunks=size,
+        real_chunks=real_chunks,
+        end_to_end=False,
+        kind=kind,
+        ef_search=params.ef_for(size) if kind == "hnsw" else None,
+        ef_sweep=sweep,
+        build_s=build_s,
+        ask_p50=None,
+        ask_p95=None,
+        search_ms=search_ms,
+        recall10=recall,
+        bytes_per_chunk=path.stat().st_size / size,
+        load_ms=_load_ms(path, params),
+        base_ask_p50=None,
+        base_ask_p95=None,
+        base_search_ms=base_search_ms,
+        base_bytes_per_chunk=flat_path.stat().st_size / size,
+        base_load_ms=_load_ms(flat_path, params, repeat=1),
+        question_ms=fast_question_ms,
+        base_question_ms=base_question_ms,
     )
     path.unlink()
     flat_path.unlink()
@@ -557,10 +653,8 @@ def _versions() -> str:
     names = ["torch", "sentence-transformers", "transformers", "openvino", "nncf", "faiss-cpu"]
     found = []
     for name in names:
-        try:
+        with contextlib.suppress(md.PackageNotFoundError):
             found.append(f"{name} {md.version(name)}")
-        except md.PackageNotFoundError:
-            pass
     return ", ".join(found)
 
 
@@ -586,22 +680,28 @@ def targets(report: Report) -> list[tuple[str, str, bool | None]]:
         if r is None:
             rows.append((f"ask p50 <= {limit} ms at {size_label(n)}", "not run", None))
         elif r.ask_p50 is None:
-            rows.append((
-                f"ask p50 <= {limit} ms at {size_label(n)}",
-                f"not measured end to end (encode + search: {r.question_ms + r.search_ms:.1f} ms)",
-                None,
-            ))
+            rows.append(
+                (
+                    f"ask p50 <= {limit} ms at {size_label(n)}",
+                    f"not measured end to end (encode + search: {r.question_ms + r.search_ms:.1f} ms)",
+                    None,
+                )
+            )
         else:
-            rows.append((f"ask p50 <= {limit} ms at {size_label(n)}", f"{r.ask_p50:.1f} ms", r.ask_p50 <= limit))
+            rows.append(
+                (f"ask p50 <= {limit} ms at {size_label(n)}", f"{r.ask_p50:.1f} ms", r.ask_p50 <= limit)
+            )
     r = by_size.get(1_000_000)
     if r is None:
         rows.append(("FAISS <= 1 KB/chunk and recall@10 >= 0.95 at 1M", "not run", None))
     else:
-        rows.append((
-            "FAISS <= 1 KB/chunk and recall@10 >= 0.95 at 1M",
-            f"{r.bytes_per_chunk:.0f} B/chunk, recall {r.recall10:.3f}",
-            r.bytes_per_chunk <= 1024 and r.recall10 >= 0.95,
-        ))
+        rows.append(
+            (
+                "FAISS <= 1 KB/chunk and recall@10 >= 0.95 at 1M",
+                f"{r.bytes_per_chunk:.0f} B/chunk, recall {r.recall10:.3f}",
+                r.bytes_per_chunk <= 1024 and r.recall10 >= 0.95,
+            )
+        )
     return rows
 
 
@@ -664,7 +764,10 @@ def markdown(report: Report) -> str:
             speedup = _ratio(r.base_ask_p50, r.ask_p50)
         else:
             ask = base = "vector part only"
-            speedup = _ratio(r.base_question_ms + r.base_search_ms, r.question_ms + r.search_ms) + " (encode + search)"
+            speedup = (
+                _ratio(r.base_question_ms + r.base_search_ms, r.question_ms + r.search_ms)
+                + " (encode + search)"
+            )
         lines.append(
             f"| {r.chunks:,} | {kind} | {ask} | {base} | {speedup} | {r.search_ms:.2f} ms | "
             f"{r.base_search_ms:.2f} ms | {r.recall10:.3f} | {r.bytes_per_chunk:.0f} | "
@@ -684,7 +787,9 @@ def markdown(report: Report) -> str:
         for r in swept:
             cells = [
                 f"{r.ef_sweep[ef][0]:.3f}, {r.ef_sweep[ef][1]:.2f} ms" + (" *" if ef == r.ef_search else "")
-                if ef in r.ef_sweep else "" for ef in efs
+                if ef in r.ef_sweep
+                else ""
+                for ef in efs
             ]
             lines.append(f"| {r.chunks:,} | " + " | ".join(cells) + " |")
     staged = [r for r in report.sizes if r.stages]
@@ -704,7 +809,9 @@ def markdown(report: Report) -> str:
             lines.append(f"| {r.chunks:,} | {cells} | {r.ask_p50:.1f} ms |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(report):
-        lines.append(f"| {target} | {measured} | {'yes' if met else 'no' if met is False else 'not measured'} |")
+        lines.append(
+            f"| {target} | {measured} | {'yes' if met else 'no' if met is False else 'not measured'} |"
+        )
     lines += ["", "![latency and memory by archive size](bench.png)", ""]
     return "\n".join(lines)
 
@@ -723,9 +830,13 @@ def plot(report: Report, path: Path) -> bool:
     e2e = [r for r in sizes if r.ask_p50 is not None]
     if e2e:
         left.plot([r.chunks for r in e2e], [r.ask_p50 for r in e2e], "o-", label="ask p50 (default)")
-        left.plot([r.chunks for r in e2e], [r.base_ask_p50 for r in e2e], "s--", label="ask p50 (torch fp32 + flat)")
+        left.plot(
+            [r.chunks for r in e2e], [r.base_ask_p50 for r in e2e], "s--", label="ask p50 (torch fp32 + flat)"
+        )
     left.plot(xs, [r.question_ms + r.search_ms for r in sizes], "o-", label="encode + search (default)")
-    left.plot(xs, [r.base_question_ms + r.base_search_ms for r in sizes], "s--", label="encode + search (baseline)")
+    left.plot(
+        xs, [r.base_question_ms + r.base_search_ms for r in sizes], "s--", label="encode + search (baseline)"
+    )
     left.set_xscale("log")
     left.set_yscale("log")
     left.set_xlabel("chunks in the archive")
@@ -772,7 +883,9 @@ def run_bench(args: BenchOptions, params: EngineParams) -> int:
     backends = chosen or (["torch", DEFAULT_BACKEND] if quick else list(BACKENDS))
     unknown = set(backends) - set(BACKENDS)
     if unknown:
-        raise UserError(f"Unknown backend(s) {', '.join(sorted(unknown))}: choose from {', '.join(BACKENDS)}.")
+        raise UserError(
+            f"Unknown backend(s) {', '.join(sorted(unknown))}: choose from {', '.join(BACKENDS)}."
+        )
     backends = ["torch"] + [b for b in backends if b != "torch"]  # the baseline first
     fast_backend = DEFAULT_BACKEND if DEFAULT_BACKEND in backends else backends[-1]
     squad = args.squad if args.squad is not None else DEFAULT_SQUAD
@@ -787,9 +900,12 @@ def run_bench(args: BenchOptions, params: EngineParams) -> int:
 
     started = time.perf_counter()
     report = Report(
-        machine=machine(), versions=_versions(), texts=texts.source,
+        machine=machine(),
+        versions=_versions(),
+        texts=texts.source,
         command=args.command_line(),
-        started=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), fast_backend=fast_backend,
+        started=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        fast_backend=fast_backend,
     )
     if args.work_dir:
         Path(args.work_dir).mkdir(parents=True, exist_ok=True)
@@ -801,10 +917,15 @@ def run_bench(args: BenchOptions, params: EngineParams) -> int:
         encoders: dict[str, Encoder] = {}
         for backend in backends:
             result, encoder, vectors = bench_backend(
-                backend, texts, work,
-                ingest_articles=40 if quick else 150, passages=48 if quick else 128,
-                questions=30 if quick else 100, sentences=400 if quick else 1500,
-                reference=reference, log=log,
+                backend,
+                texts,
+                work,
+                ingest_articles=40 if quick else 150,
+                passages=48 if quick else 128,
+                questions=30 if quick else 100,
+                sentences=400 if quick else 1500,
+                reference=reference,
+                log=log,
             )
             report.backends.append(result)
             if backend == "torch":
@@ -816,9 +937,15 @@ def run_bench(args: BenchOptions, params: EngineParams) -> int:
                 gc.collect()
         log("archive sizes:")
         report.sizes, report.real_chunks = bench_sizes(
-            sizes, texts, encoders[fast_backend], encoders["torch"], work,
+            sizes,
+            texts,
+            encoders[fast_backend],
+            encoders["torch"],
+            work,
             questions=args.questions or (30 if quick else 100),
-            e2e_max=max(parse_sizes(args.e2e_max)) if args.e2e_max else 1_000_000, log=log, params=params,
+            e2e_max=max(parse_sizes(args.e2e_max)) if args.e2e_max else 1_000_000,
+            log=log,
+            params=params,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -826,7 +953,10 @@ def run_bench(args: BenchOptions, params: EngineParams) -> int:
     (out / "bench.md").write_text(markdown(report), encoding="utf-8")
     (out / "bench.json").write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
     drew = plot(report, out / "bench.png")
-    log(f"wrote {out / 'bench.md'}" + (f" and {out / 'bench.png'}" if drew else " (no plot: pip install -e '.[bench]')"))
+    log(
+        f"wrote {out / 'bench.md'}"
+        + (f" and {out / 'bench.png'}" if drew else " (no plot: pip install -e '.[bench]')")
+    )
     for target, measured, met in targets(report):
         log(f"  {'met' if met else 'MISSED' if met is False else 'n/a'}: {target}: {measured}")
     return 0

@@ -20,9 +20,7 @@ def dense_best_sentence(engine: Engine, vector: np.ndarray) -> Citation | None:
             return None
         score, best = max(((float(s.vector @ vector), s) for s in sentences), key=lambda p: p[0])
         source = store.sources([best.article_row])[best.article_row]
-    return Citation(
-        n=1, source=source, sentence=best.text, start=best.start, end=best.end, score=score
-    )
+    return Citation(n=1, source=source, sentence=best.text, start=best.start, end=best.end, score=score)
 
 
 def dense_baseline_answer(question: str, pick: Citation | None, threshold: float) -> Answer:
@@ -30,7 +28,10 @@ def dense_baseline_answer(question: str, pick: Citation | None, threshold: float
     if pick is None or pick.score < threshold:
         return Answer(question=question, abstained=True)
     return Answer(
-        question=question, abstained=False, lines=[AnswerLine(citation=1)], citations=[pick],
+        question=question,
+        abstained=False,
+        lines=[AnswerLine(citation=1)],
+        citations=[pick],
         confidence=pick.score,
     )
 

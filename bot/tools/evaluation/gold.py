@@ -33,16 +33,23 @@ def load_squad(path: Path) -> tuple[list[dict[str, Any]], list[GoldQuestion]]:
     articles, questions = [], []
     for doc in data:
         for n, paragraph in enumerate(doc["paragraphs"]):
-            articles.append({
-                "title": f"{doc['title'].replace('_', ' ')} ({n + 1})",
-                "url": f"squad://{doc['title']}/{n}",
-                "text": paragraph["context"],
-            })
+            articles.append(
+                {
+                    "title": f"{doc['title'].replace('_', ' ')} ({n + 1})",
+                    "url": f"squad://{doc['title']}/{n}",
+                    "text": paragraph["context"],
+                }
+            )
             for qa in paragraph["qas"]:
                 answers = sorted({a["text"] for a in qa["answers"]})
                 # The cited sentence must be from this paragraph and hold an answer.
-                questions.append(GoldQuestion(
-                    question=qa["question"], answerable=not qa["is_impossible"],
-                    answers=answers, sources=[f"squad://{doc['title']}/{n}"], any_answer=True,
-                ))
+                questions.append(
+                    GoldQuestion(
+                        question=qa["question"],
+                        answerable=not qa["is_impossible"],
+                        answers=answers,
+                        sources=[f"squad://{doc['title']}/{n}"],
+                        any_answer=True,
+                    )
+                )
     return articles, questions

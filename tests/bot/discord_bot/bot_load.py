@@ -51,10 +51,10 @@ import discord  # noqa: E402
 
 from bot.discord_bot.client import NewsBot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, FakeDiscord, Interaction  # noqa: E402
 from index import backends, bench  # noqa: E402
 from index.encoders.factory import load_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
+from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, FakeDiscord, Interaction  # noqa: E402
 from tests.bot.discord_bot.seed_questions import (  # noqa: E402
     NOT_IN_ARCHIVE,
     SEED_QUESTIONS,
@@ -129,9 +129,7 @@ class Round:
 
     @property
     def max_overlap(self) -> int:
-        events = sorted(
-            [(c.start, 1) for c in self.engine_calls] + [(c.end, -1) for c in self.engine_calls]
-        )
+        events = sorted([(c.start, 1) for c in self.engine_calls] + [(c.end, -1) for c in self.engine_calls])
         running = peak = 0
         for _, step in events:
             running += step
@@ -147,9 +145,7 @@ class Round:
         return [c.stages.get(name, 0.0) for c in self.engine_calls]
 
 
-async def one_round(
-    fake: FakeDiscord, timed: TimedEngine, number: int, count: int, timeout: float
-) -> Round:
+async def one_round(fake: FakeDiscord, timed: TimedEngine, number: int, count: int, timeout: float) -> Round:
     questions = mix(count)
     users = [fake.add_user(f"load{number}-{i}") for i in range(count)]
     requests_before = len(fake.requests)
@@ -165,13 +161,11 @@ async def one_round(
 
     result.started = started = time.monotonic()
     interactions: list[Interaction] = await asyncio.gather(
-        *(fake.slash(u, fake.general_id, "ask", question=q) for u, (q, _) in zip(users, questions))
+        *(fake.slash(u, fake.general_id, "ask", question=q) for u, (q, _) in zip(users, questions, strict=False))
     )
     replies = await asyncio.gather(*(answer(i) for i in interactions))
 
-    for interaction, (message, arrived), (question, expected) in zip(
-        interactions, replies, questions
-    ):
+    for interaction, (message, arrived), (question, expected) in zip(interactions, replies, questions, strict=False):
         if interaction.acked_at is None:
             result.late_acks += 1
         else:
@@ -275,7 +269,7 @@ def report(
     lines += [
         "",
         "*Ack*: from the fake Discord sending INTERACTION_CREATE to its receiving the bot's "
-        "deferral (\"thinking…\"). *First/last answer*: from the round's questions being sent to "
+        'deferral ("thinking…"). *First/last answer*: from the round\'s questions being sent to '
         "each finished answer (the edited original message) reaching the fake Discord. *Engine "
         "busy*: time during which at least one `Engine.ask` ran. *Last ask started*: when the last "
         "question reached the engine, from the round's start. *Lock wait*: an ask's wait for the "
@@ -361,9 +355,11 @@ async def run(args: argparse.Namespace, command: str) -> str:
                 await client.close()
                 await asyncio.wait_for(task, 10)
                 await fake.stop()
-            problems = fake.unhandled + [f"pinged {p}" for p in fake.pings] + [
-                f"refused {r.method} {r.path}: {r.errors or r.code}" for r in fake.refusals
-            ]
+            problems = (
+                fake.unhandled
+                + [f"pinged {p}" for p in fake.pings]
+                + [f"refused {r.method} {r.path}: {r.errors or r.code}" for r in fake.refusals]
+            )
             if problems:
                 raise SystemExit("the fake Discord saw problems: " + "; ".join(problems))
         finally:

@@ -13,10 +13,10 @@ import pytest
 
 from bot.discord_bot.client import NewsBot
 from bot.settings import Settings
-from tests.bot.discord_bot.fake_discord import FakeDiscord
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
+from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.bot.discord_bot.newsroom_articles import write_articles
+from tests.fixtures.encoder import HashingEncoder
 
 
 @pytest.fixture(scope="session")
@@ -73,17 +73,13 @@ BotFactory = Callable[..., Awaitable[NewsBot]]
 
 
 @pytest.fixture
-async def start_bot(
-    fake: FakeDiscord, settings: Settings, engine: Engine
-) -> AsyncIterator[BotFactory]:
+async def start_bot(fake: FakeDiscord, settings: Settings, engine: Engine) -> AsyncIterator[BotFactory]:
     """Starts the bot (settings overridable) and waits until the fake has sent READY and the guild."""
     bots: list[tuple[NewsBot, asyncio.Task]] = []
 
     async def start(**overrides) -> NewsBot:
         # discord.py waits guild_ready_timeout after the last guild before "ready" (2 s by default).
-        bot = NewsBot(
-            settings=settings.model_copy(update=overrides), engine=engine, guild_ready_timeout=0.01
-        )
+        bot = NewsBot(settings=settings.model_copy(update=overrides), engine=engine, guild_ready_timeout=0.01)
         task = asyncio.create_task(bot.start(fake.token))
         bots.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())

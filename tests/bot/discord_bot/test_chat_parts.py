@@ -76,18 +76,12 @@ def test_conversations_forget_the_least_recent_first() -> None:
     memory.remember(2, "q2")
     memory.remember(1, "q1 again")  # 1 is now the most recent
     memory.remember(3, "q3")
-    assert (
-        memory.previous(1) == "q1 again"
-        and memory.previous(2) is None
-        and memory.previous(3) == "q3"
-    )
+    assert memory.previous(1) == "q1 again" and memory.previous(2) is None and memory.previous(3) == "q3"
 
 
 def test_user_hashes_hide_the_id_and_depend_on_the_salt() -> None:
     hashed = user_hash("salt", 123456789012345678)
     assert "123456789012345678" not in hashed and len(hashed) == 64
-    assert (
-        hashed == user_hash("salt", 123456789012345678) != user_hash("pepper", 123456789012345678)
-    )
+    assert hashed == user_hash("salt", 123456789012345678) != user_hash("pepper", 123456789012345678)
     assert make_salt("configured") == "configured"
     assert make_salt("") != make_salt("")  # random per run when not configured

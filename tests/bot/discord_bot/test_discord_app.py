@@ -11,9 +11,9 @@ from pydantic import SecretStr
 
 from bot.discord_bot.app import run_bot
 from bot.settings import Settings
+from index.errors import IndexMissingError, UserError
 from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.fixtures.encoder import HashingEncoder
-from index.errors import IndexMissingError, UserError
 
 
 def test_missing_token_is_a_user_error(tmp_path: Path, clean_env: None) -> None:
@@ -45,9 +45,7 @@ async def test_rejected_token_is_one_clear_line_and_never_logged(
 
 @pytest.mark.e2e
 @pytest.mark.asyncio(loop_scope="session")
-async def test_refused_content_intent_says_how_to_fix_it(
-    fake: FakeDiscord, settings: Settings
-) -> None:
+async def test_refused_content_intent_says_how_to_fix_it(fake: FakeDiscord, settings: Settings) -> None:
     fake.portal_message_content = False
     with pytest.raises(UserError, match="NEWSBOT_MESSAGE_CONTENT_INTENT=false"):
         await asyncio.to_thread(run_bot, settings, HashingEncoder)

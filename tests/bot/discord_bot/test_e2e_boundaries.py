@@ -17,11 +17,11 @@ from pydantic import SecretStr
 
 from bot.discord_bot.app import AUTHENTICATION_FAILED, run_bot
 from bot.settings import Settings
-from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
 from index.errors import UserError
+from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
+from tests.fixtures.encoder import HashingEncoder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -38,7 +38,10 @@ The zeppelin hangar lease for airship crews costs 7,777,777 dollars, the memo sa
 """
 # Found only in the internal articles (their figures, links and titles), never in a question.
 INTERNAL_MARKS = [
-    "intranet.example", "4,512,000", "7,777,777", "Desk memo: newsroom budget",
+    "intranet.example",
+    "4,512,000",
+    "7,777,777",
+    "Desk memo: newsroom budget",
     "Internal: zeppelin hangar lease",
 ]
 
@@ -53,9 +56,7 @@ def discord_log_level():
 
 
 @asynccontextmanager
-async def serving(
-    fake: FakeDiscord, settings: Settings, **overrides
-) -> AsyncIterator[asyncio.Task]:
+async def serving(fake: FakeDiscord, settings: Settings, **overrides) -> AsyncIterator[asyncio.Task]:
     """`newsbot serve` (run_bot) in a thread with the recognisable token, until Discord ends the
     session as it does when the token is reset."""
     fake.token = SECRET
@@ -196,7 +197,9 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
                     await fake.slash(user, channel, "ask", question=question, private=private)
                 )
                 shown += await every_page(fake, user, answer)
-        shown.append(await fake.response(await fake.slash(user, channel, "search", query="budget zeppelin hangar")))
+        shown.append(
+            await fake.response(await fake.slash(user, channel, "search", query="budget zeppelin hangar"))
+        )
         for title in ("https://intranet.example/memos/budget", "Desk memo", "Internal: zeppelin"):
             shown.append(await fake.response(await fake.slash(user, channel, "article", title=title)))
         typed = await fake.autocomplete(user, channel, "article", "title", "Desk")
@@ -212,7 +215,9 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
     for question in (INTERNAL_QUESTION, "and the lease?", LONG_QUESTION):
         before = len(fake.bot_messages(dm))
         await fake.send_message(user, dm, question)  # DM questions and their follow-ups
-        [reply] = (await fake.wait_for(lambda: len(fake.bot_messages(dm)) > before and fake.bot_messages(dm)))[before:]
+        [reply] = (
+            await fake.wait_for(lambda: len(fake.bot_messages(dm)) > before and fake.bot_messages(dm))
+        )[before:]
         shown += await every_page(fake, user, reply)
     await fake.send_message(user, fake.general_id, INTERNAL_QUESTION, mention_bot=True)  # ignored
     shown += [m for channel in (fake.general_id, dm) for m in fake.bot_messages(channel)]
@@ -232,13 +237,17 @@ async def test_an_upload_with_too_many_articles_is_refused_before_anything_is_in
     before = engine.stats().articles
 
     refused = await fake.response(
-        await fake.slash(admin, fake.general_id, "ingest", file=FakeFile("export.jsonl", "\n".join(lines).encode()))
+        await fake.slash(
+            admin, fake.general_id, "ingest", file=FakeFile("export.jsonl", "\n".join(lines).encode())
+        )
     )
     assert refused["flags"] & EPHEMERAL
     assert "holds 4 articles" in refused["content"] and "at most 3" in refused["content"]
     assert engine.stats().articles == before and not (index_dir / "uploads").exists()
 
     accepted = await fake.response(
-        await fake.slash(admin, fake.general_id, "ingest", file=FakeFile("export.jsonl", "\n".join(lines[:3]).encode()))
+        await fake.slash(
+            admin, fake.general_id, "ingest", file=FakeFile("export.jsonl", "\n".join(lines[:3]).encode())
+        )
     )
     assert accepted["embeds"][0]["description"].startswith("added 3")

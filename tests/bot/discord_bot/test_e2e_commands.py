@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
-from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, EPHEMERAL, FakeDiscord, FakeFile
 from index.engine import Engine
+from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, EPHEMERAL, FakeDiscord, FakeFile
+from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -52,9 +52,7 @@ async def test_ask_public(fake: FakeDiscord, bot) -> None:
 
 async def test_ask_private_is_ephemeral(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    interaction = await fake.slash(
-        user, fake.general_id, "ask", question=CARJACKING_QUESTION, private=True
-    )
+    interaction = await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION, private=True)
     answer = await fake.response(interaction)
     assert answer["flags"] & EPHEMERAL
     assert "2,098" in answer["embeds"][0]["description"]
@@ -76,9 +74,7 @@ async def test_article_autocomplete_then_details(fake: FakeDiscord, bot) -> None
     await fake.wait_for(lambda: typed.choices is not None)
     assert [c["name"] for c in typed.choices] == ["Chicago carjackings reached a record in 2021"]
 
-    interaction = await fake.slash(
-        user, fake.general_id, "article", title=typed.choices[0]["value"]
-    )
+    interaction = await fake.slash(user, fake.general_id, "article", title=typed.choices[0]["value"])
     embed = (await fake.response(interaction))["embeds"][0]
     assert embed["title"] == "Chicago carjackings reached a record in 2021"
     assert embed["url"] == "https://news.example/2022/01/carjackings-2021"
@@ -94,9 +90,7 @@ async def test_article_autocomplete_hides_internal_outside_newsroom(fake: FakeDi
     assert outside.choices == []
     assert [c["name"] for c in inside.choices] == ["Desk memo: newsroom budget"]
 
-    shown = await fake.slash(
-        user, fake.general_id, "article", title="https://intranet.example/memos/budget"
-    )
+    shown = await fake.slash(user, fake.general_id, "article", title="https://intranet.example/memos/budget")
     refusal = await fake.response(shown)
     assert refusal["flags"] & EPHEMERAL and "No article" in refusal["content"]
 
@@ -125,15 +119,11 @@ async def test_ingest_by_admin(fake: FakeDiscord, bot, index_dir: Path) -> None:
     assert [p.name for p in (index_dir / "uploads").iterdir()] == ["bike_thefts.md"]
     assert not (index_dir.parent / "bike thefts.md").exists()
 
-    asked = await fake.slash(
-        admin, fake.general_id, "ask", question="how many bike thefts in 2023?"
-    )
+    asked = await fake.slash(admin, fake.general_id, "ask", question="how many bike thefts in 2023?")
     assert "1,234" in (await fake.response(asked))["embeds"][0]["description"]
 
 
-async def test_ingest_refused_for_non_admin(
-    fake: FakeDiscord, bot, index_dir: Path, engine: Engine
-) -> None:
+async def test_ingest_refused_for_non_admin(fake: FakeDiscord, bot, index_dir: Path, engine: Engine) -> None:
     before = engine.stats().articles
     user = fake.add_user("intern")
     reply = await fake.response(
@@ -156,9 +146,7 @@ async def test_ingest_refuses_other_file_types(fake: FakeDiscord, bot, index_dir
 
 async def test_long_article_stays_within_limits_on_every_page(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    answer = await fake.response(
-        await fake.slash(user, fake.general_id, "ask", question=LONG_QUESTION)
-    )
+    answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=LONG_QUESTION))
     message_id = int(answer["id"])
     seen = []
     while True:
@@ -169,9 +157,7 @@ async def test_long_article_stays_within_limits_on_every_page(fake: FakeDiscord,
         seen += numbers
         click = await fake.click(user, message_id, labels(fake.messages[message_id])[0])
         await fake.wait_for(lambda: click.response_type == 7)
-    assert (
-        seen == list(range(1, len(seen) + 1)) and len(seen) > 4
-    )  # every source shown once, in order
+    assert seen == list(range(1, len(seen) + 1)) and len(seen) > 4  # every source shown once, in order
     assert not fake.refusals  # Discord accepted every page
 
 
@@ -227,9 +213,7 @@ async def test_feedback_buttons_are_recorded_hashed(
 async def test_cooldown_refuses_a_second_question(fake: FakeDiscord, start_bot) -> None:
     await start_bot(cooldown_seconds=60)
     user = fake.add_user("reporter")
-    await fake.response(
-        await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
-    )
+    await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
     second = await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
     refusal = await fake.response(second)
     assert second.response_type == 4 and refusal["flags"] & EPHEMERAL
@@ -238,9 +222,7 @@ async def test_cooldown_refuses_a_second_question(fake: FakeDiscord, start_bot) 
     assert (
         "2,098"
         in (
-            await fake.response(
-                await fake.slash(other, fake.general_id, "ask", question=CARJACKING_QUESTION)
-            )
+            await fake.response(await fake.slash(other, fake.general_id, "ask", question=CARJACKING_QUESTION))
         )["embeds"][0]["description"]
     )
 
@@ -251,9 +233,7 @@ async def test_bad_question_reaches_the_user_privately(fake: FakeDiscord, bot) -
     reply = await fake.response(interaction)
     assert reply["flags"] & EPHEMERAL
     assert "characters long" in reply["content"]
-    assert (
-        interaction.original_deleted
-    )  # the public "thinking…" message did not turn into the error
+    assert interaction.original_deleted  # the public "thinking…" message did not turn into the error
 
 
 async def test_bug_gets_an_apology_and_a_logged_traceback(
@@ -269,9 +249,7 @@ async def test_bug_gets_an_apology_and_a_logged_traceback(
     monkeypatch.setattr(engine, "search", broken)
     user = fake.add_user("reporter")
     with caplog.at_level(logging.ERROR):
-        reply = await fake.response(
-            await fake.slash(user, fake.general_id, "search", query="carjackings")
-        )
+        reply = await fake.response(await fake.slash(user, fake.general_id, "search", query="carjackings"))
     assert reply["flags"] & EPHEMERAL and reply["content"].startswith("Sorry")
     assert "index on fire" not in reply["content"]
     assert any(r.exc_info and "index on fire" in str(r.exc_info[1]) for r in caplog.records)
@@ -280,31 +258,21 @@ async def test_bug_gets_an_apology_and_a_logged_traceback(
 async def test_rate_limited_response_is_retried(fake: FakeDiscord, bot) -> None:
     fake.rate_limit("PATCH", r"/messages/@original$", retry_after=0.2)
     user = fake.add_user("reporter")
-    answer = await fake.response(
-        await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
-    )
+    answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
     assert "2,098" in answer["embeds"][0]["description"]
     statuses = [
-        status
-        for method, path, status in fake.requests
-        if method == "PATCH" and path.endswith("@original")
+        status for method, path, status in fake.requests if method == "PATCH" and path.endswith("@original")
     ]
     assert statuses == [429, 200]
 
 
 async def test_internal_article_cited_only_in_newsroom(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    inside = await fake.response(
-        await fake.slash(user, fake.newsroom_id, "ask", question=INTERNAL_QUESTION)
-    )
-    outside = await fake.response(
-        await fake.slash(user, fake.general_id, "ask", question=INTERNAL_QUESTION)
-    )
+    inside = await fake.response(await fake.slash(user, fake.newsroom_id, "ask", question=INTERNAL_QUESTION))
+    outside = await fake.response(await fake.slash(user, fake.general_id, "ask", question=INTERNAL_QUESTION))
     assert "4,512,000" in inside["embeds"][0]["description"]
     assert "intranet.example" in inside["embeds"][0]["fields"][0]["value"]
-    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(
-        outside["embeds"]
-    )
+    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(outside["embeds"])
     assert "Not in the archive" in outside["embeds"][0]["description"]
 
 
@@ -331,9 +299,7 @@ async def test_commands_sync_to_configured_guilds_only(fake: FakeDiscord, start_
     assert fake.commands.get(None) is None
     assert len(fake.commands[fake.guild_id]) == 6
     user = fake.add_user("reporter")
-    answer = await fake.response(
-        await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION)
-    )
+    answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
     assert "2,098" in answer["embeds"][0]["description"]
 
 
@@ -350,7 +316,5 @@ async def test_ask_in_a_newsroom_thread_may_cite_internal(fake: FakeDiscord, bot
     user = fake.add_user("reporter")
     await fake.send_message(user, fake.newsroom_id, CARJACKING_QUESTION, mention_bot=True)
     [thread] = await fake.wait_for(lambda: fake.threads())
-    answer = await fake.response(
-        await fake.slash(user, int(thread["id"]), "ask", question=INTERNAL_QUESTION)
-    )
+    answer = await fake.response(await fake.slash(user, int(thread["id"]), "ask", question=INTERNAL_QUESTION))
     assert "4,512,000" in answer["embeds"][0]["description"]

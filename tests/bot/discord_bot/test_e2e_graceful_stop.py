@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.paths import REPO_ROOT
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION
+from tests.fixtures.paths import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -68,9 +68,21 @@ async def serve(fake: FakeDiscord, index_dir: Path, tmp_path: Path) -> AsyncIter
     async def start(gate: Path) -> Served:
         fake.ready = False
         process = await asyncio.create_subprocess_exec(
-            sys.executable, LAUNCHER, "--discord", f"http://127.0.0.1:{fake.port}", "--gate", gate,
-            "--", "serve", "-v", "--index-dir", index_dir,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env, cwd=tmp_path,
+            sys.executable,
+            LAUNCHER,
+            "--discord",
+            f"http://127.0.0.1:{fake.port}",
+            "--gate",
+            gate,
+            "--",
+            "serve",
+            "-v",
+            "--index-dir",
+            index_dir,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
         )
         served = Served(process)
         started.append(served)

@@ -12,8 +12,8 @@ import asyncio
 
 import pytest
 
-from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, FakeDiscord
 from index.engine import Engine
+from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, FakeDiscord
 from tests.bot.discord_bot.seed_questions import answer_problem, mix
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
@@ -34,9 +34,7 @@ def failed_requests(fake: FakeDiscord) -> list[tuple[str, str, int]]:
     return [r for r in fake.requests if r[2] >= 400 and r[2] != 429]
 
 
-async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(
-    fake: FakeDiscord, bot
-) -> None:
+async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(fake: FakeDiscord, bot) -> None:
     for _ in range(RATE_LIMITED):
         fake.rate_limit("PATCH", r"/messages/@original$", retry_after=0.1)
     questions = mix(PEOPLE)
@@ -44,12 +42,10 @@ async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(
     interactions = await asyncio.gather(
         *(
             fake.slash(user, fake.general_id, "ask", question=question)
-            for user, (question, _) in zip(users, questions)
+            for user, (question, _) in zip(users, questions, strict=False)
         )
     )
-    answers = await asyncio.gather(
-        *(fake.response(i, timeout=ANSWER_TIMEOUT) for i in interactions)
-    )
+    answers = await asyncio.gather(*(fake.response(i, timeout=ANSWER_TIMEOUT) for i in interactions))
 
     # Discord's contract: acknowledged ("thinking…") within 3 seconds, or the interaction is lost.
     assert all(i.response_type == 5 for i in interactions)
@@ -59,14 +55,12 @@ async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(
     # Each person got the answer to their own question, in the interaction's original message.
     problems = [
         problem
-        for answer, (question, expected) in zip(answers, questions)
+        for answer, (question, expected) in zip(answers, questions, strict=False)
         if (problem := answer_problem(answer, question, expected))
     ]
     assert not problems, problems
     assert len({a["id"] for a in answers}) == PEOPLE
-    assert all(
-        a["id"] == str(i.original_id) and not i.followup_ids for a, i in zip(answers, interactions)
-    )
+    assert all(a["id"] == str(i.original_id) and not i.followup_ids for a, i in zip(answers, interactions, strict=False))
     assert 0 < sum(expected is None for _, expected in questions) < PEOPLE  # both kinds asked
 
     # The 429s were waited out and retried: every answer went through once, nothing else failed.
@@ -77,9 +71,7 @@ async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(
 
 
 @pytest.mark.parametrize("where", ["dm", "newsroom mention"])
-async def test_fifty_concurrent_messages_are_all_answered(
-    fake: FakeDiscord, bot, where: str
-) -> None:
+async def test_fifty_concurrent_messages_are_all_answered(fake: FakeDiscord, bot, where: str) -> None:
     fake.rate_limit("POST", r"/channels/\d+/messages$", retry_after=0.1)
     questions = mix(PEOPLE)
     users = [fake.add_user(f"reporter{i}") for i in range(PEOPLE)]
@@ -87,7 +79,7 @@ async def test_fifty_concurrent_messages_are_all_answered(
         sent = await asyncio.gather(
             *(
                 fake.send_message(user, fake.dm_channel(user), question)
-                for user, (question, _) in zip(users, questions)
+                for user, (question, _) in zip(users, questions, strict=False)
             )
         )
         channels = [int(m["channel_id"]) for m in sent]
@@ -95,7 +87,7 @@ async def test_fifty_concurrent_messages_are_all_answered(
         sent = await asyncio.gather(
             *(
                 fake.send_message(user, fake.newsroom_id, question, mention_bot=True)
-                for user, (question, _) in zip(users, questions)
+                for user, (question, _) in zip(users, questions, strict=False)
             )
         )
         channels = [int(m["id"]) for m in sent]  # a thread started from a message has its id
@@ -111,15 +103,12 @@ async def test_fifty_concurrent_messages_are_all_answered(
     assert all(len(fake.bot_messages(c)) == 1 for c in channels)  # one answer each, no retries
     problems = [
         problem
-        for answer, (question, expected) in zip(answers, questions)
+        for answer, (question, expected) in zip(answers, questions, strict=False)
         if (problem := answer_problem(answer, question, expected))
     ]
     assert not problems, problems
     if where == "dm":
-        assert all(
-            int(a["message_reference"]["message_id"]) == int(m["id"])
-            for a, m in zip(answers, sent)
-        )
+        assert all(int(a["message_reference"]["message_id"]) == int(m["id"]) for a, m in zip(answers, sent, strict=False))
     else:
         assert len(fake.threads()) == PEOPLE
         assert fake.bot_messages(fake.newsroom_id) == []

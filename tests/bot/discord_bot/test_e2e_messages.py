@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.discord_bot.fake_discord import FakeDiscord
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
+from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION
+from tests.fixtures.encoder import HashingEncoder
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -51,9 +51,7 @@ async def test_dm_follow_up_reads_the_previous_question(fake: FakeDiscord, bot) 
 
 async def test_newsroom_mention_is_answered_in_a_thread(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
-    question = await fake.send_message(
-        user, fake.newsroom_id, CARJACKING_QUESTION, mention_bot=True
-    )
+    question = await fake.send_message(user, fake.newsroom_id, CARJACKING_QUESTION, mention_bot=True)
     [thread] = await fake.wait_for(lambda: fake.threads())
     assert int(thread["id"]) == int(question["id"])  # started from the question
     assert thread["name"] == CARJACKING_QUESTION
@@ -76,9 +74,7 @@ async def test_follow_up_in_the_thread_needs_no_mention(fake: FakeDiscord, bot) 
 async def test_messages_not_addressed_to_the_bot_are_ignored(fake: FakeDiscord, bot) -> None:
     user = fake.add_user("reporter")
     await fake.send_message(user, fake.newsroom_id, CARJACKING_QUESTION)  # no mention
-    await fake.send_message(
-        user, fake.general_id, CARJACKING_QUESTION, mention_bot=True
-    )  # not a newsroom
+    await fake.send_message(user, fake.general_id, CARJACKING_QUESTION, mention_bot=True)  # not a newsroom
     # Events are handled in order: once a later DM is answered, the two above were looked at.
     dm = fake.dm_channel(user)
     await fake.send_message(user, dm, CARJACKING_QUESTION)
@@ -99,19 +95,13 @@ async def test_internal_article_cited_in_newsroom_never_in_a_dm(fake: FakeDiscor
     await fake.send_message(user, dm, INTERNAL_QUESTION)
     [outside] = await answers_in(fake, dm, 1)
     assert "Not in the archive" in description(outside)
-    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(
-        outside["embeds"]
-    )
+    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(outside["embeds"])
 
 
-async def test_thread_refused_falls_back_to_a_reply_and_replies_continue(
-    fake: FakeDiscord, bot
-) -> None:
+async def test_thread_refused_falls_back_to_a_reply_and_replies_continue(fake: FakeDiscord, bot) -> None:
     fake.forbid_threads = True
     user = fake.add_user("reporter")
-    question = await fake.send_message(
-        user, fake.newsroom_id, CARJACKING_QUESTION, mention_bot=True
-    )
+    question = await fake.send_message(user, fake.newsroom_id, CARJACKING_QUESTION, mention_bot=True)
     [answer] = await answers_in(fake, fake.newsroom_id, 1)
     assert int(answer["message_reference"]["message_id"]) == int(question["id"])
     assert "2,098" in description(answer)
@@ -148,9 +138,7 @@ async def test_articles_ingested_elsewhere_are_answered_without_restart(
         "outlet: Example Tribune\n---\nIn 2023, Chicago saw 1,234 bike thefts, according to police.\n",
         encoding="utf-8",
     )
-    other = Engine.open(
-        index_dir, HashingEncoder()
-    )  # as `newsbot ingest` would, in another process
+    other = Engine.open(index_dir, HashingEncoder())  # as `newsbot ingest` would, in another process
     try:
         other.ingest([article])
     finally:
@@ -171,9 +159,7 @@ async def test_rate_limited_reply_is_retried(fake: FakeDiscord, bot) -> None:
     [answer] = await answers_in(fake, dm, 1)
     assert "2,098" in description(answer)
     statuses = [
-        s
-        for m, path, s in fake.requests
-        if m == "POST" and path.endswith(f"/channels/{dm}/messages")
+        s for m, path, s in fake.requests if m == "POST" and path.endswith(f"/channels/{dm}/messages")
     ]
     assert statuses == [429, 200]
 

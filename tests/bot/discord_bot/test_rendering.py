@@ -23,7 +23,6 @@ from bot.discord_bot.rendering import (
     thread_name,
     truncate,
 )
-from tests.bot.discord_bot.fake_discord.limits import choice_errors, message_errors
 from index.models import (
     AbstainReason,
     Answer,
@@ -39,6 +38,7 @@ from index.models import (
     Status,
     Visibility,
 )
+from tests.bot.discord_bot.fake_discord.limits import choice_errors, message_errors
 
 PING = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")
 NASTY = [
@@ -63,9 +63,7 @@ NASTY = [
 ]
 
 pieces = st.one_of(st.sampled_from(NASTY), st.text(max_size=20))
-texts = st.builds(
-    lambda parts, n: "".join(parts) * n, st.lists(pieces, max_size=8), st.integers(1, 400)
-)
+texts = st.builds(lambda parts, n: "".join(parts) * n, st.lists(pieces, max_size=8), st.integers(1, 400))
 urls = st.one_of(
     st.none(),
     st.sampled_from(
@@ -89,8 +87,14 @@ def citation(
     n: int, title: str, url: str | None, outlet: str, sentence: str, date, span: tuple[int, int] | None = None
 ) -> Citation:
     return Citation(
-        n=n, source=source(title, url, outlet, date, f"id{n}"), sentence=sentence, start=0,
-        end=len(sentence), score=1.0, period="2021", answer_span=span,
+        n=n,
+        source=source(title, url, outlet, date, f"id{n}"),
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        score=1.0,
+        period="2021",
+        answer_span=span,
     )
 
 
@@ -100,13 +104,23 @@ def _span(sentence: str, a: int, b: int) -> tuple[int, int] | None:
 
 
 citations = st.lists(
-    st.builds(lambda t, u, o, s, d, a, b: (t, u, o, s, d, _span(s, a, b)), texts, urls, texts, texts, dates,
-              st.integers(0, 10_000), st.integers(0, 10_000)),
+    st.builds(
+        lambda t, u, o, s, d, a, b: (t, u, o, s, d, _span(s, a, b)),
+        texts,
+        urls,
+        texts,
+        texts,
+        dates,
+        st.integers(0, 10_000),
+        st.integers(0, 10_000),
+    ),
     max_size=12,
 ).map(lambda items: [citation(i, *item) for i, item in enumerate(items, 1)])
 related = st.lists(
     st.builds(
-        lambda t, u, o, s, d: Quote(source=source(t, u, o, d, "r"), sentence=s, start=0, end=len(s), score=0.5),
+        lambda t, u, o, s, d: Quote(
+            source=source(t, u, o, d, "r"), sentence=s, start=0, end=len(s), score=0.5
+        ),
         texts,
         urls,
         texts,
@@ -117,9 +131,13 @@ related = st.lists(
 )
 
 
-def _answer(question: str, abstained: bool, cited: list[Citation], related: list[Quote], stated: int) -> Answer:
+def _answer(
+    question: str, abstained: bool, cited: list[Citation], related: list[Quote], stated: int
+) -> Answer:
     if abstained or not cited:
-        return Answer(question=question, abstained=True, abstain_reason=AbstainReason.NO_ANSWER, related=related)
+        return Answer(
+            question=question, abstained=True, abstain_reason=AbstainReason.NO_ANSWER, related=related
+        )
     lines = [AnswerLine(citation=c.n, period=c.period) for c in cited[: max(1, stated % len(cited) + 1)]]
     return Answer(question=question, abstained=False, lines=lines, citations=cited, related=related)
 
@@ -134,11 +152,7 @@ def strings(embed: discord.Embed) -> list[str]:
         data.get("description", ""),
         data.get("footer", {}).get("text", ""),
     ]
-    return (
-        found
-        + [f["name"] for f in data.get("fields", [])]
-        + [f["value"] for f in data.get("fields", [])]
-    )
+    return found + [f["name"] for f in data.get("fields", [])] + [f["value"] for f in data.get("fields", [])]
 
 
 def assert_sendable(embed: discord.Embed) -> None:
@@ -222,15 +236,15 @@ def test_archive_text_cannot_format_or_link() -> None:
     field = render_answer(answer).embed.fields[0]
     assert field.name == "[1] Outlet · 2021-05-03 · covers 2021"
     assert "\\*\\*bold\\*\\* \\_claim\\_ in \\`code\\` @\u200beveryone" in field.value
-    assert field.value.endswith(
-        "— [A \\[fake\\](https://evil.example) title](https://news.example/a)"
-    )
+    assert field.value.endswith("— [A \\[fake\\](https://evil.example) title](https://news.example/a)")
 
 
 def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
     sentence = "Chicago saw nearly 2,098 cars_jacked, **they** said."
     answer = Answer(
-        question="q", abstained=False, lines=[AnswerLine(citation=1)],
+        question="q",
+        abstained=False,
+        lines=[AnswerLine(citation=1)],
         citations=[citation(1, "T", None, "O", sentence, None, span=(12, 24))],
     )
     assert render_answer(answer).embed.description == (
@@ -239,10 +253,14 @@ def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
 
 
 def test_figures_for_several_periods_are_listed_with_their_periods() -> None:
-    first = citation(1, "T", None, "O", "More than 500 were logged from January to April.", None, span=(0, 13))
+    first = citation(
+        1, "T", None, "O", "More than 500 were logged from January to April.", None, span=(0, 13)
+    )
     second = citation(2, "T", None, "O", "Then 942 were counted.", None, span=(5, 8))
     answer = Answer(
-        question="q", abstained=False, citations=[first, second],
+        question="q",
+        abstained=False,
+        citations=[first, second],
         lines=[AnswerLine(citation=1, period="from January to April"), AnswerLine(citation=2)],
     )
     assert render_answer(answer).embed.description == (
@@ -258,12 +276,12 @@ def test_abstention_says_not_in_the_archive_and_shows_related_only_as_related() 
         abstained=True,
         abstain_reason=AbstainReason.NO_ANSWER,
         period="2021",
-        related=[Quote(source=source("T", None, "O", None, "r"), sentence="close", start=0, end=5, score=0.1)],
+        related=[
+            Quote(source=source("T", None, "O", None, "r"), sentence="close", start=0, end=5, score=0.1)
+        ],
     )
     embed = render_answer(answer).embed
-    assert embed.description.startswith(
-        "**Not in the archive.**\nNo article I have answers this for 2021."
-    )
+    assert embed.description.startswith("**Not in the archive.**\nNo article I have answers this for 2021.")
     assert [f.name for f in embed.fields] == ["Related: O · date unknown"]
     assert "“close”" in embed.fields[0].value
 
@@ -293,15 +311,33 @@ def test_notices_and_thread_names_fit_and_cannot_ping(text: str) -> None:
 @given(texts, texts)
 def test_stats_and_autocomplete_choices_are_sendable(model: str, title: str) -> None:
     stats = Stats(
-        articles=1, sentences=2, chunks=3, vectors=3, retracted=0, internal=0, model=model,
-        dimension=384, last_ingest=None, feedback_helpful=0, feedback_unhelpful=0, index_dir="/x",
+        articles=1,
+        sentences=2,
+        chunks=3,
+        vectors=3,
+        retracted=0,
+        internal=0,
+        model=model,
+        dimension=384,
+        last_ingest=None,
+        feedback_helpful=0,
+        feedback_unhelpful=0,
+        index_dir="/x",
     )
     assert_sendable(render_stats(stats).embed)
     for article_id in (title, "https://news.example/" + "x" * 200):
         info = ArticleInfo(
-            article_id=article_id, title=title, url=None, outlet=None, author=None,
-            published=None, published_inferred=False, visibility=Visibility.PUBLIC,
-            status=Status.PUBLISHED, sentences=1, chunks=1,
+            article_id=article_id,
+            title=title,
+            url=None,
+            outlet=None,
+            author=None,
+            published=None,
+            published_inferred=False,
+            visibility=Visibility.PUBLIC,
+            status=Status.PUBLISHED,
+            sentences=1,
+            chunks=1,
         )
         choice = {"name": truncate(info.title or "Untitled", CHOICE_MAX), "value": choice_value(info)}
         assert choice_errors([choice]) == []

@@ -14,12 +14,22 @@ import pytest
 
 from bot.cli import main
 from bot.tools.bench.run import (
-    BackendResult, Deriver, Report, SizeResult, Texts, bench_sizes, load_texts, markdown,
-    parse_sizes, plot, report_from_json, targets,
+    BackendResult,
+    Deriver,
+    Report,
+    SizeResult,
+    Texts,
+    bench_sizes,
+    load_texts,
+    markdown,
+    parse_sizes,
+    plot,
+    report_from_json,
+    targets,
 )
-from tests.fixtures.encoder import HashingEncoder
 from index import EngineParams, VectorParams
 from index.models import Article
+from tests.fixtures.encoder import HashingEncoder
 
 
 def test_sizes_are_read_with_k_and_m():
@@ -45,8 +55,11 @@ def small_texts(seed_articles) -> Texts:
     words = [f"w{n}" for n in range(400)]
     articles = list(seed_articles.values()) + [
         Article(
-            article_id=f"https://news.example/{n}", url=f"https://news.example/{n}", title=f"Story {n}",
-            text="\n".join(" ".join(rng.choice(words, 9)) + "." for _ in range(5)), source=f"t:{n}",
+            article_id=f"https://news.example/{n}",
+            url=f"https://news.example/{n}",
+            title=f"Story {n}",
+            text="\n".join(" ".join(rng.choice(words, 9)) + "." for _ in range(5)),
+            source=f"t:{n}",
         )
         for n in range(60)
     ]
@@ -57,8 +70,15 @@ def small_texts(seed_articles) -> Texts:
 def test_archives_grow_to_each_size_with_exact_then_hnsw_search(small_texts, tmp_path):
     encoder = HashingEncoder()
     results, real = bench_sizes(
-        [100, 300, 900], small_texts, encoder, encoder, tmp_path, questions=8, e2e_max=300,
-        log=lambda message: None, params=EngineParams(vectors=VectorParams(flat_max=150)),
+        [100, 300, 900],
+        small_texts,
+        encoder,
+        encoder,
+        tmp_path,
+        questions=8,
+        e2e_max=300,
+        log=lambda message: None,
+        params=EngineParams(vectors=VectorParams(flat_max=150)),
     )
     assert real > 60
     assert [r.target for r in results] == [100, 300, 900]
@@ -77,25 +97,54 @@ def test_archives_grow_to_each_size_with_exact_then_hnsw_search(small_texts, tmp
 
 
 def sample_report() -> Report:
-    size = dict(
-        real_chunks=700, kind="hnsw", build_s=1.0, search_ms=0.5, recall10=0.97,
-        bytes_per_chunk=700, load_ms=20, base_search_ms=15, base_bytes_per_chunk=1544,
-        base_load_ms=100, question_ms=1.5, base_question_ms=11, ef_search=128,
-        ef_sweep={128: (0.97, 0.5), 256: (0.98, 0.9)},
-    )
+    size = {
+        "real_chunks": 700,
+        "kind": "hnsw",
+        "build_s": 1.0,
+        "search_ms": 0.5,
+        "recall10": 0.97,
+        "bytes_per_chunk": 700,
+        "load_ms": 20,
+        "base_search_ms": 15,
+        "base_bytes_per_chunk": 1544,
+        "base_load_ms": 100,
+        "question_ms": 1.5,
+        "base_question_ms": 11,
+        "ef_search": 128,
+        "ef_sweep": {128: (0.97, 0.5), 256: (0.98, 0.9)},
+    }
     return Report(
-        machine="test cpu, 2 cores", versions="faiss-cpu 1", texts="test text", command="newsbot bench",
+        machine="test cpu, 2 cores",
+        versions="faiss-cpu 1",
+        texts="test text",
+        command="newsbot bench",
         started="2026-01-01 00:00",
         backends=[
             BackendResult("torch", "torch float32", 10, 100, 20, 20, 11, 10, 1, 1, 1),
             BackendResult("openvino", "OpenVINO bf16", 1, 100, 70, 60, 1.5, 1.2, 0.99998, 0.9999, 1),
         ],
         sizes=[
-            SizeResult(target=100_000, chunks=100_000, end_to_end=True, ask_p50=8, ask_p95=12,
-                       base_ask_p50=40, base_ask_p95=60,
-                       stages={"encode": 1.5, "retrieve": 2.5, "read": 1.25, "compose": 2.0}, **size),
-            SizeResult(target=1_000_000, chunks=1_000_000, end_to_end=False, ask_p50=None,
-                       ask_p95=None, base_ask_p50=None, base_ask_p95=None, **size),
+            SizeResult(
+                target=100_000,
+                chunks=100_000,
+                end_to_end=True,
+                ask_p50=8,
+                ask_p95=12,
+                base_ask_p50=40,
+                base_ask_p95=60,
+                stages={"encode": 1.5, "retrieve": 2.5, "read": 1.25, "compose": 2.0},
+                **size,
+            ),
+            SizeResult(
+                target=1_000_000,
+                chunks=1_000_000,
+                end_to_end=False,
+                ask_p50=None,
+                ask_p95=None,
+                base_ask_p50=None,
+                base_ask_p95=None,
+                **size,
+            ),
         ],
         real_chunks=700,
     )

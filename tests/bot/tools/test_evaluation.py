@@ -21,8 +21,15 @@ def _answer(sentence: str = SENTENCE, *, stated: bool = True, abstained: bool = 
     if abstained:
         return Answer(question="q", abstained=True, abstain_reason=AbstainReason.NO_ANSWER)
     citation = Citation(
-        n=1, source=SOURCE, sentence=sentence, start=0, end=len(sentence), score=1.0,
-        answer_span=(sentence.index("nearly"), sentence.index(" carjackings")) if "nearly" in sentence else None,
+        n=1,
+        source=SOURCE,
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        score=1.0,
+        answer_span=(sentence.index("nearly"), sentence.index(" carjackings"))
+        if "nearly" in sentence
+        else None,
     )
     lines = [AnswerLine(citation=1)] if stated else []
     return Answer(question="q", abstained=False, lines=lines, citations=[citation])
@@ -66,15 +73,32 @@ def test_the_baseline_threshold_separates_answerable_from_unanswerable_scores():
 
 
 def test_squad_paragraphs_become_articles_and_questions_keep_any_of_their_answers(tmp_path):
-    data = {"data": [{"title": "Normans", "paragraphs": [{"context": "Normandy is in France.", "qas": [
-        {"question": "Where is Normandy?", "answers": [{"text": "France"}, {"text": "in France"}],
-         "is_impossible": False},
-        {"question": "Where is Paris?", "answers": [], "is_impossible": True},
-    ]}]}]}
+    data = {
+        "data": [
+            {
+                "title": "Normans",
+                "paragraphs": [
+                    {
+                        "context": "Normandy is in France.",
+                        "qas": [
+                            {
+                                "question": "Where is Normandy?",
+                                "answers": [{"text": "France"}, {"text": "in France"}],
+                                "is_impossible": False,
+                            },
+                            {"question": "Where is Paris?", "answers": [], "is_impossible": True},
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
     path = tmp_path / "squad.json"
     path.write_text(json.dumps(data))
     articles, questions = load_squad(path)
-    assert articles == [{"title": "Normans (1)", "url": "squad://Normans/0", "text": "Normandy is in France."}]
+    assert articles == [
+        {"title": "Normans (1)", "url": "squad://Normans/0", "text": "Normandy is in France."}
+    ]
     assert [q.answerable for q in questions] == [True, False]
     assert questions[0].answers == ["France", "in France"] and questions[0].any_answer
 
@@ -97,7 +121,9 @@ def test_the_dense_baseline_quotes_the_nearest_chunks_most_similar_sentence(smal
     vector = encoder.encode(["Lifeguards returned to lakefront beaches"])[0]
     citation = dense_best_sentence(small_engine, vector)
     assert citation is not None
-    assert citation.sentence == "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
+    assert (
+        citation.sentence == "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
+    )
     assert citation.source.title == "Lake Michigan beaches reopen"
     assert 0 < citation.score <= 1
 

@@ -33,8 +33,7 @@ NBC = [
     "Chicago saw 942 vehicular hijackings, which averages to more than four a day.",
     "In 2021 alone, the Cook County Sheriff's Office confirms that Chicago saw nearly 2,098 "
     "incidents of vehicular hijacking.",
-    "Officials say the incident took place around 6:05 p.m. in the 8800 block of South Constance "
-    "Avenue.",
+    "Officials say the incident took place around 6:05 p.m. in the 8800 block of South Constance Avenue.",
     "The effort comes as Chicago is on the heels of what is historically the time of year that "
     "sees the most carjackings.",
     '"He remained stable throughout the entire case, and he\'s currently doing well," said Dr. '
@@ -43,8 +42,11 @@ NBC = [
 ]
 ARTICLE_TEXT = "\n".join(NBC) + "\n"
 SOURCE = Source(
-    article_id="https://news.example/nbc", title="Off-duty officer", url="https://news.example/nbc",
-    outlet="NBC 5 Chicago", published=PUBLISHED,
+    article_id="https://news.example/nbc",
+    title="Off-duty officer",
+    url="https://news.example/nbc",
+    outlet="NBC 5 Chicago",
+    published=PUBLISHED,
 )
 
 
@@ -69,8 +71,13 @@ def candidate(
         periods = tag_sentences([text], [0], source.published)[0]
     return Candidate(
         sentence_id=sentence_id if sentence_id is not None else start,
-        text=text, start=start, end=start + len(text), periods=periods, vector=vector(dense),
-        chunk_score=chunk, source=source,
+        text=text,
+        start=start,
+        end=start + len(text),
+        periods=periods,
+        vector=vector(dense),
+        chunk_score=chunk,
+        source=source,
     )
 
 
@@ -112,7 +119,9 @@ def test_a_figure_for_another_period_is_never_the_answer():
 
 
 def test_when_only_other_periods_are_found_it_abstains_and_shows_them_as_related():
-    answer = ask("how many carjackings in 2019?", [candidate(NBC[0], dense=0.95), candidate(NBC[2], dense=0.9)])
+    answer = ask(
+        "how many carjackings in 2019?", [candidate(NBC[0], dense=0.95), candidate(NBC[2], dense=0.9)]
+    )
     assert answer.abstained and answer.abstain_reason is AbstainReason.NO_ANSWER
     assert answer.period == "2019"
     assert answer.citations == [] and answer.lines == []
@@ -142,18 +151,25 @@ def test_figures_for_different_periods_are_listed_with_their_period_labels():
         ("from Jan. 1 through July 24 of 2022", "942"),
     }
     assert {c.sentence for c in answer.citations} == {jan_apr, jan_jul}
-    assert {c.period for c in answer.citations} == {"from January to April of 2022", "from Jan. 1 through July 24 of 2022"}
+    assert {c.period for c in answer.citations} == {
+        "from January to April of 2022",
+        "from Jan. 1 through July 24 of 2022",
+    }
 
 
 def test_seed_figures_for_both_2022_periods_are_listed_at_equal_similarity():
-    answer = ask("how many carjackings in 2022?", [candidate(NBC[0], dense=0.9), candidate(NBC[1], dense=0.9)])
+    answer = ask(
+        "how many carjackings in 2022?", [candidate(NBC[0], dense=0.9), candidate(NBC[1], dense=0.9)]
+    )
     assert sorted(answered(answer)) == ["942", "more than 500"]
 
 
 def test_the_same_figure_from_two_sources_is_listed_once_and_both_are_cited():
     tribune = "In 2021, Chicago saw nearly 2,098 carjackings, the sheriff said."
     sun = "In 2021, Chicago saw nearly 2,098 carjackings, police said."
-    other = Source(article_id="https://other.example/x", title="Other", url=None, outlet="Other", published=PUBLISHED)
+    other = Source(
+        article_id="https://other.example/x", title="Other", url=None, outlet="Other", published=PUBLISHED
+    )
     answer = ask(
         "how many carjackings in 2021?",
         [
@@ -229,8 +245,8 @@ def test_a_period_label_carried_from_context_only_uses_numbers_of_cited_sentence
         "Police made 57 arrests in those cases, according to city data.",
     ]
     other = "Police made 31 arrests in carjacking cases from January to April of 2022."
-    text = "\n".join(paragraph + [other])
-    tags = tag_sentences(paragraph + [other], [0, 0, 1], PUBLISHED)
+    text = "\n".join([*paragraph, other])
+    tags = tag_sentences([*paragraph, other], [0, 0, 1], PUBLISHED)
     cands = [
         candidate(paragraph[1], periods=tags[1], article_text=text),
         candidate(other, periods=tags[2], article_text=text),
@@ -276,7 +292,10 @@ def test_a_what_question_quotes_the_sentence_unmarked():
     [
         (NBC[2], ["nearly 2,098"]),
         (NBC[1], ["942", "more than four"]),
-        ("Neighbors and witnesses told NBC 5 they heard more than a dozen gunshots fired.", ["more than a dozen"]),
+        (
+            "Neighbors and witnesses told NBC 5 they heard more than a dozen gunshots fired.",
+            ["more than a dozen"],
+        ),
         ("please contact @Area2Detectives at (312) 747-8271.", []),
         ("The officer will be on administrative duties for 30 days.", ["30"]),
         ("Police said 57 cases resulted in an arrest.", ["57"]),
@@ -364,8 +383,14 @@ def _counting_candidate(text: str, title: str = "Crime figures") -> Candidate:
         article_id="https://news.example/figures", title=title, url=None, outlet=None, published=PUBLISHED
     )
     return Candidate(
-        sentence_id=1, text=text, start=0, end=len(text), periods=(), vector=np.ones(4) / 2,
-        chunk_score=1.0, source=source,
+        sentence_id=1,
+        text=text,
+        start=0,
+        end=len(text),
+        periods=(),
+        vector=np.ones(4) / 2,
+        chunk_score=1.0,
+        source=source,
     )
 
 

@@ -6,8 +6,6 @@ import datetime as dt
 
 import pytest
 
-from tests.fixtures.paths import SEED_TODAY
-from index.errors import BadQuestionError, UserError
 from index.answering.question import (
     MAX_QUESTION_CHARS,
     analyse,
@@ -16,6 +14,8 @@ from index.answering.question import (
     is_follow_up,
     validate_question,
 )
+from index.errors import BadQuestionError, UserError
+from tests.fixtures.paths import SEED_TODAY
 
 TODAY = SEED_TODAY
 D = dt.date
@@ -51,7 +51,12 @@ def test_question_kinds(question, kind):
     ("question", "start", "end", "words"),
     [
         ("how many carjackings in 2021?", D(2021, 1, 1), D(2021, 12, 31), "2021"),
-        ("carjackings from January to April of 2022", D(2022, 1, 1), D(2022, 4, 30), "from January to April of 2022"),
+        (
+            "carjackings from January to April of 2022",
+            D(2022, 1, 1),
+            D(2022, 4, 30),
+            "from January to April of 2022",
+        ),
         ("how many carjackings in january 2022?", D(2022, 1, 1), D(2022, 1, 31), "january 2022"),
         ("how many carjackings earlier this year?", D(2022, 1, 1), TODAY, "earlier this year"),
         ("how many carjackings last year?", D(2021, 1, 1), D(2021, 12, 31), "last year"),

@@ -8,15 +8,15 @@ import sqlite3
 import numpy as np
 import pytest
 
-from tests.fixtures.encoder import HashingEncoder
 from index.answering.retrieval import rare_terms, retrieve, rrf_fuse
 from index.params import RetrievalParams, VectorParams
+from tests.fixtures.encoder import HashingEncoder
 
 RRF_K = RetrievalParams().rrf_k
 from index.store.schema import DB_NAME
 from index.store.store import Store
-from index.text.terms import content_terms
 from index.store.vectors import VectorIndex
+from index.text.terms import content_terms
 
 # ---- rrf_fuse -------------------------------------------------------------------------------
 
@@ -75,11 +75,7 @@ def test_when_even_the_rarest_term_is_too_common_there_is_no_full_text_query():
 
 # ---- against a stored index -------------------------------------------------------------------
 
-VOCABULARY = (
-    "carjacking officer sheriff hospital surgeon police shooting arrest sticker program budget "
-    "zeppelin hangar beach lifeguard council mayor alderman transit train bus fare school teacher "
-    "strike union snow plow storm flood river bridge museum library park festival"
-).split()
+VOCABULARY = ["carjacking", "officer", "sheriff", "hospital", "surgeon", "police", "shooting", "arrest", "sticker", "program", "budget", "zeppelin", "hangar", "beach", "lifeguard", "council", "mayor", "alderman", "transit", "train", "bus", "fare", "school", "teacher", "strike", "union", "snow", "plow", "storm", "flood", "river", "bridge", "museum", "library", "park", "festival"]
 
 
 @pytest.fixture
@@ -208,8 +204,7 @@ def test_retrieve_never_returns_hidden_articles(newsroom_store):
         memo_row = next(
             row
             for row, source in store.sources(all_rows).items()
-            if store.find_article(source.article_id, include_internal=True).visibility.value
-            == "internal"
+            if store.find_article(source.article_id, include_internal=True).visibility.value == "internal"
         )
     assert memo_row not in public_rows
     assert len(all_rows) == len(public_rows) + 1

@@ -18,7 +18,6 @@ from index.errors import UserError
 from tests.fixtures.paths import SQUAD_FILE
 
 
-
 def test_an_unknown_backend_is_refused_with_the_choices():
     with pytest.raises(UserError) as caught:
         load_encoder(backend="tensorflow")
@@ -89,7 +88,8 @@ def test_a_backend_that_cannot_load_falls_back_to_torch(monkeypatch, caplog):
 def test_only_int8_vectors_carry_another_model_name(monkeypatch, tmp_path):
     """An archive built with int8 vectors cannot be searched with bf16 or fp32 ones by mistake."""
     monkeypatch.setattr(
-        openvino_export, "ensure_export",
+        openvino_export,
+        "ensure_export",
         lambda model_dir, int8, root=None: tmp_path / ("openvino-int8" if int8 else "openvino"),
     )
     monkeypatch.setattr(openvino_encoder, "OpenVINOEncoder", lambda folder, name: (folder.name, name))
@@ -143,13 +143,13 @@ def test_fast_backend_top10_neighbours_agree_with_torch_fp32(real_encoder, squad
     fast_sentences, fast_questions = real_encoder.encode(sentences), real_encoder.encode(questions)
     overlap = [
         len(set(a) & set(b)) / 10
-        for a, b in zip(top10(fast_sentences, fast_questions), top10(ref_sentences, ref_questions))
+        for a, b in zip(top10(fast_sentences, fast_questions), top10(ref_sentences, ref_questions), strict=False)
     ]
     assert np.mean(overlap) >= 0.95
     # Mixed: questions encoded by one backend against an archive encoded by the other.
     mixed = [
         len(set(a) & set(b)) / 10
-        for a, b in zip(top10(ref_sentences, fast_questions), top10(ref_sentences, ref_questions))
+        for a, b in zip(top10(ref_sentences, fast_questions), top10(ref_sentences, ref_questions), strict=False)
     ]
     assert np.mean(mixed) >= 0.95
     cosines = np.sum(real_encoder.encode(passages) * ref_passages, axis=1)
@@ -159,7 +159,7 @@ def test_fast_backend_top10_neighbours_agree_with_torch_fp32(real_encoder, squad
 @pytest.mark.slow
 def test_fast_backend_counts_tokens_like_the_model(real_encoder, torch_reference, squad_sample):
     reference = torch_reference[0]
-    for text in squad_sample[2][:5] + ["", "2,098 carjackings in 2021"]:
+    for text in [*squad_sample[2][:5], "", "2,098 carjackings in 2021"]:
         assert real_encoder.count_tokens(text) == reference.count_tokens(text)
 
 
@@ -178,7 +178,7 @@ def test_fast_backend_encodes_any_batch_in_order(real_encoder):
 
 
 def _words(n: int) -> str:
-    return " ".join(("the council voted on the school budget after a long debate".split() * 40)[:n])
+    return " ".join((["the", "council", "voted", "on", "the", "school", "budget", "after", "a", "long", "debate"] * 40)[:n])
 
 
 # Empty-ish, the two buckets compiled at load, one compiled on first use (42 tokens), and two past
@@ -309,12 +309,12 @@ def test_the_fast_backend_answers_like_torch_fp32_on_hundreds_of_questions(
     assert len(questions) >= 300  # large enough that one flipped question is under a point
     fast = _answers(tmp_path / "fast", real_encoder, corpus, questions)
     reference = _answers(tmp_path / "torch", torch_reference[0], corpus, questions)
-    agreed = sum(_picked(a) == _picked(b) for a, b in zip(fast, reference))
+    agreed = sum(_picked(a) == _picked(b) for a, b in zip(fast, reference, strict=False))
     assert agreed >= AGREEMENT_MIN * len(questions), f"{agreed} of {len(questions)} agree"
     rows = []
     for answers in (fast, reference):
         tally = Tally()
-        for question, answer in zip(questions, answers):
+        for question, answer in zip(questions, answers, strict=False):
             grade(question, answer, tally)
         rows.append(tally.row("x"))
     for measure in ("answer_accuracy", "citation_correct", "abstention_accuracy", "overall"):

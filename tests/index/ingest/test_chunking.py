@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from index.ingest.chunking import chunk_sentences, chunk_text
-from index.params import IngestParams
-
-from tests.fixtures.encoder import approx_tokens
-from tests.fixtures.encoder import HashingEncoder
 from index.ingest.layout import layout_article
 from index.ingest.pipeline import prepare
+from index.params import IngestParams
+from tests.fixtures.encoder import HashingEncoder, approx_tokens
 
 # ---- chunk_sentences: the grouping itself ------------------------------------------------------
 
@@ -49,7 +49,7 @@ def test_chunks_cover_every_sentence_in_order_within_budget(lengths):
         if chunk.last > chunk.first:
             assert sum(lengths[chunk.first : chunk.last + 1]) <= budget
     assert covered == set(range(len(lengths)))
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         assert before.first < after.first, "progress is made"
         assert after.first <= before.last + 1, "no sentence skipped"
 
@@ -70,7 +70,7 @@ def test_approx_tokens_grows_with_words():
 def seed_prepared(seed_articles):
     encoder = HashingEncoder()
     articles = list(seed_articles.values())
-    return list(zip(articles, prepare(articles, encoder, IngestParams())))
+    return list(zip(articles, prepare(articles, encoder, IngestParams()), strict=False))
 
 
 def test_seed_chunks_start_and_end_on_sentence_boundaries(seed_prepared):
@@ -111,7 +111,7 @@ def test_seed_chunks_leave_boilerplate_out_of_the_embedded_text(seed_prepared):
 def test_consecutive_seed_chunks_overlap_by_exactly_one_sentence(seed_prepared):
     pairs = 0
     for _, prepared in seed_prepared:
-        for before, after in zip(prepared.chunks, prepared.chunks[1:]):
+        for before, after in zip(prepared.chunks, prepared.chunks[1:], strict=False):
             assert after.first_sentence == before.last_sentence
             pairs += 1
     assert pairs >= 2
@@ -130,9 +130,7 @@ def test_seed_chunks_fit_the_token_budget(seed_prepared):
 
 def test_every_fact_sentence_is_in_some_chunk(seed_prepared):
     for _, prepared in seed_prepared:
-        in_chunks = {
-            p for c in prepared.chunks for p in range(c.first_sentence, c.last_sentence + 1)
-        }
+        in_chunks = {p for c in prepared.chunks for p in range(c.first_sentence, c.last_sentence + 1)}
         assert {s.position for s in prepared.sentences if not s.boilerplate} <= in_chunks
 
 

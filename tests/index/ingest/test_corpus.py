@@ -32,9 +32,15 @@ def skip_reason(directory: Path, name: str) -> str:
 
 def test_front_matter_fields_are_read(corpus_dir, write_article):
     write_article(
-        "a.md", "The body.\nSecond line.\n",
-        title="A title", url="https://news.example/a", published="2022-07-28",
-        outlet="NBC 5 Chicago", author="Jo Reporter", visibility="internal", status="published",
+        "a.md",
+        "The body.\nSecond line.\n",
+        title="A title",
+        url="https://news.example/a",
+        published="2022-07-28",
+        outlet="NBC 5 Chicago",
+        author="Jo Reporter",
+        visibility="internal",
+        status="published",
     )
     article = only_article(corpus_dir)
     assert article.article_id == "https://news.example/a", "the url is the identity"
@@ -75,8 +81,7 @@ def test_the_seed_corpus_reads_without_skips(seed_corpus_dir):
     by_title = {a.title: a for a in result.articles}
     assert len(by_title) == 2
     nbc = by_title[
-        "Off-duty Chicago officer exchanges gunfire with would-be carjackers hours after "
-        "anti-carjacking push"
+        "Off-duty Chicago officer exchanges gunfire with would-be carjackers hours after anti-carjacking push"
     ]
     assert nbc.outlet == "NBC 5 Chicago" and nbc.published == dt.date(2022, 7, 28)
     assert nbc.published_inferred is True
@@ -119,8 +124,15 @@ def test_articles_in_subfolders_are_read(corpus_dir, write_article):
 
 def test_jsonl_good_lines_are_read_and_a_malformed_line_is_skipped_with_its_number(corpus_dir):
     lines = [
-        json.dumps({"title": "One", "url": "https://news.example/1", "text": "First article.",
-                    "published": "2022-01-02", "outlet": "Example"}),
+        json.dumps(
+            {
+                "title": "One",
+                "url": "https://news.example/1",
+                "text": "First article.",
+                "published": "2022-01-02",
+                "outlet": "Example",
+            }
+        ),
         '{"title": "broken", "text": ',
         json.dumps({"title": "Three", "text": "Third article, no url."}),
         "",

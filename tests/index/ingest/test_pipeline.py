@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from index.text.boilerplate import is_boilerplate_line
 from index.ingest.corpus import read_corpus
+from index.text.boilerplate import is_boilerplate_line
 
 OVERVIEW = "tell me about the archive"  # a 'what' question without a period: nothing is ruled out
 
@@ -57,7 +57,10 @@ def test_a_second_ingest_of_the_same_files_changes_nothing(engine, newsroom_corp
     assert report.unchanged == 3
     after = engine.stats()
     assert (after.articles, after.sentences, after.chunks, after.vectors) == (
-        before.articles, before.sentences, before.chunks, before.vectors,
+        before.articles,
+        before.sentences,
+        before.chunks,
+        before.vectors,
     )
 
 
@@ -82,7 +85,11 @@ def test_a_changed_article_replaces_its_old_version(engine, newsroom_corpus, wri
     texts = cited(engine)
     assert new in texts and old not in texts
     after = engine.stats()
-    assert (after.articles, after.sentences, after.chunks) == (before.articles, before.sentences, before.chunks)
+    assert (after.articles, after.sentences, after.chunks) == (
+        before.articles,
+        before.sentences,
+        before.chunks,
+    )
 
 
 def set_front_matter(path, **fields) -> None:
@@ -124,9 +131,13 @@ def test_a_file_that_became_unreadable_keeps_its_article(engine, newsroom_corpus
     assert engine.stats().articles == 3
 
 
-def test_ingesting_another_folder_removes_nothing_from_the_first(engine, newsroom_corpus, tmp_path, write_article):
+def test_ingesting_another_folder_removes_nothing_from_the_first(
+    engine, newsroom_corpus, tmp_path, write_article
+):
     engine.ingest([newsroom_corpus])
-    write_article("other.md", "Snow plows cleared 400 miles of streets overnight.\n", directory=tmp_path / "other")
+    write_article(
+        "other.md", "Snow plows cleared 400 miles of streets overnight.\n", directory=tmp_path / "other"
+    )
     report = engine.ingest([tmp_path / "other"])
     assert len(report.added) == 1 and report.removed == []
     assert engine.stats().articles == 4
@@ -207,7 +218,14 @@ def test_bad_files_are_skipped_with_reasons_while_good_ones_ingest(engine, newsr
     report = engine.ingest([newsroom_corpus])
     assert len(report.added) == 4
     reasons = {s.source.rsplit("/", 1)[-1]: s.reason for s in report.skipped}
-    assert set(reasons) == {"binary.md", "latin1.md", "empty.md", "bad-date.md", "bad-visibility.md", "export.jsonl:2"}
+    assert set(reasons) == {
+        "binary.md",
+        "latin1.md",
+        "empty.md",
+        "bad-date.md",
+        "bad-visibility.md",
+        "export.jsonl:2",
+    }
     assert all(reasons.values())
     assert "The Wells Street bridge reopened to 9,000 cars." in cited(engine)
 

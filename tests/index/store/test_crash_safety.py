@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.fixtures.paths import REPO_ROOT
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
 from index.store.schema import DB_NAME
 from index.store.store import Store
+from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.paths import REPO_ROOT
 
 LAUNCHER = REPO_ROOT / "tests" / "launch_newsbot.py"
 ARTICLES = 300
@@ -45,7 +45,9 @@ def body(n: int, version: int) -> str:
 
 
 def article(n: int, version: int) -> str:
-    return f"---\nurl: https://crash.example/{n}\npublished: 2022-0{1 + n % 9}-1{n % 10}\n---\n" + body(n, version)
+    return f"---\nurl: https://crash.example/{n}\npublished: 2022-0{1 + n % 9}-1{n % 10}\n---\n" + body(
+        n, version
+    )
 
 
 def write_corpus(corpus: Path, versions: dict[int, int]) -> None:
@@ -61,15 +63,29 @@ def write_corpus(corpus: Path, versions: dict[int, int]) -> None:
 
 def start_ingest(corpus: Path, index_dir: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, LAUNCHER, "--batch", str(BATCH), "--", "ingest", "-q",
-         "--index-dir", index_dir, corpus],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            LAUNCHER,
+            "--batch",
+            str(BATCH),
+            "--",
+            "ingest",
+            "-q",
+            "--index-dir",
+            index_dir,
+            corpus,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
 def newest_faiss(index_dir: Path) -> int:
-    generations = [int(m.group(1)) for p in index_dir.glob("vectors-*.faiss")
-                   if (m := re.fullmatch(r"vectors-(\d+)\.faiss", p.name))]
+    generations = [
+        int(m.group(1))
+        for p in index_dir.glob("vectors-*.faiss")
+        if (m := re.fullmatch(r"vectors-(\d+)\.faiss", p.name))
+    ]
     return max(generations, default=0)
 
 
@@ -126,7 +142,7 @@ def test_ingest_killed_at_20_random_moments_loses_and_duplicates_nothing(tmp_pat
     rng = random.Random(5)
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
-    versions = {n: 0 for n in range(ARTICLES)}
+    versions = dict.fromkeys(range(ARTICLES), 0)
     written = dict(versions)  # the latest version each article ever had on disk
     write_corpus(corpus, versions)
 

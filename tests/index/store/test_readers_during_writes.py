@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 import index.ingest.pipeline as pipeline
-from index.params import AnswerParams, EngineParams, IngestParams
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
+from index.params import AnswerParams, EngineParams, IngestParams
 from index.store.schema import DB_NAME
 from index.store.store import Store
+from tests.fixtures.encoder import HashingEncoder
 
 ARTICLES = 8
 ROUNDS = 12
@@ -89,7 +89,7 @@ def test_readers_with_their_own_engines_and_the_writers_engine_see_whole_generat
                 with progress:
                     answered[reader] += 1
                     progress.notify_all()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:
             problems.append(exc)
             done.set()
 
@@ -106,7 +106,7 @@ def test_readers_with_their_own_engines_and_the_writers_engine_see_whole_generat
             with progress:  # every reader asks all its questions at least once in this generation
                 target = [count + 2 for count in answered]
                 assert progress.wait_for(
-                    lambda: done.is_set() or all(a >= t for a, t in zip(answered, target)), WAIT
+                    lambda: done.is_set() or all(a >= t for a, t in zip(answered, target, strict=False)), WAIT
                 )
             if done.is_set():
                 break

@@ -8,13 +8,13 @@ import sqlite3
 
 import pytest
 
-from tests.fixtures.encoder import HashingEncoder
 from index.engine import Engine
-from index.params import AnswerParams, EngineParams
 from index.errors import IndexIncompatibleError, IndexMissingError, UserError
+from index.params import AnswerParams, EngineParams
 from index.store.schema import DB_NAME, FORMAT_VERSION, MANIFEST_NAME
 from index.store.store import Store
 from index.text.terms import content_terms
+from tests.fixtures.encoder import HashingEncoder
 
 MODEL = "hashing-test-encoder"
 
@@ -178,7 +178,9 @@ def test_faiss_size_equals_chunk_rows_through_adds_updates_and_removals(
     assert after.chunks < first.chunks
 
 
-def test_only_the_current_and_previous_faiss_files_are_kept(index_dir, newsroom_corpus, open_engine, write_article):
+def test_only_the_current_and_previous_faiss_files_are_kept(
+    index_dir, newsroom_corpus, open_engine, write_article
+):
     engine = open_engine()
     for n in range(4):
         write_article("beaches.txt", f"Lake Michigan beaches reopen\nLifeguards returned to {n} beaches.\n")

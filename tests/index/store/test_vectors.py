@@ -14,10 +14,10 @@ import faiss
 import numpy as np
 import pytest
 
-from tests.fixtures.encoder import HashingEncoder
 from index import Engine, EngineParams, VectorParams
 from index.store.schema import DB_NAME
 from index.store.vectors import VectorIndex
+from tests.fixtures.encoder import HashingEncoder
 
 DIM = 64
 
@@ -39,8 +39,7 @@ def exact_top(ids: np.ndarray, vectors: np.ndarray, query: np.ndarray, k: int) -
 
 def recall_at(index: VectorIndex, ids, vectors, queries, k: int = 10) -> float:
     found = [
-        len({i for i, _ in index.search(q, k)} & set(exact_top(ids, vectors, q, k))) / k
-        for q in queries
+        len({i for i, _ in index.search(q, k)} & set(exact_top(ids, vectors, q, k))) / k for q in queries
     ]
     return float(np.mean(found))
 
@@ -78,7 +77,7 @@ def test_adding_past_the_threshold_converts_once_and_keeps_every_vector():
     assert index._index is converted, "adding to HNSW extends it, never rebuilds it"
     assert sorted(index.ids().tolist()) == ids.tolist()
     # Every stored vector is found as its own nearest neighbour.
-    found = sum(index.search(v, 1)[0][0] == i for i, v in zip(ids, vectors))
+    found = sum(index.search(v, 1)[0][0] == i for i, v in zip(ids, vectors, strict=False))
     assert found >= 0.99 * len(ids)
 
 
@@ -154,7 +153,9 @@ def test_an_index_built_with_a_narrower_graph_links_new_vectors_with_the_current
     )
 
     def grown(ef_construction: int) -> bytes:
-        loaded = VectorIndex.load(tmp_path / "old.faiss", DIM, SMALL.model_copy(update={"ef_construction": ef_construction}))
+        loaded = VectorIndex.load(
+            tmp_path / "old.faiss", DIM, SMALL.model_copy(update={"ef_construction": ef_construction})
+        )
         loaded.add(ids[1000:], vectors[1000:])
         assert loaded.size == 1200
         assert [i for i, _ in loaded.search(vectors[1100], 1)] == [1100]
@@ -208,7 +209,9 @@ def test_an_archive_past_the_threshold_answers_like_before(tmp_path, write_artic
         engine.ingest([corpus_dir])
         stats = engine.stats()
         assert stats.vectors == stats.chunks > 20
-        old_a01 = next(h.snippet for h in engine.search("Article 1", limit=40) if h.source.title == "Article 1")
+        old_a01 = next(
+            h.snippet for h in engine.search("Article 1", limit=40) if h.source.title == "Article 1"
+        )
         (corpus_dir / "a00.md").unlink()
         write_article("a01.md", "Zeppelin hangar budget rises to 4,512,000 dollars.", title="Article 1")
         engine.ingest([corpus_dir])

@@ -38,16 +38,15 @@ def test_promos_credits_and_embeds_are_boilerplate(line):
     [
         "In 2021 alone, the Cook County Sheriff's Office confirms that Chicago saw nearly 2,098 "
         "incidents of vehicular hijacking.",
-        "Officials say the incident took place around 6:05 p.m. in the 8800 block of South "
-        "Constance Avenue.",
+        "Officials say the incident took place around 6:05 p.m. in the 8800 block of South Constance Avenue.",
         '"We heard some rumors about a carjacking. We don\'t know at this point," Supt. Brown said.',
         "If you have any information about this shooting of an off-duty Chicago Police officer, "
         "please contact @Area2Detectives at (312) 747-8271.",
         "Just 57 of those cases have resulted in an arrest, according to city data.",
         "Watchdog groups criticized the sheriff's sticker program.",
         "More than 500 carjackings had been logged by April.",
-        "Chicago Mayor Lori Lightfoot stated, \"Unfortunately this event reminds us of the dangers "
-        "that our officers face every single day, whether on or off duty.\"",
+        'Chicago Mayor Lori Lightfoot stated, "Unfortunately this event reminds us of the dangers '
+        'that our officers face every single day, whether on or off duty."',
     ],
 )
 def test_ordinary_news_sentences_are_not_boilerplate(line):

@@ -68,11 +68,15 @@ def test_a_month_day_without_year_is_the_latest_such_day_not_after_publication()
 
 
 def test_without_a_reference_date_only_stated_years_are_found():
-    assert spans("earlier this year, and on Monday, and in 2021", ref=None) == [(D(2021, 1, 1), D(2021, 12, 31))]
+    assert spans("earlier this year, and on Monday, and in 2021", ref=None) == [
+        (D(2021, 1, 1), D(2021, 12, 31))
+    ]
 
 
 def test_periods_come_in_reading_order():
-    found = find_periods("Earlier this year, the Sun-Times counted 500 from January to April of 2022.", PUBLISHED)
+    found = find_periods(
+        "Earlier this year, the Sun-Times counted 500 from January to April of 2022.", PUBLISHED
+    )
     assert [p.text for p in found] == ["Earlier this year", "from January to April of 2022"]
 
 
@@ -212,7 +216,7 @@ def test_seed_article_tags_the_figures_with_their_periods(seed_articles):
     spans_ = split_sentences(article.text)
     texts = [article.text[s:e] for s, e in spans_]
     paragraphs = [article.text.count("\n", 0, s) for s, _ in spans_]
-    tags = dict(zip(texts, tag_sentences(texts, paragraphs, article.published)))
+    tags = dict(zip(texts, tag_sentences(texts, paragraphs, article.published), strict=False))
 
     def years(sentence_start: str) -> set[tuple[dt.date, dt.date]]:
         (text,) = [t for t in texts if t.startswith(sentence_start)]

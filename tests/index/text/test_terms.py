@@ -18,7 +18,15 @@ def test_a_stem_is_letters_and_digits_only():
 
 
 def test_words_of_any_script_are_words():
-    assert words("Zürich and 北京 in 2021, 2,098 cases") == ["Zürich", "and", "北京", "in", "2021", "2,098", "cases"]
+    assert words("Zürich and 北京 in 2021, 2,098 cases") == [
+        "Zürich",
+        "and",
+        "北京",
+        "in",
+        "2021",
+        "2,098",
+        "cases",
+    ]
 
 
 def test_content_terms_drop_stop_words_and_repeats_and_keep_numbers():

@@ -14,12 +14,12 @@ _counter = itertools.count(1)
 
 def snowflake() -> int:
     """Real-looking ids (17-20 digits), unique within the test run."""
-    now_ms = int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+    now_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
     return ((now_ms - DISCORD_EPOCH_MS) << 22) | (next(_counter) & 0x3FFFFF)
 
 
 def timestamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat()
+    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def user(user_id: int, name: str, *, bot: bool = False) -> Payload:
@@ -34,9 +34,7 @@ def user(user_id: int, name: str, *, bot: bool = False) -> Payload:
     }
 
 
-def member(
-    user_payload: Payload, role_ids: list[int], *, permissions: int | None = None
-) -> Payload:
+def member(user_payload: Payload, role_ids: list[int], *, permissions: int | None = None) -> Payload:
     data = {
         "user": user_payload,
         "roles": [str(r) for r in role_ids],

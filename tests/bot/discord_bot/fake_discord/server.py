@@ -71,9 +71,7 @@ class Refusal:
     errors: list[str]
 
 
-def json_response(
-    data: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> web.Response:
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # discord.py only parses JSON when Content-Type is exactly application/json (no charset).
     return web.Response(
         body=json.dumps(data).encode(),
@@ -83,9 +81,7 @@ def json_response(
 
 
 class FakeDiscord:
-    def __init__(
-        self, *, token: str = "fake-bot-token", portal_message_content: bool = True
-    ) -> None:
+    def __init__(self, *, token: str = "fake-bot-token", portal_message_content: bool = True) -> None:
         self.token = token
         # The "Message Content Intent" switch of the developer portal.
         self.portal_message_content = portal_message_content
@@ -140,9 +136,7 @@ class FakeDiscord:
         r.add_post(API + "/interactions/{id}/{token}/callback", self._callback)
         r.add_post(API + "/webhooks/{app}/{token}", self._followup)
         r.add_patch(API + "/webhooks/{app}/{token}/messages/{message}", self._edit_webhook_message)
-        r.add_delete(
-            API + "/webhooks/{app}/{token}/messages/{message}", self._delete_webhook_message
-        )
+        r.add_delete(API + "/webhooks/{app}/{token}/messages/{message}", self._delete_webhook_message)
         r.add_post(API + "/channels/{channel}/messages", self._create_message)
         r.add_patch(API + "/channels/{channel}/messages/{message}", self._edit_message)
         r.add_post(API + "/channels/{channel}/messages/{message}/threads", self._start_thread)
@@ -268,9 +262,7 @@ class FakeDiscord:
                 raise AssertionError(f"/{name} has no option {key}")
             if isinstance(value, FakeFile):
                 attachment = self._upload(value)
-                data.setdefault("resolved", {}).setdefault("attachments", {})[
-                    attachment["id"]
-                ] = attachment
+                data.setdefault("resolved", {}).setdefault("attachments", {})[attachment["id"]] = attachment
                 value = attachment["id"]
             data["options"].append({"name": key, "type": declared[key]["type"], "value": value})
         return await self._interact(2, user_id, channel_id, data)
@@ -295,9 +287,7 @@ class FakeDiscord:
     async def click(self, user_id: int, message_id: int, label: str) -> Interaction:
         """Clicks the enabled button with `label` on a bot message."""
         message = self.messages[message_id]
-        buttons = [
-            c for row in message["components"] for c in row["components"] if c.get("label") == label
-        ]
+        buttons = [c for row in message["components"] for c in row["components"] if c.get("label") == label]
         if not buttons or buttons[0].get("disabled"):
             raise AssertionError(f"no enabled button {label!r} on message {message_id}")
         data = {"custom_id": buttons[0]["custom_id"], "component_type": 2}
@@ -310,11 +300,7 @@ class FakeDiscord:
             if interaction.followup_ids:
                 return self.messages[interaction.followup_ids[-1]]
             original = self.messages.get(interaction.original_id or 0)
-            if (
-                original is not None
-                and not interaction.original_deleted
-                and not original["flags"] & LOADING
-            ):
+            if original is not None and not interaction.original_deleted and not original["flags"] & LOADING:
                 return original
             return None
 
@@ -339,9 +325,7 @@ class FakeDiscord:
             for command in self.commands.get(scope, []):
                 if command["name"] != name:
                     continue
-                in_dms = command.get("dm_permission", True) and 1 in (
-                    command.get("contexts") or [0, 1]
-                )
+                in_dms = command.get("dm_permission", True) and 1 in (command.get("contexts") or [0, 1])
                 if guild_id is None and not in_dms:
                     raise AssertionError(f"/{name} is not available in DMs")
                 return command, scope
@@ -383,17 +367,13 @@ class FakeDiscord:
             "app_permissions": str((1 << 53) - 1),
             "attachment_size_limit": 10 * 1024 * 1024,
             "entitlements": [],
-            "authorizing_integration_owners": (
-                {"0": str(guild_id)} if guild_id else {"1": str(user_id)}
-            ),
+            "authorizing_integration_owners": ({"0": str(guild_id)} if guild_id else {"1": str(user_id)}),
             "context": 0 if guild_id else 1,
         }
         if guild_id is not None:
             payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
-            payload["member"] = p.member(
-                self.users[user_id], self.roles[user_id], permissions=(1 << 53) - 1
-            )
+            payload["member"] = p.member(self.users[user_id], self.roles[user_id], permissions=(1 << 53) - 1)
         else:
             payload["user"] = self.users[user_id]
         if message is not None:
@@ -410,12 +390,7 @@ class FakeDiscord:
         """Without the message content intent, guild messages arrive empty unless they mention the bot."""
         granted = self.intents is not None and self.intents & MESSAGE_CONTENT_INTENT
         mentioned = any(int(u["id"]) == self.bot_id for u in message["mentions"])
-        if (
-            granted
-            or mentioned
-            or "guild_id" not in message
-            or int(message["author"]["id"]) == self.bot_id
-        ):
+        if granted or mentioned or "guild_id" not in message or int(message["author"]["id"]) == self.bot_id:
             return message
         return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
 
@@ -459,9 +434,7 @@ class FakeDiscord:
     def _pinged(self, message: dict, allowed: dict | None) -> set[str]:
         """Who Discord would notify for this message content (embeds never ping)."""
         content = message.get("content") or ""
-        parse = (
-            set(allowed.get("parse", [])) if allowed is not None else {"users", "roles", "everyone"}
-        )
+        parse = set(allowed.get("parse", [])) if allowed is not None else {"users", "roles", "everyone"}
         users = set(allowed.get("users", [])) if allowed is not None else set()
         roles = set(allowed.get("roles", [])) if allowed is not None else set()
         pinged = set()
@@ -508,9 +481,7 @@ class FakeDiscord:
             (API + "/interactions/", API + "/webhooks/")
         )
         if needs_token and request.headers.get("Authorization") != f"Bot {self.token}":
-            response: web.StreamResponse = json_response(
-                {"message": "401: Unauthorized", "code": 0}, 401
-            )
+            response: web.StreamResponse = json_response({"message": "401: Unauthorized", "code": 0}, 401)
         else:
             try:
                 response = await handler(request)
@@ -530,9 +501,7 @@ class FakeDiscord:
         self.refusals.append(Refusal(request.method, request.path, status, code, list(errors)))
         body: dict[str, Any] = {"message": message, "code": code}
         if errors:
-            body["errors"] = {
-                "_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": e} for e in errors]
-            }
+            body["errors"] = {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": e} for e in errors]}
         return json_response(body, status)
 
     def _invalid(self, request: web.Request, errors: list[str]) -> web.Response:
@@ -566,9 +535,7 @@ class FakeDiscord:
                 not re.fullmatch(r"[-_\w]{1,32}", command["name"])
                 or not 1 <= len(command.get("description", "")) <= 100
             ):
-                return self._invalid(
-                    request, [f"command {command['name']!r}: bad name or description"]
-                )
+                return self._invalid(request, [f"command {command['name']!r}: bad name or description"])
             stored.append(
                 {
                     **command,
@@ -606,16 +573,12 @@ class FakeDiscord:
             if errors:
                 return self._invalid(request, errors)
             flags = (data.get("flags", 0) & EPHEMERAL) | (LOADING if kind == 5 else 0)
-            message = self._bot_message(
-                record.channel_id, data if kind == 4 else {}, flags=flags, kind=20
-            )
+            message = self._bot_message(record.channel_id, data if kind == 4 else {}, flags=flags, kind=20)
             self.messages[int(message["id"])] = message
             record.original_id = int(message["id"])
         elif kind in (6, 7):
             if record.message_id is None:
-                return self._invalid(
-                    request, ["only component interactions can update their message"]
-                )
+                return self._invalid(request, ["only component interactions can update their message"])
             message = self.messages[record.message_id]
             if kind == 7:
                 errors = message_errors(data)
@@ -642,11 +605,7 @@ class FakeDiscord:
 
     def _webhook_interaction(self, request: web.Request) -> Interaction | None:
         record = self._interaction_by_token(request.match_info["token"])
-        if (
-            record is None
-            or record.acked_at is None
-            or int(request.match_info["app"]) != self.app_id
-        ):
+        if record is None or record.acked_at is None or int(request.match_info["app"]) != self.app_id:
             return None
         return record
 
@@ -671,9 +630,7 @@ class FakeDiscord:
             self._apply(original, body)
             message = original
         else:
-            message = self._bot_message(
-                record.channel_id, body, flags=body.get("flags", 0) & EPHEMERAL
-            )
+            message = self._bot_message(record.channel_id, body, flags=body.get("flags", 0) & EPHEMERAL)
             self.messages[int(message["id"])] = message
         record.followup_ids.append(int(message["id"]))
         return json_response(message)
@@ -710,11 +667,7 @@ class FakeDiscord:
 
     async def _delete_webhook_message(self, request: web.Request) -> web.Response:
         record = self._webhook_interaction(request)
-        if (
-            record is None
-            or request.match_info["message"] != "@original"
-            or record.original_id is None
-        ):
+        if record is None or request.match_info["message"] != "@original" or record.original_id is None:
             return self._refuse(request, 404, 10008, "Unknown Message")
         record.original_deleted = True
         return web.Response(status=204)
@@ -753,9 +706,7 @@ class FakeDiscord:
         if self.forbid_threads:
             return self._refuse(request, 403, 50013, "Missing Permissions")
         if message_id in self.channels:
-            return self._refuse(
-                request, 400, 160004, "A thread has already been created for this message"
-            )
+            return self._refuse(request, 400, 160004, "A thread has already been created for this message")
         body = await self._body(request)
         name = body.get("name", "")
         if not 1 <= len(name) <= 100:
