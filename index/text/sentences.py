@@ -13,6 +13,20 @@ _MAX_PIECE = 4000
 _MAX_SENTENCE = 1500
 
 _segmenter = pysbd.Segmenter(language="en", clean=False)
+# pysbd reads some control characters as digits or breaks on them ("\x1f0." raised ValueError):
+# it segments a copy where each is a space if Python counts it as whitespace, else an underscore,
+# which keeps every offset and every word.
+_CONTROLS_AS_SPACES = {
+    c: " " if chr(c).isspace() else "_" for c in [*range(32), 0x7F] if chr(c) != "\n"
+}
+
+
+def _segments(text: str) -> list[str]:
+    """pysbd's sentences of `text`; the whole text as one when pysbd fails on it."""
+    try:
+        return list(_segmenter.segment(text))
+    except (ValueError, IndexError, TypeError):
+        return [text]
 
 
 class Span(NamedTuple):
@@ -49,9 +63,9 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     for line in re.finditer(r"[^\n]+", text):
         for piece in _pieces(text, line.start(), line.end(), _MAX_PIECE):
-            chunk = text[piece.start : piece.end]
+            chunk = text[piece.start : piece.end].translate(_CONTROLS_AS_SPACES)
             cursor = 0
-            for segment in _segmenter.segment(chunk):
+            for segment in _segments(chunk):
                 seg = segment.strip()
                 if not seg:
                     continue

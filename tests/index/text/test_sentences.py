@@ -105,3 +105,10 @@ def test_unicode_quotes_and_dashes_keep_offsets_exact():
     text = "“He remained stable,” said Dr. Rowell — a surgeon. Police’s search goes on…\nNext"
     assert_spans_map_back(text)
     assert sentences_of(text)[-1] == "Next"
+
+
+@pytest.mark.parametrize("text", ["\x1f0. ", "Item \x1f1. One.\x0b2. Two.", "\x00\x01\x02 The end."])
+def test_control_characters_do_not_stop_the_splitter(text):
+    """pysbd raised ValueError on "\\x1f0." (hypothesis found it): the split goes on."""
+    spans = split_sentences(text)
+    assert spans and all(text[a:b] == text[a:b].strip() for a, b in spans)
