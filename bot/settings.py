@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     )
     newsroom_channel_ids: IdList = Field(
         default_factory=list,
-        description="Comma-separated channel ids where the bot answers mentions and may cite internal articles.",
+        description="Comma-separated channel ids where the bot answers mentions and may cite internal "
+        "articles.",
     )
     admin_role_ids: IdList = Field(
         default_factory=list, description="Comma-separated role ids allowed to run /ingest."

@@ -22,8 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        overrides = {"index_dir": options.index_dir} if options.index_dir else {}
-        settings = Settings(**overrides)
+        settings = Settings(index_dir=options.index_dir) if options.index_dir else Settings()
         return run(options, settings)
     except UserError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)

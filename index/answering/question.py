@@ -18,8 +18,9 @@ MAX_QUESTION_CHARS = 500
 _KINDS = [
     (
         AnswerKind.HOW_MANY,
-        r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|\b(total|count|tally|figure|rate|percentage|"
-        r"share|proportion)\b.*\?|\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
+        r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|"
+        r"\b(total|count|tally|figure|rate|percentage|share|proportion)\b.*\?|"
+        r"\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
     ),
     (AnswerKind.TIME, r"\b(what|which) time\b|\bat what hour\b"),
     (

@@ -97,16 +97,19 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
         )
     for output in model.outputs:
         output.get_tensor().set_names({"sentence_embedding"})
+    max_length, dimension = st.max_seq_length, st.get_embedding_dimension()
+    if max_length is None or dimension is None:
+        raise ValueError(f"{model_dir} does not say its input length and embedding size")
     if int8:
-        model = _quantize(model, tokenizer, input_names, st.max_seq_length)
+        model = _quantize(model, tokenizer, input_names, max_length)
     ov.save_model(model, target / "model.xml", compress_to_fp16=False)
     tokenizer.save_pretrained(str(target / "tokenizer"))
     (target / "export.json").write_text(
         json.dumps(
             {
                 "inputs": input_names,
-                "max_seq_length": int(st.max_seq_length),
-                "dimension": int(st.get_embedding_dimension()),
+                "max_seq_length": int(max_length),
+                "dimension": int(dimension),
                 "int8": int8,
             }
         )

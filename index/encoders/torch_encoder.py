@@ -40,7 +40,10 @@ class SentenceTransformerEncoder:
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True, **options)
         self._tokenizer = self._model.tokenizer
         self.name = name or Path(model_dir).name
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise UserError(f"{model_dir} does not say the size of its embeddings")
+        self.dimension = int(dimension)
         self.batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

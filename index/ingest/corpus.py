@@ -124,18 +124,20 @@ def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Art
     url = str(meta["url"]).strip() if meta.get("url") else None
     title = str(meta.get("title") or "").strip()[:MAX_TITLE_CHARS] or _title_from_text(text)
     try:
-        return Article(
-            article_id=url or default_id,
-            title=title,
-            text=text,
-            url=url,
-            outlet=str(meta["outlet"]).strip() if meta.get("outlet") else None,
-            author=str(meta["author"]).strip() if meta.get("author") else None,
-            published=_date(meta.get("published")),
-            published_inferred=bool(meta.get("published_inferred", False)),
-            visibility=meta.get("visibility") or "public",
-            status=meta.get("status") or "published",
-            source=source,
+        return Article.model_validate(
+            {
+                "article_id": url or default_id,
+                "title": title,
+                "text": text,
+                "url": url,
+                "outlet": str(meta["outlet"]).strip() if meta.get("outlet") else None,
+                "author": str(meta["author"]).strip() if meta.get("author") else None,
+                "published": _date(meta.get("published")),
+                "published_inferred": bool(meta.get("published_inferred", False)),
+                "visibility": meta.get("visibility") or "public",
+                "status": meta.get("status") or "published",
+                "source": source,
+            }
         )
     except ValidationError as exc:
         err = exc.errors()[0]

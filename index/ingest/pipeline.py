@@ -33,25 +33,25 @@ def prepare(articles: Sequence[Article], encoder: Encoder, params: IngestParams)
         layout_article(a, encoder.count_tokens, params) if a.status is Status.PUBLISHED else None
         for a in articles
     ]
-    texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts, strict=False)]
+    texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts, strict=True)]
     sentence_vectors = iter(
         encoder.encode(
             [
                 article.text[s:e]
-                for article, layout in zip(articles, layouts, strict=False)
+                for article, layout in zip(articles, layouts, strict=True)
                 if layout
-                for (s, e), boiler in zip(layout.spans, layout.boilerplate, strict=False)
+                for (s, e), boiler in zip(layout.spans, layout.boilerplate, strict=True)
                 if not boiler
             ]
         )
     )
     chunk_vectors = iter(encoder.encode([t for article_texts in texts for t in article_texts]))
     prepared = []
-    for article, layout, article_texts in zip(articles, layouts, texts, strict=False):
+    for article, layout, article_texts in zip(articles, layouts, texts, strict=True):
         sentences: list[PreparedSentence] = []
         chunks: list[PreparedChunk] = []
         if layout is not None:
-            for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate, strict=False)):
+            for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate, strict=True)):
                 sentences.append(
                     PreparedSentence(
                         position=i,
@@ -63,7 +63,7 @@ def prepare(articles: Sequence[Article], encoder: Encoder, params: IngestParams)
                         vector=None if boiler else next(sentence_vectors),
                     )
                 )
-            for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=False)):
+            for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=True)):
                 chunks.append(
                     PreparedChunk(
                         position=n,

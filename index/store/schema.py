@@ -14,7 +14,10 @@ MANIFEST_NAME = "manifest.json"
 
 # Chunks as index.text.terms.index_terms gives them: the same stems questions are cut into, one token
 # each, so that the term counts (table `terms`) are exactly the lengths of FTS5's postings.
-FTS_TABLE = "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
+FTS_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts "
+    "USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
+)
 SCHEMA = (
     FTS_TABLE
     + """;

@@ -32,6 +32,13 @@ from .vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 
+def _inserted(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT gave its row."""
+    if cursor.lastrowid is None:
+        raise sqlite3.DatabaseError("an INSERT reported no row id")
+    return cursor.lastrowid
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -316,27 +323,29 @@ class Store:
                     dropped += ids
                     removed_texts += texts
                     self._db.execute("DELETE FROM articles WHERE id = ?", (row_id,))
-                row_id = self._db.execute(
-                    "INSERT INTO articles(article_id, title, url, outlet, author, published, "
-                    "published_inferred, visibility, status, source, source_file, text, "
-                    "content_hash, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        a.article_id,
-                        a.title,
-                        a.url,
-                        a.outlet,
-                        a.author,
-                        a.published.isoformat() if a.published else None,
-                        int(a.published_inferred),
-                        a.visibility.value,
-                        a.status.value,
-                        a.source,
-                        prepared.source_file,
-                        a.text,
-                        prepared.content_hash,
-                        now,
-                    ),
-                ).lastrowid
+                row_id = _inserted(
+                    self._db.execute(
+                        "INSERT INTO articles(article_id, title, url, outlet, author, published, "
+                        "published_inferred, visibility, status, source, source_file, text, "
+                        "content_hash, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            a.article_id,
+                            a.title,
+                            a.url,
+                            a.outlet,
+                            a.author,
+                            a.published.isoformat() if a.published else None,
+                            int(a.published_inferred),
+                            a.visibility.value,
+                            a.status.value,
+                            a.source,
+                            prepared.source_file,
+                            a.text,
+                            prepared.content_hash,
+                            now,
+                        ),
+                    )
+                )
                 self._db.executemany(
                     'INSERT INTO sentences(article, position, paragraph, start, "end", boilerplate, '
                     "periods, vector) VALUES(?,?,?,?,?,?,?,?)",
@@ -355,20 +364,22 @@ class Store:
                     ],
                 )
                 for c in prepared.chunks:
-                    chunk_id = self._db.execute(
-                        "INSERT INTO chunks(article, position, first_sentence, last_sentence, start, "
-                        '"end", text, vector) VALUES(?,?,?,?,?,?,?,?)',
-                        (
-                            row_id,
-                            c.position,
-                            c.first_sentence,
-                            c.last_sentence,
-                            c.start,
-                            c.end,
-                            c.text,
-                            to_blob(c.vector),
-                        ),
-                    ).lastrowid
+                    chunk_id = _inserted(
+                        self._db.execute(
+                            "INSERT INTO chunks(article, position, first_sentence, last_sentence, start, "
+                            '"end", text, vector) VALUES(?,?,?,?,?,?,?,?)',
+                            (
+                                row_id,
+                                c.position,
+                                c.first_sentence,
+                                c.last_sentence,
+                                c.start,
+                                c.end,
+                                c.text,
+                                to_blob(c.vector),
+                            ),
+                        )
+                    )
                     self._db.execute(
                         "INSERT INTO chunks_fts(rowid, terms) VALUES(?, ?)", (chunk_id, index_terms(c.text))
                     )

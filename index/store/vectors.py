@@ -22,12 +22,17 @@ index copies it into memory first.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
 
 from ..params import VectorParams
 from .atomic import write_atomic
+
+# faiss's SWIG stubs describe the base classes only: the attributes of the classes an index is
+# downcast to (id_map, storage, sq, hnsw) are unknown to them, so indexes are typed loosely.
+FaissIndex = Any
 
 _TOMBSTONE = -1
 _LIVE = faiss.IDSelectorRange(0, 2**62)  # live ids are chunk ids (>= 0); tombstones are < 0
@@ -49,17 +54,17 @@ def _vector_view(vector, n: int, dtype=np.int64) -> np.ndarray:
 
 
 class VectorIndex:
-    def __init__(self, index: faiss.Index, dimension: int, params: VectorParams, *, mapped: bool = False):
+    def __init__(self, index: FaissIndex, dimension: int, params: VectorParams, *, mapped: bool = False):
         self.dimension = dimension
         self.params = params
         self._mapped = mapped  # memory-mapped from a file: read-only until `_own`
         self._set_index(index)
         self._removed = self._count_tombstones() if self._hnsw is not None else 0
 
-    def _set_index(self, index: faiss.Index) -> None:
-        self._index = index
+    def _set_index(self, index: FaissIndex) -> None:
+        self._index: FaissIndex = index
         inner = faiss.downcast_index(index.index)
-        self._hnsw = inner if isinstance(inner, faiss.IndexHNSW) else None
+        self._hnsw: FaissIndex = inner if isinstance(inner, faiss.IndexHNSW) else None
         if self._hnsw is not None:
             # An index saved by an older newsbot links the vectors it gains as this one would.
             self._hnsw.hnsw.efConstruction = self.params.ef_construction
@@ -152,12 +157,12 @@ class VectorIndex:
         if not len(ids):
             return
         self._own()
-        ids = _as_ids(ids)
+        removed = _as_ids(ids)
         if self.kind == "flat":
-            self._index.remove_ids(ids)
+            self._index.remove_ids(removed)
             return
         id_map = _vector_view(self._index.id_map, int(self._index.ntotal))
-        hit = np.isin(id_map, ids)
+        hit = np.isin(id_map, removed)
         id_map[hit] = _TOMBSTONE
         self._removed += int(hit.sum())
         if self._removed > self.params.compact_fraction * self._index.ntotal:
@@ -170,6 +175,7 @@ class VectorIndex:
         self._own()
         ids, codes = self._live_codes()
         old = self._hnsw
+        index: FaissIndex
         if len(ids) <= self.params.flat_max // 2:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
         else:
@@ -190,7 +196,8 @@ class VectorIndex:
             # Set on the index, not in search parameters: IndexIDMap passes on only the selector.
             self._hnsw.hnsw.efSearch = max(ef or self.params.ef_for(self.size), k)
             if self._removed:
-                params = faiss.SearchParameters(sel=_LIVE)
+                params = faiss.SearchParameters()
+                params.sel = _LIVE
         # One query is faster on one thread than on several (no fork-join, no contention).
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)
@@ -198,7 +205,7 @@ class VectorIndex:
             scores, ids = self._index.search(query, k, params=params)
         finally:
             faiss.omp_set_num_threads(threads)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def save(self, path: Path) -> None:
         """Written whole or not at all."""
@@ -219,7 +226,7 @@ class VectorIndex:
     def _live_codes(self) -> tuple[np.ndarray, np.ndarray]:
         n = int(self._index.ntotal)
         id_map = _vector_view(self._index.id_map, n).copy()
-        storage = faiss.downcast_index(self._hnsw.storage)
+        storage: FaissIndex = faiss.downcast_index(self._hnsw.storage)
         codes = faiss.vector_to_array(storage.codes).reshape(n, -1)
         live = id_map >= 0
         return id_map[live], codes[live]
@@ -233,15 +240,14 @@ class VectorIndex:
         return ids, vectors
 
 
-def _empty_hnsw(dimension: int, params: VectorParams) -> faiss.IndexHNSW:
-    hnsw = faiss.IndexHNSWSQ(
-        dimension, faiss.ScalarQuantizer.QT_8bit, params.hnsw_m, faiss.METRIC_INNER_PRODUCT
-    )
+def _empty_hnsw(dimension: int, params: VectorParams) -> FaissIndex:
+    eight_bit: Any = faiss.ScalarQuantizer.QT_8bit
+    hnsw = faiss.IndexHNSWSQ(dimension, eight_bit, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = params.ef_construction
     return hnsw
 
 
-def _new_hnsw(dimension: int, vectors: np.ndarray, ids: np.ndarray, params: VectorParams) -> faiss.Index:
+def _new_hnsw(dimension: int, vectors: np.ndarray, ids: np.ndarray, params: VectorParams) -> FaissIndex:
     hnsw = _empty_hnsw(dimension, params)
     # The quantiser's per-dimension ranges come from the vectors present at the switch-over;
     # later vectors outside them are clipped, which costs little on unit vectors.
@@ -255,18 +261,18 @@ def _new_hnsw(dimension: int, vectors: np.ndarray, ids: np.ndarray, params: Vect
     return index
 
 
-def _hnsw_like(old: faiss.IndexHNSW, params: VectorParams) -> faiss.IndexHNSW:
+def _hnsw_like(old: FaissIndex, params: VectorParams) -> FaissIndex:
     """An empty HNSW index with `old`'s trained quantiser."""
     hnsw = _empty_hnsw(old.d, params)
-    storage = faiss.downcast_index(hnsw.storage)
-    old_storage = faiss.downcast_index(old.storage)
+    storage: FaissIndex = faiss.downcast_index(hnsw.storage)
+    old_storage: FaissIndex = faiss.downcast_index(old.storage)
     faiss.copy_array_to_vector(faiss.vector_to_array(old_storage.sq.trained), storage.sq.trained)
     storage.is_trained = True
     hnsw.is_trained = True
     return hnsw
 
 
-def _decode(hnsw: faiss.IndexHNSW, codes: np.ndarray) -> np.ndarray:
+def _decode(hnsw: FaissIndex, codes: np.ndarray) -> np.ndarray:
     storage = faiss.downcast_index(hnsw.storage)
     if not len(codes):
         return np.zeros((0, hnsw.d), np.float32)

@@ -46,8 +46,9 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _day(text: str | None) -> int | None:
-    return int(re.match(r"\d+", text).group()) if text else None
+def _day(text: str) -> int:
+    """The day of "24" or "24th"."""
+    return int(text.rstrip("stndrh"))
 
 
 Builder = Callable[[re.Match, "dt.date | None"], "tuple[dt.date, dt.date] | None"]
@@ -56,16 +57,19 @@ Builder = Callable[[re.Match, "dt.date | None"], "tuple[dt.date, dt.date] | None
 def _range(m: re.Match, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
     m1, d1, y1, m2, d2, y2 = (m.group(g) for g in ("m1", "d1", "y1", "m2", "d2", "y2"))
     mo1, mo2 = month_number(m1), month_number(m2)
-    year2 = int(y2) if y2 else None
-    year1 = int(y1) if y1 else (year2 - (1 if mo1 > mo2 else 0) if year2 else None)
-    if year2 is None and year1 is not None:
-        year2 = year1 + (1 if mo2 < mo1 else 0)
-    if year1 is None:
-        year2 = _year_of(mo2, _day(d2) or 1, ref)
-        if year2 is None:
+    wraps = 1 if mo1 > mo2 else 0  # "November to February" runs into the next year
+    if y2:
+        year2 = int(y2)
+        year1 = int(y1) if y1 else year2 - wraps
+    elif y1:
+        year1 = int(y1)
+        year2 = year1 + wraps
+    else:
+        found = _year_of(mo2, _day(d2) if d2 else 1, ref)
+        if found is None:
             return None
-        year1 = year2 - (1 if mo1 > mo2 else 0)
-    start = _safe_date(year1, mo1, _day(d1) or 1)
+        year1, year2 = found - wraps, found
+    start = _safe_date(year1, mo1, _day(d1) if d1 else 1)
     end = _safe_date(year2, mo2, _day(d2)) if d2 else _month_end(year2, mo2)
     return (start, end) if start and end and start <= end else None
 

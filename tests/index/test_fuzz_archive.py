@@ -28,7 +28,7 @@ QUESTIONS = 10_000
 SEED = 11
 
 # A vocabulary as varied as an archive's, so that exact-term search meets realistic hit counts.
-_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ze", "bor", "dan", "fel", "gri", "hul", "jas", "kem", "lun", "mor"]
+_SYLLABLES = "ka lo mi ne ru sa to vi ze bor dan fel gri hul jas kem lun mor".split()
 NOUNS = sorted({"".join(random.Random(i).choices(_SYLLABLES, k=3)) + "s" for i in range(600)})
 PLACES = sorted({"".join(random.Random(-i).choices(_SYLLABLES, k=2)).title() for i in range(150)})
 HOSTILE = [

@@ -61,7 +61,7 @@ def run(capsys):
 
 @pytest.fixture
 def ingested(run, hashing_model, newsroom_corpus, index_dir) -> Path:
-    code, out, err = run("ingest", "--index-dir", index_dir, "-q", newsroom_corpus)
+    code, _, err = run("ingest", "--index-dir", index_dir, "-q", newsroom_corpus)
     assert code == 0, err
     return index_dir
 
@@ -78,7 +78,7 @@ def assert_one_line_error(code: int, err: str, *words: str) -> None:
 
 
 def test_ingest_into_an_index_dir_prints_the_summary(run, hashing_model, newsroom_corpus, index_dir):
-    code, out, err = run("ingest", "--index-dir", index_dir, newsroom_corpus)
+    code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
     assert code == 0
     assert out.splitlines()[0] == "added 3, updated 0, removed 0, unchanged 0, skipped 0"
     assert (index_dir / "newsbot.sqlite3").exists() and (index_dir / "manifest.json").exists()

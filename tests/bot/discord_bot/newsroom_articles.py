@@ -45,7 +45,7 @@ LONG_QUESTION = "zeppelin hangar airship crews"
 
 def long_article() -> str:
     """Oversized title, outlet and URL, and eight sentences of ~1,500 characters each."""
-    words = ["zeppelin", "hangar", "mooring", "mast", "airship", "crew", "envelope", "gondola", "ballast", "hydrogen"]
+    words = "zeppelin hangar mooring mast airship crew envelope gondola ballast hydrogen".split()
     rng = random.Random(1)
     sentences = [
         f"The zeppelin hangar held airship crews in {1930 + k}: "

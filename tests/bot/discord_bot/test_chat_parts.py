@@ -39,7 +39,7 @@ def test_safe_filename(sent: str, stored: str) -> None:
 
 def test_uploads_are_checked_for_type_and_size() -> None:
     assert check_upload("a.md", 10, 100) == "a.md"
-    with pytest.raises(UploadRejected, match="Only .md, .txt, .jsonl"):
+    with pytest.raises(UploadRejected, match=r"Only \.md, \.txt, \.jsonl"):
         check_upload("a.pdf", 10, 100)
     with pytest.raises(UploadRejected, match="limit is 100"):
         check_upload("a.txt", 101, 100)

@@ -35,9 +35,11 @@ async def test_rejected_token_is_one_clear_line_and_never_logged(
 ) -> None:
     wrong = "wrong-token-" + "x" * 40
     settings = settings.model_copy(update={"discord_token": SecretStr(wrong)})
-    with caplog.at_level(logging.DEBUG):
-        with pytest.raises(UserError, match="Discord rejected NEWSBOT_DISCORD_TOKEN") as raised:
-            await asyncio.to_thread(run_bot, settings, HashingEncoder)
+    with (
+        caplog.at_level(logging.DEBUG),
+        pytest.raises(UserError, match="Discord rejected NEWSBOT_DISCORD_TOKEN") as raised,
+    ):
+        await asyncio.to_thread(run_bot, settings, HashingEncoder)
     assert "\n" not in str(raised.value)
     assert ("GET", "/api/v10/users/@me", 401) in fake.requests
     assert all(wrong not in record.getMessage() for record in caplog.records)

@@ -176,7 +176,7 @@ async def every_page(fake: FakeDiscord, user: int, message: dict) -> list[dict]:
         if labels[0] not in ("More sources", "First sources") or labels[0] == "First sources":
             return pages
         click = await fake.click(user, message_id, labels[0])
-        await fake.wait_for(lambda: click.response_type == 7)
+        await fake.wait_for(lambda click=click: click.response_type == 7)
     raise AssertionError("paging never ended")
 
 
@@ -216,7 +216,9 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
         before = len(fake.bot_messages(dm))
         await fake.send_message(user, dm, question)  # DM questions and their follow-ups
         [reply] = (
-            await fake.wait_for(lambda: len(fake.bot_messages(dm)) > before and fake.bot_messages(dm))
+            await fake.wait_for(
+                lambda before=before: len(fake.bot_messages(dm)) > before and fake.bot_messages(dm)
+            )
         )[before:]
         shown += await every_page(fake, user, reply)
     await fake.send_message(user, fake.general_id, INTERNAL_QUESTION, mention_bot=True)  # ignored

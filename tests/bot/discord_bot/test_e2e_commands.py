@@ -156,7 +156,7 @@ async def test_long_article_stays_within_limits_on_every_page(fake: FakeDiscord,
             break
         seen += numbers
         click = await fake.click(user, message_id, labels(fake.messages[message_id])[0])
-        await fake.wait_for(lambda: click.response_type == 7)
+        await fake.wait_for(lambda click=click: click.response_type == 7)
     assert seen == list(range(1, len(seen) + 1)) and len(seen) > 4  # every source shown once, in order
     assert not fake.refusals  # Discord accepted every page
 

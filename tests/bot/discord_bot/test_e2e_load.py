@@ -42,7 +42,7 @@ async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(fake:
     interactions = await asyncio.gather(
         *(
             fake.slash(user, fake.general_id, "ask", question=question)
-            for user, (question, _) in zip(users, questions, strict=False)
+            for user, (question, _) in zip(users, questions, strict=True)
         )
     )
     answers = await asyncio.gather(*(fake.response(i, timeout=ANSWER_TIMEOUT) for i in interactions))
@@ -55,12 +55,15 @@ async def test_fifty_concurrent_asks_are_acknowledged_in_time_and_answered(fake:
     # Each person got the answer to their own question, in the interaction's original message.
     problems = [
         problem
-        for answer, (question, expected) in zip(answers, questions, strict=False)
+        for answer, (question, expected) in zip(answers, questions, strict=True)
         if (problem := answer_problem(answer, question, expected))
     ]
     assert not problems, problems
     assert len({a["id"] for a in answers}) == PEOPLE
-    assert all(a["id"] == str(i.original_id) and not i.followup_ids for a, i in zip(answers, interactions, strict=False))
+    assert all(
+        a["id"] == str(i.original_id) and not i.followup_ids
+        for a, i in zip(answers, interactions, strict=True)
+    )
     assert 0 < sum(expected is None for _, expected in questions) < PEOPLE  # both kinds asked
 
     # The 429s were waited out and retried: every answer went through once, nothing else failed.
@@ -79,7 +82,7 @@ async def test_fifty_concurrent_messages_are_all_answered(fake: FakeDiscord, bot
         sent = await asyncio.gather(
             *(
                 fake.send_message(user, fake.dm_channel(user), question)
-                for user, (question, _) in zip(users, questions, strict=False)
+                for user, (question, _) in zip(users, questions, strict=True)
             )
         )
         channels = [int(m["channel_id"]) for m in sent]
@@ -87,7 +90,7 @@ async def test_fifty_concurrent_messages_are_all_answered(fake: FakeDiscord, bot
         sent = await asyncio.gather(
             *(
                 fake.send_message(user, fake.newsroom_id, question, mention_bot=True)
-                for user, (question, _) in zip(users, questions, strict=False)
+                for user, (question, _) in zip(users, questions, strict=True)
             )
         )
         channels = [int(m["id"]) for m in sent]  # a thread started from a message has its id
@@ -103,12 +106,15 @@ async def test_fifty_concurrent_messages_are_all_answered(fake: FakeDiscord, bot
     assert all(len(fake.bot_messages(c)) == 1 for c in channels)  # one answer each, no retries
     problems = [
         problem
-        for answer, (question, expected) in zip(answers, questions, strict=False)
+        for answer, (question, expected) in zip(answers, questions, strict=True)
         if (problem := answer_problem(answer, question, expected))
     ]
     assert not problems, problems
     if where == "dm":
-        assert all(int(a["message_reference"]["message_id"]) == int(m["id"]) for a, m in zip(answers, sent, strict=False))
+        assert all(
+            int(a["message_reference"]["message_id"]) == int(m["id"])
+            for a, m in zip(answers, sent, strict=True)
+        )
     else:
         assert len(fake.threads()) == PEOPLE
         assert fake.bot_messages(fake.newsroom_id) == []

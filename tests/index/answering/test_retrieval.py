@@ -10,13 +10,13 @@ import pytest
 
 from index.answering.retrieval import rare_terms, retrieve, rrf_fuse
 from index.params import RetrievalParams, VectorParams
-from tests.fixtures.encoder import HashingEncoder
-
-RRF_K = RetrievalParams().rrf_k
 from index.store.schema import DB_NAME
 from index.store.store import Store
 from index.store.vectors import VectorIndex
 from index.text.terms import content_terms
+from tests.fixtures.encoder import HashingEncoder
+
+RRF_K = RetrievalParams().rrf_k
 
 # ---- rrf_fuse -------------------------------------------------------------------------------
 
@@ -75,7 +75,11 @@ def test_when_even_the_rarest_term_is_too_common_there_is_no_full_text_query():
 
 # ---- against a stored index -------------------------------------------------------------------
 
-VOCABULARY = ["carjacking", "officer", "sheriff", "hospital", "surgeon", "police", "shooting", "arrest", "sticker", "program", "budget", "zeppelin", "hangar", "beach", "lifeguard", "council", "mayor", "alderman", "transit", "train", "bus", "fare", "school", "teacher", "strike", "union", "snow", "plow", "storm", "flood", "river", "bridge", "museum", "library", "park", "festival"]
+VOCABULARY = (
+    "carjacking officer sheriff hospital surgeon police shooting arrest sticker program budget "
+    "zeppelin hangar beach lifeguard council mayor alderman transit train bus fare school teacher "
+    "strike union snow plow storm flood river bridge museum library park festival"
+).split()
 
 
 @pytest.fixture

@@ -70,11 +70,11 @@ def test_approx_tokens_grows_with_words():
 def seed_prepared(seed_articles):
     encoder = HashingEncoder()
     articles = list(seed_articles.values())
-    return list(zip(articles, prepare(articles, encoder, IngestParams()), strict=False))
+    return list(zip(articles, prepare(articles, encoder, IngestParams()), strict=True))
 
 
 def test_seed_chunks_start_and_end_on_sentence_boundaries(seed_prepared):
-    for article, prepared in seed_prepared:
+    for _, prepared in seed_prepared:
         starts = {s.start: s.position for s in prepared.sentences}
         ends = {s.end: s.position for s in prepared.sentences}
         for chunk in prepared.chunks:

@@ -176,7 +176,7 @@ def test_ingest_killed_at_20_random_moments_loses_and_duplicates_nothing(tmp_pat
         in_commit_window += newest_faiss(index_dir) > int(generation)
 
     process = start_ingest(corpus, index_dir)
-    out, err = process.communicate(timeout=STEP_TIMEOUT)
+    _, err = process.communicate(timeout=STEP_TIMEOUT)
     assert process.returncode == 0, err.decode()
     assert_consistent(index_dir, capsys)
 

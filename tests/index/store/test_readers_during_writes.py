@@ -106,7 +106,10 @@ def test_readers_with_their_own_engines_and_the_writers_engine_see_whole_generat
             with progress:  # every reader asks all its questions at least once in this generation
                 target = [count + 2 for count in answered]
                 assert progress.wait_for(
-                    lambda: done.is_set() or all(a >= t for a, t in zip(answered, target, strict=False)), WAIT
+                    lambda target=target: (
+                        done.is_set() or all(a >= t for a, t in zip(answered, target, strict=True))
+                    ),
+                    WAIT,
                 )
             if done.is_set():
                 break

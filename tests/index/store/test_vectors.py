@@ -77,7 +77,7 @@ def test_adding_past_the_threshold_converts_once_and_keeps_every_vector():
     assert index._index is converted, "adding to HNSW extends it, never rebuilds it"
     assert sorted(index.ids().tolist()) == ids.tolist()
     # Every stored vector is found as its own nearest neighbour.
-    found = sum(index.search(v, 1)[0][0] == i for i, v in zip(ids, vectors, strict=False))
+    found = sum(index.search(v, 1)[0][0] == i for i, v in zip(ids, vectors, strict=True))
     assert found >= 0.99 * len(ids)
 
 

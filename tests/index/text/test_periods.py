@@ -216,7 +216,7 @@ def test_seed_article_tags_the_figures_with_their_periods(seed_articles):
     spans_ = split_sentences(article.text)
     texts = [article.text[s:e] for s, e in spans_]
     paragraphs = [article.text.count("\n", 0, s) for s, _ in spans_]
-    tags = dict(zip(texts, tag_sentences(texts, paragraphs, article.published), strict=False))
+    tags = dict(zip(texts, tag_sentences(texts, paragraphs, article.published), strict=True))
 
     def years(sentence_start: str) -> set[tuple[dt.date, dt.date]]:
         (text,) = [t for t in texts if t.startswith(sentence_start)]
