@@ -1,0 +1,104 @@
+"""The engine's structured answer as the terminal and JSON show it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.cli.render import answer_json, answer_text, format_answer
+from index.models import AbstainReason, Answer, AnswerKind, AnswerLine, Citation, Quote, Source
+
+SOURCE = Source(
+    article_id="https://news.example/a",
+    title="Carjackings",
+    url="https://news.example/a",
+    outlet="Example Tribune",
+    published=dt.date(2022, 1, 5),
+)
+FIRST = "More than 500 were logged from January to April of 2022."
+SECOND = "From Jan. 1 through July 24 of 2022, Chicago saw 942 vehicular hijackings."
+
+
+def cite(n: int, sentence: str, figure: str, period: str | None) -> Citation:
+    at = sentence.index(figure)
+    return Citation(
+        n=n,
+        source=SOURCE,
+        sentence=sentence,
+        start=10 * n,
+        end=10 * n + len(sentence),
+        score=0.5,
+        answer_span=(at, at + len(figure)),
+        period=period,
+    )
+
+
+def listing() -> Answer:
+    first = cite(1, FIRST, "More than 500", "from January to April of 2022")
+    second = cite(2, SECOND, "942", None)
+    return Answer(
+        question="how many carjackings in 2022?",
+        abstained=False,
+        kind=AnswerKind.HOW_MANY,
+        period="2022",
+        lines=[AnswerLine(citation=1, period=first.period), AnswerLine(citation=2)],
+        citations=[first, second],
+    )
+
+
+def test_one_statement_is_its_sentence_with_the_answer_in_bold_and_its_citation_number():
+    answer = listing().model_copy(update={"lines": [AnswerLine(citation=2)]})
+    assert answer_text(answer) == (
+        "From Jan. 1 through July 24 of 2022, Chicago saw **942** vehicular hijackings. [2]"
+    )
+
+
+def test_several_figures_are_listed_each_with_the_period_its_sentence_gives():
+    assert answer_text(listing()).splitlines() == [
+        "Sources give these figures:",
+        "- from January to April of 2022: **More than 500** were logged from January to April of 2022. [1]",
+        "- period not stated in the sentence: From Jan. 1 through July 24 of 2022, Chicago saw **942** "
+        "vehicular hijackings. [2]",
+    ]
+
+
+def test_an_abstention_names_the_period_asked_and_shows_related_passages_apart():
+    related = Quote(source=SOURCE, sentence=FIRST, start=0, end=len(FIRST), score=0.2)
+    answer = Answer(
+        question="how many carjackings in 2019?",
+        abstained=True,
+        abstain_reason=AbstainReason.NO_ANSWER,
+        period="2019",
+        related=[related],
+    )
+    text = format_answer(answer)
+    assert text.startswith("Not in the archive: no article I have answers this for 2019.")
+    assert f'Related passages (not an answer):\n  - "{FIRST}" (Carjackings, 2022-01-05)' in text
+
+
+def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
+    shown = answer_json(listing())
+    assert {"question", "answer", "abstained", "citations", "related", "kind", "period", "confidence"} <= set(
+        shown
+    )
+    assert shown["answer"] == answer_text(listing())
+    first = shown["citations"][0]
+    assert first == {
+        "n": 1,
+        "article_id": SOURCE.article_id,
+        "title": "Carjackings",
+        "url": SOURCE.url,
+        "outlet": "Example Tribune",
+        "published": "2022-01-05",
+        "sentence": FIRST,
+        "start": 10,
+        "end": 10 + len(FIRST),
+        "score": 0.5,
+        "answer_start": 0,
+        "answer_end": 13,
+        "period": "from January to April of 2022",
+    }
+    assert shown["lines"] == [
+        {"citation": 1, "period": "from January to April of 2022"},
+        {"citation": 2, "period": None},
+    ]
+    assert shown["kind"] == "how_many" and shown["abstain_reason"] is None
