@@ -146,11 +146,14 @@ class Engine:
         *,
         include_internal: bool = False,
         previous: str | None = None,
+        as_of: dt.date | None = None,
         lap: Lap = _no_lap,
     ) -> Answer:
-        """`lap(stage)` is called as each stage ends (encode, wait, retrieve, read, compose): a
-        caller that times the calls learns where the time went (`newsbot bench`)."""
-        analysis = analyse_in_context(question, previous, self._today())
+        """`previous` is the question a follow-up refers to; `as_of` the day relative periods
+        ("this week", "last year") are read against (default: today). `lap(stage)` is called as
+        each stage ends (encode, wait, retrieve, read, compose): a caller that times the calls
+        learns where the time went (`newsbot bench`)."""
+        analysis = analyse_in_context(question, previous, as_of or self._today())
         encoder = self.encoder
         vector = encoder.encode([analysis.text])[0]
         lap("encode")

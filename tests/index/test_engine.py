@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -164,3 +165,17 @@ def test_a_sentence_opening_with_last_year_answers_for_the_year_before_publicati
     for_2022 = engine.ask("how many carjackings in 2022?")
     assert not for_2021.abstained and for_2021.stated[0].answer_text == "1,400"
     assert for_2022.abstained
+
+
+def test_relative_periods_in_a_question_are_read_as_of_the_given_day(open_engine, write_article, corpus_dir):
+    write_article(
+        "2021.md", "In 2021, Chicago saw nearly 2,098 carjackings, police said.\n",
+        title="Carjackings in 2021", published="2022-01-05", outlet="Example",
+    )
+    engine = open_engine(params=LENIENT)
+    engine.ingest([corpus_dir])
+    as_of_2022 = engine.ask("how many carjackings last year?", as_of=dt.date(2022, 3, 1))
+    as_of_2024 = engine.ask("how many carjackings last year?", as_of=dt.date(2024, 3, 1))
+    assert as_of_2022.period == "last year" and not as_of_2022.abstained
+    assert as_of_2022.stated[0].answer_text == "nearly 2,098"
+    assert as_of_2024.abstained, "last year is 2023 as of 2024: the 2021 figure does not answer"
