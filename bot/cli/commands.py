@@ -98,13 +98,14 @@ def stats(options: StatsOptions, settings: Settings) -> int:
 
 
 def evaluate(options: EvalOptions, settings: Settings) -> int:
-    from ..tools.evaluation.run import evaluate_gold, markdown_table
+    from ..tools.evaluation.run import evaluate_set, markdown_table
 
-    rows, failures = evaluate_gold(
+    rows, failures = evaluate_set(
         _encoder(settings),
         gold=options.gold,
         corpus=options.corpus,
         squad=options.squad,
+        rtqa=options.rtqa,
         limit=options.limit,
         params=PARAMS,
     )

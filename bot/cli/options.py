@@ -55,6 +55,7 @@ class EvalOptions(Options):
     gold: Path = DEFAULT_GOLD
     corpus: Path = DEFAULT_CORPUS
     squad: Path | None = None
+    rtqa: Path | None = None
     limit: int | None = None
     json_output: bool = False
 
@@ -123,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file to evaluate instead")
+    p.add_argument(
+        "--rtqa", type=Path, help="a RealTimeQA development set folder (archive/, questions.jsonl) instead"
+    )
     p.add_argument("--limit", type=int, help="evaluate only the first N questions")
     p.add_argument("--json", dest="json_output", action="store_true")
 

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from bot.tools.evaluation.baseline import best_threshold, dense_best_sentence
-from bot.tools.evaluation.gold import GoldQuestion, load_gold, load_squad
-from bot.tools.evaluation.grading import Tally, grade
+from bot.tools.evaluation.baseline import CHUNK_CHARS, NaiveBaseline, best_threshold, fixed_pieces
+from bot.tools.evaluation.gold import GoldQuestion, load_gold, load_rtqa, load_squad
+from bot.tools.evaluation.grading import Tally, grade, holds
 from bot.tools.evaluation.run import evaluate
+from index.ingest.corpus import read_corpus
 from index.models import AbstainReason, Answer, AnswerLine, Citation, Source
 from tests.fixtures.paths import GOLD_QUESTIONS
 
@@ -103,30 +104,75 @@ def test_squad_paragraphs_become_articles_and_questions_keep_any_of_their_answer
     assert questions[0].answers == ["France", "in France"] and questions[0].any_answer
 
 
+def test_quiz_answers_match_whatever_quotes_and_case_the_sentence_uses():
+    assert holds("“Arthur”", 'The animated series "Arthur" ended after 25 seasons.')
+    assert holds("Bad Bunny", "Puerto Rican superstar BAD  BUNNY notched another record.")
+    assert not holds("Arthur", "The series ended.") and not holds("", "anything")
+
+
+def test_the_first_citation_and_the_first_three_are_counted_apart():
+    gold = GoldQuestion(question="q", answerable=True, answers=["2,098"], any_answer=True)
+    other = "Police made 57 arrests."
+    cited = [
+        Citation(n=n, source=SOURCE, sentence=text, start=0, end=len(text), score=1.0)
+        for n, text in enumerate([other, other, SENTENCE, SENTENCE], start=1)
+    ]
+    tally = Tally()
+    grade(gold, Answer(question="q", abstained=False, lines=[AnswerLine(citation=1)], citations=cited), tally)
+    row = tally.row("x")
+    assert (row["first_citation"], row["first_three"], row["wrong_answers"]) == (0.0, 100.0, 100.0)
+
+
+def test_rtqa_questions_are_answerable_and_asked_as_of_their_quiz_date(tmp_path):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "rtqa.jsonl").write_text('{"text": "x", "url": "https://e.example/1"}\n')
+    question = {"id": "1", "question": "Who won this week?", "as_of": "2023-07-21", "answers": ["A"]}
+    (tmp_path / "questions.jsonl").write_text(json.dumps(question | {"source": "CNN"}) + "\n")
+    archive, [question] = load_rtqa(tmp_path)
+    assert archive == [tmp_path / "archive" / "rtqa.jsonl"]
+    assert question.answerable and question.any_answer and str(question.as_of) == "2023-07-21"
+
+
+def test_the_naive_baseline_cuts_every_thousand_characters_whatever_the_sentences(seed_articles):
+    article = max(seed_articles.values(), key=lambda a: len(a.text))
+    pieces = fixed_pieces(article)
+    assert len(article.text) > 2 * CHUNK_CHARS
+    assert [(p.start, p.end) for p in pieces] == [
+        (i, min(i + CHUNK_CHARS, len(article.text))) for i in range(0, len(article.text), CHUNK_CHARS)
+    ]
+
+
 @pytest.mark.slow
-def test_the_engine_beats_the_dense_only_baseline_on_the_gold_set(seed_engine):
-    ours, baseline = evaluate(seed_engine, load_gold(GOLD_QUESTIONS))[0]
+def test_the_engine_beats_the_naive_baseline_on_the_gold_set(seed_engine, seed_articles):
+    baseline = NaiveBaseline(seed_engine.encoder, seed_articles.values())
+    ours, baseline_row = evaluate(seed_engine, baseline, load_gold(GOLD_QUESTIONS))[0]
+    baseline = baseline_row
     assert ours["overall"] > baseline["overall"]
     assert ours["answer_accuracy"] > baseline["answer_accuracy"]
 
 
 @pytest.fixture
-def small_engine(open_engine, newsroom_corpus):
-    engine = open_engine()
-    engine.ingest([newsroom_corpus])
-    return engine
+def newsroom_baseline(newsroom_corpus, encoder):
+    return NaiveBaseline(encoder, read_corpus(newsroom_corpus).articles)
 
 
-def test_the_dense_baseline_quotes_the_nearest_chunks_most_similar_sentence(small_engine, encoder):
-    vector = encoder.encode(["Lifeguards returned to lakefront beaches"])[0]
-    citation = dense_best_sentence(small_engine, vector)
+def test_the_naive_baseline_quotes_the_top_pieces_most_similar_sentence(
+    newsroom_baseline, newsroom_corpus, encoder
+):
+    citation = newsroom_baseline.pick(encoder.encode(["Lifeguards returned to lakefront beaches"])[0])
     assert citation is not None
     assert (
         citation.sentence == "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
     )
-    assert citation.source.title == "Lake Michigan beaches reopen"
+    text = (newsroom_corpus / "beaches.txt").read_text()
+    assert text[citation.start : citation.end] == citation.sentence
     assert 0 < citation.score <= 1
 
 
-def test_the_dense_baseline_finds_nothing_in_an_empty_archive(open_engine, encoder):
-    assert dense_best_sentence(open_engine(), encoder.encode(["carjackings"])[0]) is None
+def test_the_naive_baseline_never_cites_an_internal_article(newsroom_baseline, encoder):
+    citation = newsroom_baseline.pick(encoder.encode(["zeppelin desk budget hangar"])[0])
+    assert citation is not None and citation.source.outlet != "Newsroom memo"
+
+
+def test_the_naive_baseline_finds_nothing_in_an_empty_archive(encoder):
+    assert NaiveBaseline(encoder, []).pick(encoder.encode(["carjackings"])[0]) is None
