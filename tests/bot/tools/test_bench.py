@@ -13,20 +13,12 @@ import numpy as np
 import pytest
 
 from bot.cli import main
-from bot.tools.bench.run import (
-    BackendResult,
-    Deriver,
-    Report,
-    SizeResult,
-    Texts,
-    bench_sizes,
-    load_texts,
-    markdown,
-    parse_sizes,
-    plot,
-    report_from_json,
-    targets,
-)
+from bot.tools.bench.backends import BackendResult
+from bot.tools.bench.plot import plot
+from bot.tools.bench.report import Report, markdown, report_from_json, targets
+from bot.tools.bench.run import parse_sizes
+from bot.tools.bench.sizes import Deriver, SizeResult, bench_sizes
+from bot.tools.bench.texts import Texts, load_texts
 from index import EngineParams, VectorParams
 from index.models import Article
 from tests.fixtures.encoder import HashingEncoder
