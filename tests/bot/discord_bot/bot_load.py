@@ -14,7 +14,8 @@ waits for every answer, checks it, and reports:
   finished answer arriving at the fake Discord;
 - answers and abstentions, and whether each was the right one;
 - the engine's own time: the same questions one after another without Discord, and each ask
-  made during the rounds with its stages (`Engine.ask`'s `timings`, lock wait included).
+  made during the rounds with its stages (from `Engine.ask`'s `lap` callback, the lock wait
+  "wait" included).
 
 It prints a Markdown report and writes it to docs/bot-load.md (`--output`, or `--no-write`).
 Only 127.0.0.1 is contacted; set HF_HUB_OFFLINE=1 as for every run here.
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,9 +53,9 @@ import discord  # noqa: E402
 
 from bot.discord_bot.client import NewsBot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index import backends, bench  # noqa: E402
-from index.encoders.factory import load_encoder  # noqa: E402
-from index.engine import Engine  # noqa: E402
+from bot.tools.bench import measure  # noqa: E402
+from bot.wording import ingest_summary  # noqa: E402
+from index import DEFAULT_BACKEND, Answer, Encoder, EncoderBackend, Engine, load_encoder  # noqa: E402
 from tests.bot.discord_bot.fake_discord import ACK_DEADLINE, FakeDiscord, Interaction  # noqa: E402
 from tests.bot.discord_bot.seed_questions import (  # noqa: E402
     NOT_IN_ARCHIVE,
@@ -73,27 +75,38 @@ class Call:
     stages: dict[str, float]
 
 
-class TimedEngine:
-    """The engine as the bot sees it, recording each `ask` with the engine's own stage timings
-    (`encode`, `wait` for the read lock and snapshot, `retrieve`, `read`, `compose`)."""
+class TimedEngine(Engine):
+    """The engine the bot is given, recording each `ask` with the seconds of its stages (`encode`,
+    `wait` for the read lock and snapshot, `retrieve`, `read`, `compose`) from its `lap` callback."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As `Engine`'s (`TimedEngine.open` builds one)."""
+        super().__init__(*args, **kwargs)
         self.calls: list[Call] = []
         self._record = threading.Lock()
 
-    def ask(self, *args: Any, **kwargs: Any):
-        stages: dict[str, float] = {}
+    def ask(
+        self,
+        question: str,
+        *,
+        include_internal: bool = False,
+        previous: str | None = None,
+        lap: Callable[[str], None] | None = None,
+    ) -> Answer:
+        laps = measure.Laps()
+
+        def timed_lap(stage: str) -> None:
+            laps.lap(stage)
+            if lap is not None:
+                lap(stage)
+
         start = time.monotonic()
         try:
-            return self._engine.ask(*args, timings=stages, **kwargs)
+            return super().ask(question, include_internal=include_internal, previous=previous, lap=timed_lap)
         finally:
-            call = Call(start, time.monotonic(), stages)
+            call = Call(start, time.monotonic(), laps.stages)
             with self._record:
                 self.calls.append(call)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
 
 
 @dataclass
@@ -161,11 +174,16 @@ async def one_round(fake: FakeDiscord, timed: TimedEngine, number: int, count: i
 
     result.started = started = time.monotonic()
     interactions: list[Interaction] = await asyncio.gather(
-        *(fake.slash(u, fake.general_id, "ask", question=q) for u, (q, _) in zip(users, questions, strict=False))
+        *(
+            fake.slash(u, fake.general_id, "ask", question=q)
+            for u, (q, _) in zip(users, questions, strict=False)
+        )
     )
     replies = await asyncio.gather(*(answer(i) for i in interactions))
 
-    for interaction, (message, arrived), (question, expected) in zip(interactions, replies, questions, strict=False):
+    for interaction, (message, arrived), (question, expected) in zip(
+        interactions, replies, questions, strict=False
+    ):
         if interaction.acked_at is None:
             result.late_acks += 1
         else:
@@ -197,7 +215,7 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"{bench.machine()}{memory}; {system}"
+    return f"{measure.machine()}{memory}; {system}"
 
 
 def ms(seconds: float) -> str:
@@ -208,8 +226,8 @@ def report(
     rounds: list[Round],
     *,
     command: str,
-    backend: str,
-    encoder: Any,
+    backend: EncoderBackend,
+    encoder: Encoder,
     solo: list[Call],
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
@@ -217,9 +235,7 @@ def report(
     acks = [a for r in rounds for a in r.acks]
     count = rounds[0].questions
     total = sum(r.questions for r in rounds)
-    precision = getattr(encoder, "precision", None)
-    backend_text = f"`{backend}`" + (f" ({precision})" if precision else "")
-    cores = bench.cpu_cores()
+    cores = measure.cpu_cores()
     workers = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default executor (3.8+)
     calls = [c for r in rounds for c in r.engine_calls]
     alone = sum(c.end - c.start for c in solo)
@@ -237,13 +253,13 @@ def report(
         "fake Discord on 127.0.0.1, the real all-MiniLM-L6-v2), over the shipped `corpus/` asked "
         f"on {SEED_TODAY}; {len(rounds)} rounds, each with {count} new users and two answerable "
         "questions for each one the archive cannot answer. Produced by `tests/bot/discord_bot/bot_load.py`; "
-        "`tests/bot/test_e2e_load.py` checks the same without timing it.",
+        "`tests/bot/discord_bot/test_e2e_load.py` checks the same without timing it.",
         "",
         f"- Command: `{command}`",
         f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         f"- Machine: {machine()}; the machine may be shared with other work: load average "
         f"(1 min) {load_before[0]:.2f} before the run, {load_after[0]:.2f} after",
-        f"- Encoder: `{encoder.name}`, backend {backend_text}",
+        f"- Encoder: `{encoder.name}`, backend `{backend}` ({encoder.describe()})",
         f"- Questions: {count} per round, {total} in all: {sum(r.answered for r in rounds)} "
         f"answered, {sum(r.abstained for r in rounds)} abstained; "
         f"{total - sum(len(r.wrong) for r in rounds)} of {total} as expected",
@@ -311,11 +327,10 @@ async def run(args: argparse.Namespace, command: str) -> str:
     loaded = time.monotonic() - started
     print(f"model loaded in {loaded:.1f} s ({encoder.name}, {args.backend})", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        engine = Engine.open(Path(tmp) / "index", encoder, create=True, today=lambda: SEED_TODAY)
+        timed = TimedEngine.open(Path(tmp) / "index", encoder, create=True, today=lambda: SEED_TODAY)
+        assert isinstance(timed, TimedEngine)  # `open` builds the class it is called on
         try:
-            ingested = engine.ingest([args.corpus])
-            print(ingested.summary(), file=sys.stderr)
-            timed = TimedEngine(engine)
+            print(ingest_summary(timed.ingest([args.corpus])), file=sys.stderr)
             for question, _ in SEED_QUESTIONS:  # warm-up: every question shape compiled once
                 timed.ask(question)
             del timed.calls[:]
@@ -341,7 +356,7 @@ async def run(args: argparse.Namespace, command: str) -> str:
             task = asyncio.create_task(client.start(fake.token))
             try:
                 await asyncio.wait_for(client.wait_until_ready(), 30)
-                rounds = []
+                rounds: list[Round] = []
                 for number in range(1, args.rounds + 1):
                     result = await one_round(fake, timed, number, args.questions, args.timeout)
                     rounds.append(result)
@@ -363,7 +378,7 @@ async def run(args: argparse.Namespace, command: str) -> str:
             if problems:
                 raise SystemExit("the fake Discord saw problems: " + "; ".join(problems))
         finally:
-            engine.close()
+            timed.close()
     return report(
         rounds,
         command=command,
@@ -379,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=50, help="people asking at once")
     parser.add_argument("--rounds", type=int, default=3, help="rounds, each with new users")
-    parser.add_argument("--backend", choices=backends.BACKENDS, default=backends.DEFAULT_BACKEND)
+    parser.add_argument(
+        "--backend", type=EncoderBackend, choices=list(EncoderBackend), default=DEFAULT_BACKEND
+    )
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between rounds")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait per answer")
