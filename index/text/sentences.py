@@ -16,9 +16,7 @@ _segmenter = pysbd.Segmenter(language="en", clean=False)
 # pysbd reads some control characters as digits or breaks on them ("\x1f0." raised ValueError):
 # it segments a copy where each is a space if Python counts it as whitespace, else an underscore,
 # which keeps every offset and every word.
-_CONTROLS_AS_SPACES = {
-    c: " " if chr(c).isspace() else "_" for c in [*range(32), 0x7F] if chr(c) != "\n"
-}
+_CONTROLS_AS_SPACES = {c: " " if chr(c).isspace() else "_" for c in [*range(32), 0x7F] if chr(c) != "\n"}
 
 
 def _segments(text: str) -> list[str]:

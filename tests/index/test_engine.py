@@ -169,8 +169,11 @@ def test_a_sentence_opening_with_last_year_answers_for_the_year_before_publicati
 
 def test_relative_periods_in_a_question_are_read_as_of_the_given_day(open_engine, write_article, corpus_dir):
     write_article(
-        "2021.md", "In 2021, Chicago saw nearly 2,098 carjackings, police said.\n",
-        title="Carjackings in 2021", published="2022-01-05", outlet="Example",
+        "2021.md",
+        "In 2021, Chicago saw nearly 2,098 carjackings, police said.\n",
+        title="Carjackings in 2021",
+        published="2022-01-05",
+        outlet="Example",
     )
     engine = open_engine(params=LENIENT)
     engine.ingest([corpus_dir])
