@@ -268,9 +268,11 @@ def find_periods(text: str, ref: dt.date | None, *, any_case: bool = False) -> l
     return [p for _, p in sorted(found, key=lambda item: item[0])]
 
 
-# Words near a sentence's start that refer to what came before: "those cases", "that's".
+# Words among a sentence's first seven that refer to what came before: "those cases", "that's".
+# Words and the separators between them alternate, so each run of separators is read one way
+# only and the match takes linear time (an optional separator before each word took ~n^6).
 _POINTS_BACK = re.compile(
-    r"^(?:\W*\w+\W+){0,6}?(?:those|these|that|such|the same|of them|that's)\b", re.IGNORECASE
+    r"^(?:\W*\w+(?:\W+\w+){0,5}\W+)?(?:those|these|that|such|the same|of them|that's)\b", re.IGNORECASE
 )
 
 
