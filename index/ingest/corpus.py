@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -21,6 +23,9 @@ TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 JSONL_SUFFIXES = {".jsonl"}
 MAX_ARTICLE_BYTES = 2_000_000
 MAX_TITLE_CHARS = 300
+# Front matter is a few lines of metadata; the cap bounds the YAML parser's work (pure Python:
+# about 0.2 s for 16 KB) whatever a file holds.
+MAX_FRONT_MATTER_CHARS = 16_384
 # CMS exports write 0001-01-01 or 9999-12-31 for "no date"; relative dates ("last year") are read
 # against the publication date, and at the ends of the calendar that arithmetic cannot be done.
 PUBLISHED_RANGE = (dt.date(1000, 1, 1), dt.date(2999, 12, 31))
@@ -51,12 +56,43 @@ class ReadResult:
 
 
 def _decode(raw: bytes) -> str:
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw:
         raise BadArticle("binary file, not text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadArticle(f"not UTF-8 text (byte {exc.start})") from None
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: `*name` repeats a node by reference, so a few
+    hundred bytes of nested aliases expand to gigabytes once the value is read as text."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise BadArticle("front matter uses a YAML alias (*name): write the value out in full")
+        return super().compose_node(parent, index)
+
+
+def _parse_front_matter(block: str) -> dict:
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        raise BadArticle(
+            f"front matter is over {MAX_FRONT_MATTER_CHARS:,} characters: keep it to the article's "
+            "fields (title, url, published, ...) and put the text after the closing ---"
+        )
+    try:
+        meta = yaml.load(block, Loader=_FrontMatterLoader) or {}
+    except BadArticle:
+        raise
+    except yaml.YAMLError as exc:
+        raise BadArticle(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+    except RecursionError:
+        raise BadArticle("front matter is nested too deeply to read") from None
+    except ValueError as exc:  # PyYAML's own date parsing: "published: 2021-13-45"
+        raise BadArticle(f"front matter has an impossible date or value ({exc})") from None
+    if not isinstance(meta, dict):
+        raise BadArticle("front matter must be a mapping of field: value")
+    return meta
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -69,18 +105,33 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     end = text.find("\n---", first_newline)
     if end < 0:
         raise BadArticle("front matter opened with --- is never closed")
-    block = text[first_newline + 1 : end]
+    meta = _parse_front_matter(text[first_newline + 1 : end])
     after = text.find("\n", end + 4)
-    body = "" if after < 0 else text[after + 1 :]
+    return meta, "" if after < 0 else text[after + 1 :]
+
+
+def _json_record(line: str) -> Any:
     try:
-        meta = yaml.safe_load(block) or {}
-    except yaml.YAMLError as exc:
-        raise BadArticle(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
-    except ValueError as exc:  # PyYAML's own date parsing: "published: 2021-13-45"
-        raise BadArticle(f"front matter has an impossible date or value ({exc})") from None
-    if not isinstance(meta, dict):
-        raise BadArticle("front matter must be a mapping of field: value")
-    return meta, body
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadArticle(f"malformed JSON ({exc.msg})") from None
+    except RecursionError:
+        raise BadArticle("JSON nested too deeply to read") from None
+    except ValueError:  # the one other refusal of Python's JSON reader
+        raise BadArticle(f"a number has over {sys.get_int_max_str_digits():,} digits") from None
+
+
+def _check_characters(field_name: str, value: object) -> None:
+    """Text must be characters; JSON and YAML escapes can write half a UTF-16 pair ("\\ud800")."""
+    if not isinstance(value, str):
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadArticle(
+            f"{field_name} holds {value[exc.start]!r} at character {exc.start}, half of a UTF-16 "
+            "surrogate pair and not a character: fix the export that wrote it"
+        ) from None
 
 
 def _title_from_text(text: str) -> str:
@@ -114,6 +165,8 @@ def _date(value: object) -> dt.date | None:
 
 def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Article:
     """Validate metadata and text into an Article; raise BadArticle with a reason."""
+    for name, value in [("text", text), *meta.items()]:
+        _check_characters(name, value)
     if not text.strip():
         raise BadArticle("empty article: no text")
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
@@ -150,12 +203,12 @@ def read_text_file(path: Path, article_id: str) -> Article:
     if len(raw) > MAX_ARTICLE_BYTES:
         raise BadArticle(f"file over {MAX_ARTICLE_BYTES:,} bytes")
     meta, body = split_front_matter(_decode(raw))
-    return build_article(meta, body, default_id=article_id, source=str(path.resolve()))
+    return build_article(meta, body, default_id=article_id, source=str(located(path)))
 
 
 def read_jsonl_file(path: Path, result: ReadResult) -> None:
     """One article per line; a bad line is skipped with its line number, the rest goes on."""
-    source = str(path.resolve())
+    source = str(located(path))
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             where = f"{path}:{number}"
@@ -165,7 +218,7 @@ def read_jsonl_file(path: Path, result: ReadResult) -> None:
                 result.skipped.append(SkipReason(source=where, reason="line over size limit"))
                 continue
             try:
-                record = json.loads(_decode(raw))
+                record = _json_record(_decode(raw))
                 if not isinstance(record, dict):
                     raise BadArticle("line is not a JSON object")
                 text = record.get("text")
@@ -175,16 +228,12 @@ def read_jsonl_file(path: Path, result: ReadResult) -> None:
                 article = build_article(
                     meta, text, default_id=f"{path_id(path)}#{number}", source=f"{source}:{number}"
                 )
-            except json.JSONDecodeError as exc:
-                reason = f"malformed JSON ({exc.msg})"
             except BadArticle as exc:
-                reason = str(exc)
+                result.skipped.append(SkipReason(source=where, reason=str(exc)))
+                # A line that failed may hold an article stored earlier: do not count it as removed.
+                result.unreadable.add(source)
             else:
                 result.articles.append(article)
-                continue
-            result.skipped.append(SkipReason(source=where, reason=reason))
-            # A line that failed may hold an article stored earlier: do not count it as removed.
-            result.unreadable.add(source)
 
 
 def iter_files(root: Path) -> Iterator[Path]:
@@ -202,7 +251,18 @@ def iter_files(root: Path) -> Iterator[Path]:
 def path_id(path: Path) -> str:
     """A path article's identity: its absolute path, however the folder was named on the
     command line (`corpus/a.md` from the repo and `/abs/corpus/a.md` are one article)."""
-    return path.resolve().as_posix()
+    return Path(os.path.realpath(path)).as_posix()
+
+
+def located(path: Path) -> Path:
+    """Where a file sits in the corpus: its folder resolved, its own name kept, so that an
+    article read through a symlink is tracked as the link and goes when the link goes."""
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _shown(path: Path) -> str:
+    """The path as text that can be printed and stored: bytes that are not UTF-8 escaped."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_corpus(root: Path) -> ReadResult:
@@ -210,13 +270,17 @@ def read_corpus(root: Path) -> ReadResult:
     result = ReadResult()
     for path in iter_files(root):
         suffix = path.suffix.lower()
-        source = str(path.resolve())
         if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
             if root.is_file():
                 result.skipped.append(
-                    SkipReason(source=str(path), reason=f"unsupported file type {suffix or '(none)'}")
+                    SkipReason(source=_shown(path), reason=f"unsupported file type {suffix or '(none)'}")
                 )
             continue
+        if _shown(path) != str(path):
+            reason = "file name is not UTF-8: rename it to be read"
+            result.skipped.append(SkipReason(source=_shown(path), reason=reason))
+            continue
+        source = str(located(path))
         result.seen_files.add(source)
         try:
             if suffix in JSONL_SUFFIXES:

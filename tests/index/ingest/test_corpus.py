@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from index.ingest.corpus import MAX_ARTICLE_BYTES, read_corpus, split_front_matter
+from index.ingest.corpus import MAX_ARTICLE_BYTES, MAX_FRONT_MATTER_CHARS, read_corpus, split_front_matter
 from index.models import Status, Visibility
 
 
@@ -266,3 +268,129 @@ def test_a_utf8_bom_is_not_part_of_the_text(corpus_dir):
     (corpus_dir / "bom.md").write_bytes("\ufeffHeadline\nBody.\n".encode("utf-8"))
     article = only_article(corpus_dir)
     assert article.title == "Headline" and article.text == "Headline\nBody.\n"
+
+
+def test_a_nul_byte_anywhere_makes_a_file_binary(corpus_dir):
+    (corpus_dir / "late.md").write_bytes(b"word " * 4000 + b"\x00 and more text\n")
+    assert "binary" in skip_reason(corpus_dir, "late.md")
+
+
+# ---- hostile input: one reason each, never a stop ------------------------------------------
+
+# Three levels of five: harmless here, but each level more multiplies what `str()` of the value
+# builds (a few hundred bytes of these cost 79 s and 3 GB).
+ALIAS_BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b]
+published: *c
+"""
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [ALIAS_BOMB, "title: &t A title\nauthor: *t\n", "base: &b {outlet: X}\n<<: *b\ntitle: T\n"],
+    ids=["alias bomb", "alias", "merge key"],
+)
+def test_yaml_aliases_in_front_matter_are_refused(corpus_dir, front_matter):
+    (corpus_dir / "a.md").write_text(f"---\n{front_matter}---\nBody.\n", encoding="utf-8")
+    reason = skip_reason(corpus_dir, "a.md")
+    assert "alias" in reason and "write" in reason, reason
+
+
+def test_front_matter_over_its_size_cap_is_skipped_unparsed(corpus_dir):
+    summary = "word " * (MAX_FRONT_MATTER_CHARS // 5)
+    (corpus_dir / "a.md").write_text(f"---\ntitle: T\nsummary: {summary}\n---\nBody.\n", encoding="utf-8")
+    assert f"over {MAX_FRONT_MATTER_CHARS:,} characters" in skip_reason(corpus_dir, "a.md")
+
+
+def test_front_matter_just_under_its_cap_is_read(corpus_dir):
+    summary = "word " * (MAX_FRONT_MATTER_CHARS // 5 - 10)
+    (corpus_dir / "a.md").write_text(f"---\ntitle: T\nsummary: {summary}\n---\nBody.\n", encoding="utf-8")
+    assert only_article(corpus_dir).title == "T"
+
+
+HOSTILE_LINES = {
+    "nested JSON": ("[" * 100_000 + "]" * 100_000, "nested"),
+    "a huge integer": (
+        '{"text": "Body.", "title": ' + "7" * 5000 + "}",
+        f"{sys.get_int_max_str_digits():,} digits",
+    ),
+    "a lone surrogate in the text": ('{"text": "Body \\ud800 here."}', "surrogate"),
+    "a lone surrogate in the title": ('{"text": "Body.", "title": "T\\udfff"}', "surrogate"),
+}
+
+
+@pytest.mark.parametrize(("line", "reason"), HOSTILE_LINES.values(), ids=HOSTILE_LINES.keys())
+def test_a_hostile_jsonl_line_is_skipped_with_its_reason_and_the_rest_is_read(corpus_dir, line, reason):
+    good = json.dumps({"title": "Good", "text": "A good article."})
+    path = corpus_dir / "export.jsonl"
+    path.write_text(f"{good}\n{line}\n{good.replace('Good', 'Also good')}\n", encoding="utf-8")
+    result = read_corpus(corpus_dir)
+    assert [a.title for a in result.articles] == ["Good", "Also good"]
+    assert [s.source for s in result.skipped] == [f"{path}:2"]
+    assert reason in result.skipped[0].reason, result.skipped[0].reason
+
+
+def write_hostile_files(corpus_dir: Path) -> set[str]:
+    """One file of each kind that used to stop a read or an ingest; returns their names as the
+    skip reasons show them."""
+    (corpus_dir / "nested.md").write_text(
+        "---\na: " + "[" * 3000 + "]" * 3000 + "\n---\nBody.\n", encoding="utf-8"
+    )
+    (corpus_dir / "bomb.md").write_text(f"---\n{ALIAS_BOMB}---\nBody.\n", encoding="utf-8")
+    (corpus_dir / "surrogate.md").write_text('---\ntitle: "T\\ud800"\n---\nBody.\n', encoding="utf-8")
+    (corpus_dir / "loop.md").symlink_to("loop.md")
+    (corpus_dir / "hostile.jsonl").write_text(
+        "\n".join(line for line, _ in HOSTILE_LINES.values()) + "\n", encoding="utf-8"
+    )
+    with open(os.path.join(os.fsencode(corpus_dir), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"A Latin-1 file name.\n")
+    return {"nested.md", "bomb.md", "surrogate.md", "loop.md", "hostile.jsonl", "caf\\xe9.md"}
+
+
+def test_hostile_files_are_skipped_with_one_reason_each(corpus_dir, write_article):
+    write_article("good.md", "A good article.\n", title="Good")
+    names = write_hostile_files(corpus_dir)
+    result = read_corpus(corpus_dir)
+    assert [a.title for a in result.articles] == ["Good"]
+    skipped = [Path(s.source.split(":")[0]).name for s in result.skipped]
+    assert sorted(set(skipped)) == sorted(names) and len(skipped) == len(names) + len(HOSTILE_LINES) - 1
+    assert all(s.reason and s.source.encode("utf-8") for s in result.skipped)
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_what_to_do(corpus_dir):
+    with open(os.path.join(os.fsencode(corpus_dir), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"Body.\n")
+    [skipped] = read_corpus(corpus_dir).skipped
+    assert skipped.source == f"{corpus_dir}/caf\\xe9.md", "shown with the byte escaped"
+    assert "not UTF-8" in skipped.reason and "rename" in skipped.reason
+
+
+def test_hostile_files_never_stop_an_ingest(open_engine, corpus_dir, write_article):
+    for n in range(20):
+        write_article(
+            f"good-{n:02}.md", f"Article number {n} about the zeppelin hangar.\n", title=f"Good {n}"
+        )
+    write_hostile_files(corpus_dir)
+    report = open_engine().ingest([corpus_dir])
+    assert len(report.added) == 20
+    assert report.skipped and all(s.reason for s in report.skipped)
+
+
+# ---- symlinks -------------------------------------------------------------------------------
+
+
+def test_a_symlinked_article_goes_when_its_link_goes(open_engine, corpus_dir, write_article, tmp_path):
+    target = write_article(
+        "memo.md", "The zeppelin hangar reopens in May.\n", directory=tmp_path / "elsewhere"
+    )
+    link = corpus_dir / "memo.md"
+    link.symlink_to(target)
+    engine = open_engine()
+    assert engine.ingest([corpus_dir]).added
+    assert engine.search("zeppelin hangar")
+    link.unlink()
+    report = engine.ingest([corpus_dir])
+    assert len(report.removed) == 1
+    assert not engine.search("zeppelin hangar"), "the article went with its link"
