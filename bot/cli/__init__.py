@@ -6,13 +6,31 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from index import UserError
 
 from ..settings import Settings
 from .commands import run
-from .options import parse
+from .options import Options, parse
+from .render import printable
 
 log = logging.getLogger("newsbot")
+
+
+def settings_for(options: Options) -> Settings:
+    """The settings from the environment and `.env`; an invalid one is a UserError naming it
+    (never its value: it may be the token)."""
+    try:
+        return Settings(index_dir=options.index_dir) if options.index_dir else Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"NEWSBOT_{str(error['loc'][0]).upper() if error['loc'] else '?'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise UserError(
+            f"Invalid setting ({problems}); fix it in the environment or .env (.env.example explains each)."
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,10 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        settings = Settings(index_dir=options.index_dir) if options.index_dir else Settings()
-        return run(options, settings)
+        return run(options, settings_for(options))
     except UserError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
+        print(printable(f"newsbot: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
-from index import Encoder, Engine, EngineParams, IndexMissingError, UserError, load_encoder
+from index import BadQuestionError, Encoder, Engine, EngineParams, IndexMissingError, UserError, load_encoder
 
 from ..settings import Settings
-from ..wording import ingest_summary
 from .options import (
     AskOptions,
     BenchOptions,
@@ -20,7 +20,7 @@ from .options import (
     ServeOptions,
     StatsOptions,
 )
-from .render import answer_json, format_answer, format_hits, format_stats, hit_json
+from .render import answer_json, format_answer, format_hits, format_ingest, format_stats, hit_json
 
 # The engine's knobs are its defaults (index/params.py says what set each); built once here.
 PARAMS = EngineParams()
@@ -51,26 +51,42 @@ def ingest(options: IngestOptions, settings: Settings) -> int:
             report = engine.ingest(paths, progress=progress)
         finally:
             engine.close()
-    print(ingest_summary(report))
+    print(format_ingest(report))
     return 0
+
+
+def question_text(raw: bytes) -> str:
+    """A question as text; bytes that are not UTF-8 are refused like any other bad question."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadQuestionError(
+            f"The question is not UTF-8 text (byte {exc.start} is {raw[exc.start : exc.start + 1]!r}): "
+            "set the terminal or file to UTF-8 and ask again."
+        ) from None
 
 
 def ask(options: AskOptions, settings: Settings) -> int:
     if options.question is None and not options.json_output:
         raise UserError("Give a question, or use --json to read questions from stdin.")
+    # Python hands over argument bytes that are not UTF-8 as stand-ins; os.fsencode restores them.
+    question = None if options.question is None else question_text(os.fsencode(options.question))
     engine = _engine(settings)
     try:
-        if options.question is None:
-            for line in sys.stdin:
-                if not line.strip():
+        if question is None:
+            # Lines are read as bytes and decoded one by one, so one that is not UTF-8 gets an
+            # error line and the rest of the batch is answered.
+            for raw in sys.stdin.buffer:
+                shown = raw.decode("utf-8", "backslashreplace").strip()
+                if not shown:
                     continue
                 try:
-                    answer = engine.ask(line.strip(), include_internal=options.internal)
+                    answer = engine.ask(question_text(raw).strip(), include_internal=options.internal)
                     print(json.dumps(answer_json(answer)), flush=True)
                 except UserError as exc:
-                    print(json.dumps({"question": line.strip(), "error": str(exc)}), flush=True)
+                    print(json.dumps({"question": shown, "error": str(exc)}), flush=True)
             return 0
-        answer = engine.ask(options.question, include_internal=options.internal)
+        answer = engine.ask(question, include_internal=options.internal)
     finally:
         engine.close()
     print(json.dumps(answer_json(answer), indent=2) if options.json_output else format_answer(answer))

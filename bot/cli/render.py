@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from index import Answer, Citation, Quote, SearchHit, Stats
+from index import Answer, Citation, IngestReport, Quote, SearchHit, Stats
 
-from ..wording import NO_PERIOD, abstention_text
+from ..display import BIDI_CONTROLS
+from ..wording import NO_PERIOD, abstention_text, ingest_summary
+
+# Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
+# bidirectional overrides, each as its Python escape ("\x1b", "\r", "\u202e").
+_ESCAPED = {
+    code: ascii(chr(code))[1:-1]
+    for code in [*range(0x20), *range(0x7F, 0xA0), *map(ord, BIDI_CONTROLS)]
+    if code != ord("\n")
+}
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: a control character in an article (an escape
+    sequence, a carriage return, a backspace) is shown as its escape instead of moving the
+    cursor, erasing a line, hiding or recolouring text or adding a link; JSON output escapes
+    them itself."""
+    return text.translate(_ESCAPED)
 
 
 def marked_sentence(citation: Citation) -> str:
@@ -85,6 +102,7 @@ def _byline(quote: Quote) -> str:
 
 
 def format_answer(answer: Answer) -> str:
+    """The answer, its citations and any related passages, for the terminal."""
     lines = [answer_text(answer), ""]
     for c in answer.citations:
         meta = _byline(c)
@@ -95,7 +113,7 @@ def format_answer(answer: Answer) -> str:
         for r in answer.related:
             when = f", {r.source.published.isoformat()}" if r.source.published else ""
             lines.append(f'  - "{r.sentence}" ({r.source.title}{when})')
-    return "\n".join(lines).rstrip()
+    return printable("\n".join(lines).rstrip())
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
@@ -111,8 +129,12 @@ def format_hits(hits: list[SearchHit]) -> str:
         when = s.published.isoformat() if s.published else "date unknown"
         lines.append(f"{n}. {s.title} ({s.outlet or 'outlet unknown'}, {when}) {s.url or s.article_id}")
         lines.append(f"   {h.snippet}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def format_stats(stats: Stats) -> str:
-    return "\n".join(f"{key:>20}: {value}" for key, value in stats.model_dump().items())
+    return printable("\n".join(f"{key:>20}: {value}" for key, value in stats.model_dump().items()))
+
+
+def format_ingest(report: IngestReport) -> str:
+    return printable(ingest_summary(report))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,11 @@ def ingested(run, hashing_model, newsroom_corpus, index_dir) -> Path:
     code, _, err = run("ingest", "--index-dir", index_dir, "-q", newsroom_corpus)
     assert code == 0, err
     return index_dir
+
+
+def stdin_of(data: bytes) -> io.TextIOWrapper:
+    """Standard input as a terminal or a pipe gives it: bytes under a UTF-8 text layer."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
 
 
 def assert_one_line_error(code: int, err: str, *words: str) -> None:
@@ -144,7 +150,7 @@ def test_ask_prints_a_readable_answer_with_numbered_citations(run, ingested):
 
 def test_ask_json_without_a_question_reads_jsonl_from_stdin(run, ingested, monkeypatch):
     questions = [VERBATIM, "", "how many carjackings in 2019?", "   ", "?!", "what is the sticker program?"]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(questions) + "\n"))
+    monkeypatch.setattr("sys.stdin", stdin_of("\n".join(questions).encode() + b"\n"))
     code, out, err = run("ask", "--index-dir", ingested, "--json")
     assert code == 0, err
     lines = out.splitlines()
@@ -160,6 +166,24 @@ def test_ask_json_without_a_question_reads_jsonl_from_stdin(run, ingested, monke
     assert objects[1]["abstained"] is True
     assert "no words" in objects[2]["error"], "a bad question becomes an error object, the rest goes on"
     assert "answer" in objects[3]
+
+
+def test_a_jsonl_line_that_is_not_utf8_gets_an_error_line_and_the_batch_goes_on(run, ingested, monkeypatch):
+    lines = [VERBATIM.encode(), b"caf\xe9 owner shot in Pilsen?", b"how many carjackings in 2019?"]
+    monkeypatch.setattr("sys.stdin", stdin_of(b"\n".join(lines) + b"\n"))
+    code, out, err = run("ask", "--index-dir", ingested, "--json")
+    assert code == 0, err
+    first, bad, last = (json.loads(line) for line in out.splitlines())
+    assert first["citations"][0]["sentence"] == VERBATIM
+    assert bad["question"] == "caf\\xe9 owner shot in Pilsen?", "shown with the byte escaped"
+    assert "UTF-8" in bad["error"]
+    assert last["abstained"] is True
+
+
+def test_a_question_that_is_not_utf8_is_a_clear_error(run, ingested):
+    code, out, err = run("ask", "--index-dir", ingested, os.fsdecode(b"caf\xe9 owner shot in Pilsen?"))
+    assert_one_line_error(code, err, "UTF-8")
+    assert out == ""
 
 
 def test_ask_without_a_question_or_json_is_a_clear_error(run, ingested):
@@ -207,6 +231,24 @@ def test_an_index_built_with_another_model_is_a_clear_error(run, ingested, monke
     )
     code, _, err = run("ask", "--index-dir", ingested, "how many carjackings in 2021?")
     assert_one_line_error(code, err, "other-model", "hashing-test-encoder")
+
+
+def test_an_invalid_setting_is_one_line_naming_it_and_what_to_do(run, monkeypatch):
+    monkeypatch.setenv("NEWSBOT_ENCODER_BACKEND", "quantum")
+    code, out, err = run("stats")
+    assert_one_line_error(code, err, "NEWSBOT_ENCODER_BACKEND", "openvino", ".env.example")
+    assert out == ""
+
+
+def test_terminal_controls_in_file_names_and_paths_are_shown_escaped(
+    run, hashing_model, corpus_dir, index_dir
+):
+    (corpus_dir / "evil\x1b[2J.md").write_bytes(b"\x00")
+    code, out, _ = run("ingest", "--index-dir", index_dir, corpus_dir)
+    assert code == 0 and "evil\\x1b[2J.md: binary file" in out and "\x1b" not in out
+    code, _, err = run("stats", "--index-dir", index_dir / "gone\x1b]0;title\x07")
+    assert_one_line_error(code, err, "gone\\x1b]0;title\\x07")
+    assert "\x1b" not in err and "\x07" not in err
 
 
 def test_a_damaged_database_is_a_clear_error(run, ingested):
@@ -281,7 +323,7 @@ def test_ask_jsonl_over_stdin_with_the_real_model(run, real_model, seed_engine, 
     index_dir = seed_engine.stats().index_dir
     monkeypatch.setattr(
         "sys.stdin",
-        io.StringIO("how many carjackings in 2021?\nhow many carjackings happened in Chicago in 2019?\n"),
+        stdin_of(b"how many carjackings in 2021?\nhow many carjackings happened in Chicago in 2019?\n"),
     )
     code, out, _ = run("ask", "--index-dir", index_dir, "--json")
     assert code == 0

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import unicodedata
 
-from bot.cli.render import answer_json, answer_text, format_answer
-from index.models import AbstainReason, Answer, AnswerKind, AnswerLine, Citation, Quote, Source
+from bot.cli.render import answer_json, answer_text, format_answer, format_hits, format_stats
+from bot.display import BIDI_CONTROLS
+from index.models import (
+    AbstainReason,
+    Answer,
+    AnswerKind,
+    AnswerLine,
+    Citation,
+    Quote,
+    SearchHit,
+    Source,
+    Stats,
+)
 
 SOURCE = Source(
     article_id="https://news.example/a",
@@ -102,3 +115,44 @@ def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
         {"citation": 2, "period": None},
     ]
     assert shown["kind"] == "how_many" and shown["abstain_reason"] is None
+
+
+# Erase the line and move up, hide text, a disguised OSC 8 link, an 8-bit CSI, a right-to-left
+# override, a backspace and a bell.
+HOSTILE = (
+    "Police said \x1b[2K\r\x1b[1AFake answer \x1b[8mhidden\x1b[0m "
+    "\x1b]8;;https://evil.example\x1b\\the report\x1b]8;;\x1b\\ \x9b31m \u202egnp.exe\b\x07."
+)
+
+
+def controls(text: str) -> list[str]:
+    return [ch for ch in text if (unicodedata.category(ch) == "Cc" and ch != "\n") or ch in BIDI_CONTROLS]
+
+
+def hostile_answer() -> Answer:
+    source = SOURCE.model_copy(update={"title": "Title \x1b[2J", "outlet": "\x1b]0;pwned\x07Outlet"})
+    citation = Citation(
+        n=1, source=source, sentence=HOSTILE, start=0, end=len(HOSTILE), score=0.5, answer_span=(0, 6)
+    )
+    return Answer(question="q", abstained=False, lines=[AnswerLine(citation=1)], citations=[citation])
+
+
+def test_article_text_cannot_drive_the_terminal():
+    answer = hostile_answer()
+    hit = SearchHit(source=answer.citations[0].source, snippet=HOSTILE, score=1.0)
+    stats = Stats(
+        articles=1, sentences=1, chunks=1, vectors=1, retracted=0, internal=0, model="m\x1b[31m",
+        dimension=384, last_ingest=None, feedback_helpful=0, feedback_unhelpful=0, index_dir="/x",
+    )  # fmt: skip
+    for shown in (format_answer(answer), format_hits([hit]), format_stats(stats)):
+        assert controls(shown) == [], shown
+    text = format_answer(answer)
+    assert "\\x1b[2K\\r\\x1b[1AFake answer" in text, "shown as escapes, so the attempt is visible"
+    assert "\\x1b]8;;https://evil.example" in text and "\\u202egnp.exe\\x08\\x07" in text
+    assert "Title \\x1b[2J" in text and "\\x1b]0;pwned\\x07Outlet" in text
+
+
+def test_the_json_answer_keeps_article_text_exact_and_json_escaped():
+    dumped = json.dumps(answer_json(hostile_answer()))
+    assert controls(dumped) == [] and dumped.isascii()
+    assert json.loads(dumped)["citations"][0]["sentence"] == HOSTILE
