@@ -1,8 +1,8 @@
 """Discord embeds for answers, search hits, articles and stats.
 
 Pure functions: no network, no engine. Every embed they return is within Discord's limits
-whatever the input, and every piece of archive or user text is escaped so it can neither
-format nor ping.
+whatever the input, and every piece of archive or user text is quoted so that nothing in it is
+markup: it can neither format, link, mention, ping nor reorder what follows.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_mentions
 
 from index import Answer, ArticleInfo, Citation, IngestReport, Quote, SearchHit, Stats
 
+from ..display import BIDI_CONTROLS
 from ..wording import NO_PERIOD, abstention_reason, ingest_summary
 
 # Discord's documented limits; lengths are counted in code points (Discord's API is Python).
@@ -54,15 +55,23 @@ def truncate(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+# Every character Discord's markdown gives a meaning to: emphasis, underline, strike, spoilers,
+# code, quotes, headings, lists ("-", "1."), masked links, autolinks ("https:") and the <...> of
+# mentions, channels, slash commands, emoji and timestamps. Discord shows a backslashed one as
+# itself, wherever it stands (discord.py's escape_markdown leaves links and <...> live).
+_MARKUP = "\\*_~|`>#-[]()<:."
+_QUOTED = {ord(c): "\\" + c for c in _MARKUP} | dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
 def inert(text: str, limit: int) -> str:
-    """Archive or user text made inert (no markdown, no pings) and cut to `limit` characters."""
-    # Escaping only lengthens text, so cutting first bounds the regex work on huge inputs.
-    escaped = escape_mentions(escape_markdown(text[: limit + 1]))
-    return truncate(escaped, limit)
+    """Archive or user text with nothing in it markup (each markup character backslashed, the
+    bidirectional overrides dropped, no pings), cut to `limit` characters."""
+    # Quoting only lengthens text, so cutting first bounds the work on huge inputs.
+    return truncate(escape_mentions(text[: limit + 1].translate(_QUOTED)), limit)
 
 
 def safe_url(url: str | None) -> str | None:
-    """An http(s) URL that cannot break out of a markdown link, or None."""
+    """An http(s) URL that cannot break out of a markdown link or pose as another site, or None."""
     if not url or len(url) > URL_MAX:
         return None
     try:
@@ -71,15 +80,15 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
+    if "@" in parts.netloc or "\\" in parts.netloc:  # "https://trusted.example@evil.example/"
+        return None
     quoted_url = quote(url.strip(), safe=":/?#@!$&'*+,;=%~.-_")
     return quoted_url if len(quoted_url) <= URL_MAX else None
 
 
 def link(text: str, url: str | None) -> str:
     """`text` (cut to LABEL_MAX) as a markdown link to `url` when the URL is safe, else plain."""
-    # Brackets would end the link text early; hide them from escape_markdown, then escape them.
-    label = (text or "Untitled").translate({0xE000: None, 0xE001: None, ord("["): 0xE000, ord("]"): 0xE001})
-    label = inert(label, LABEL_MAX).replace("\ue000", "\\[").replace("\ue001", "\\]")
+    label = inert(text or "Untitled", LABEL_MAX)
     target = safe_url(url)
     return f"[{label}]({target})" if target else label
 

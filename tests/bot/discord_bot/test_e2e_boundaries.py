@@ -20,6 +20,7 @@ from bot.settings import Settings
 from index.engine import Engine
 from index.errors import UserError
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
+from tests.bot.discord_bot.fake_discord.markdown import displayed
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
 from tests.fixtures.encoder import HashingEncoder
 
@@ -208,7 +209,7 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
         return shown
 
     # In the newsroom, the same paths do show the internal articles: the checks below can fail.
-    inside = repr(await ask_everything(fake.newsroom_id))
+    inside = displayed(await ask_everything(fake.newsroom_id))
     assert all(mark in inside for mark in INTERNAL_MARKS)
 
     shown = await ask_everything(fake.general_id) + await ask_everything(dm)
@@ -224,8 +225,8 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
     await fake.send_message(user, fake.general_id, INTERNAL_QUESTION, mention_bot=True)  # ignored
     shown += [m for channel in (fake.general_id, dm) for m in fake.bot_messages(channel)]
 
-    outside = repr(shown)
-    assert "2,098" in repr(shown) or "Not in the archive" in outside  # answers were given
+    outside = displayed(shown)
+    assert "2,098" in outside or "Not in the archive" in outside  # answers were given
     assert [m for m in shown if str(m.get("content") or "").startswith("Sorry")] == []  # not errors
     assert [mark for mark in INTERNAL_MARKS if mark in outside] == []
 

@@ -8,6 +8,7 @@ import pytest
 
 from index.engine import Engine
 from tests.bot.discord_bot.fake_discord import FakeDiscord
+from tests.bot.discord_bot.fake_discord.markdown import displayed
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION
 from tests.fixtures.encoder import HashingEncoder
 
@@ -95,7 +96,8 @@ async def test_internal_article_cited_in_newsroom_never_in_a_dm(fake: FakeDiscor
     await fake.send_message(user, dm, INTERNAL_QUESTION)
     [outside] = await answers_in(fake, dm, 1)
     assert "Not in the archive" in description(outside)
-    assert "4,512,000" not in repr(outside["embeds"]) and "intranet.example" not in repr(outside["embeds"])
+    shown = displayed(outside["embeds"])
+    assert "4,512,000" not in shown and "intranet.example" not in shown
 
 
 async def test_thread_refused_falls_back_to_a_reply_and_replies_continue(fake: FakeDiscord, bot) -> None:

@@ -13,6 +13,7 @@ from bot.discord_bot.commands import choice_value
 from bot.discord_bot.rendering import (
     CHOICE_MAX,
     CITATIONS_PER_PAGE,
+    inert,
     notice,
     render_answer,
     render_article,
@@ -23,6 +24,7 @@ from bot.discord_bot.rendering import (
     thread_name,
     truncate,
 )
+from bot.display import BIDI_CONTROLS
 from index.models import (
     AbstainReason,
     Answer,
@@ -39,6 +41,7 @@ from index.models import (
     Visibility,
 )
 from tests.bot.discord_bot.fake_discord.limits import choice_errors, message_errors
+from tests.bot.discord_bot.fake_discord.markdown import live_markup, read_back
 
 PING = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")
 NASTY = [
@@ -236,7 +239,9 @@ def test_archive_text_cannot_format_or_link() -> None:
     field = render_answer(answer).embed.fields[0]
     assert field.name == "[1] Outlet · 2021-05-03 · covers 2021"
     assert "\\*\\*bold\\*\\* \\_claim\\_ in \\`code\\` @\u200beveryone" in field.value
-    assert field.value.endswith("— [A \\[fake\\](https://evil.example) title](https://news.example/a)")
+    assert field.value.endswith(
+        "— [A \\[fake\\]\\(https\\://evil\\.example\\) title](https://news.example/a)"
+    )
 
 
 def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
@@ -248,7 +253,7 @@ def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
         citations=[citation(1, "T", None, "O", sentence, None, span=(12, 24))],
     )
     assert render_answer(answer).embed.description == (
-        "Chicago saw **nearly 2,098** cars\\_jacked, \\*\\*they\\*\\* said. [1]"
+        "Chicago saw **nearly 2,098** cars\\_jacked, \\*\\*they\\*\\* said\\. [1]"
     )
 
 
@@ -265,8 +270,8 @@ def test_figures_for_several_periods_are_listed_with_their_periods() -> None:
     )
     assert render_answer(answer).embed.description == (
         "Sources give these figures:\n"
-        "- from January to April: **More than 500** were logged from January to April. [1]\n"
-        "- period not stated in the sentence: Then **942** were counted. [2]"
+        "- from January to April: **More than 500** were logged from January to April\\. [1]\n"
+        "- period not stated in the sentence: Then **942** were counted\\. [2]"
     )
 
 
@@ -281,7 +286,7 @@ def test_abstention_says_not_in_the_archive_and_shows_related_only_as_related() 
         ],
     )
     embed = render_answer(answer).embed
-    assert embed.description.startswith("**Not in the archive.**\nNo article I have answers this for 2021.")
+    assert embed.description.startswith("**Not in the archive.**\nNo article I have answers this for 2021\\.")
     assert [f.name for f in embed.fields] == ["Related: O · date unknown"]
     assert "“close”" in embed.fields[0].value
 
@@ -341,3 +346,62 @@ def test_stats_and_autocomplete_choices_are_sendable(model: str, title: str) -> 
         )
         choice = {"name": truncate(info.title or "Untitled", CHOICE_MAX), "value": choice_value(info)}
         assert choice_errors([choice]) == []
+
+
+# ---- archive text is quoted, never markup ---------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_inert_text_has_no_live_markup_and_reads_as_written(text: str) -> None:
+    shown = inert(text, 10 * len(text) + 10)
+    assert live_markup(shown) == "" and not BIDI_CONTROLS & set(shown)
+    expected = "".join(ch for ch in text if ch not in BIDI_CONTROLS)
+    assert read_back(shown).replace("@\u200b", "@") == expected
+
+
+def test_an_odd_number_of_stars_in_the_article_cannot_move_the_bold() -> None:
+    sentence = "Fans wrote ** at https://x.example/a**b and ***; police counted 942 cars."
+    at = sentence.index("942")
+    answer = Answer(
+        question="q",
+        abstained=False,
+        lines=[AnswerLine(citation=1)],
+        citations=[citation(1, "T", None, "O", sentence, None, span=(at, at + 3))],
+    )
+    description = render_answer(answer).embed.description
+    assert live_markup(description) == "****[]", "only the answer's bold and the citation number"
+    assert read_back(description) == sentence.replace("942", "**942**") + " [1]"
+
+
+def test_timestamps_commands_channels_and_emoji_in_archive_text_stay_text() -> None:
+    tokens = (
+        "<t:1700000000:R> </ban:123456789012345678> <#123456789012345678> <id:customize> "
+        "<:party:123456789012345678> <a:wave:123456789012345678> <@&123456789012345678>"
+    )
+    answer = Answer(
+        question=tokens,
+        abstained=False,
+        lines=[AnswerLine(citation=1)],
+        citations=[citation(1, tokens, "https://news.example/a", tokens, f"Due {tokens}.", None)],
+    )
+    embed = render_answer(answer).embed
+    for text in strings(embed):
+        assert "<" not in live_markup(text), text
+
+
+def test_bidirectional_overrides_in_archive_text_are_dropped() -> None:
+    answer = Answer(
+        question="q\u202e",
+        abstained=False,
+        lines=[AnswerLine(citation=1)],
+        citations=[citation(1, "Title \u2067x", None, "\u202dOutlet", "Open \u202egnp.exe now.", None)],
+    )
+    assert not any(BIDI_CONTROLS & set(text) for text in strings(render_answer(answer).embed))
+
+
+def test_a_link_with_a_user_part_is_not_a_link() -> None:
+    assert safe_url("https://trusted.example@evil.example/") is None
+    assert safe_url("https://user:pass@evil.example/") is None
+    assert safe_url("https://evil.example\\@trusted.example/") is None
+    assert safe_url("https://news.example/people/@reporter") == "https://news.example/people/@reporter"
