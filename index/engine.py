@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import logging
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -14,14 +14,20 @@ from .answering.compose import compose
 from .answering.question import analyse_in_context, validate_question
 from .answering.retrieval import candidates, retrieve
 from .encoders.base import Encoder
-from .errors import UserError
+from .errors import IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
 from .ingest.pipeline import ingest
 from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
 from .params import EngineParams
+from .store.atomic import write_bytes_atomic
+from .store.builds import BuildRetired, Builds, IndexFolder
+from .store.diagnose import diagnosed
+from .store.space import ensure_room, megabytes
 from .store.store import Store
 from .text.terms import content_terms
 
+log = logging.getLogger(__name__)
 Lap = Callable[[str], None]
+_NOT_CARRIED = "the feedback of the index being replaced cannot be carried over: %s"
 SNIPPET_CHARS = 300
 
 
@@ -29,11 +35,22 @@ def _no_lap(stage: str) -> None:
     pass
 
 
+def _uploads(folder: IndexFolder) -> list[Path]:
+    return [folder.uploads] if folder.uploads.is_dir() else []
+
+
+def _with_late(report: IngestReport, late: IngestReport) -> IngestReport:
+    """A rebuild's report with the uploads that arrived while it ran."""
+    arrived = [a for a in late.added + late.updated if a not in report.added]
+    return report.model_copy(update={"added": report.added + arrived})
+
+
 class Engine:
     """Blocking and thread-safe: reads are serialised on one lock, ingests on another.
 
     An engine opened without an encoder (`open_existing`) answers only what needs no model:
-    stats, article look-ups.
+    stats, article look-ups. Each call first checks that its build is still the live one and
+    moves to the live one when a rebuild switched (index/store/builds.py).
     """
 
     def __init__(
@@ -87,23 +104,72 @@ class Engine:
         params: EngineParams = EngineParams(),
         progress: bool = False,
     ) -> IngestReport:
-        """An index built anew from `paths` beside the old one and swapped in when complete,
-        so that a crash or a kill during the build leaves the old index answering."""
-        target = Path(index_dir)
-        building = target.with_name(target.name + ".rebuild")
-        shutil.rmtree(building, ignore_errors=True)
-        engine = cls.open(building, encoder, create=True, params=params)
+        """The archive built afresh from `paths` and the uploads folder, in a new build inside the
+        index folder, then made live in one rename with its feedback carried over.
+
+        Meanwhile the live build goes on answering and taking feedback and uploads, which the
+        switch carries over too. A failure (a full disk) deletes the new build; a crash or a kill
+        at any moment leaves the old build live and the next rebuild deletes what was left.
+        Engines open on the old build move to the new one at their next call."""
+        folder = IndexFolder(Path(index_dir))
+        with diagnosed(folder.root, params.store.min_free_bytes), folder.locked(wait=False) as builds:
+            if builds is None:
+                raise UserError(f"Another rebuild of {folder.root} is running: wait for it to finish.")
+            builds.remove_unused()  # what a killed rebuild left, and builds no one reads any more
+            size, spare = folder.live_size(), params.store.min_free_bytes
+            ensure_room(
+                folder.root,
+                size + spare,
+                f"A rebuild (the archive's size now, {megabytes(size)}, and {megabytes(spare)} to spare)",
+            )
+            build = builds.create()
+            try:
+                store = Store.create_build(
+                    folder,
+                    build,
+                    encoder.name,
+                    encoder.dimension,
+                    params=params.store,
+                    vector_params=params.vectors,
+                )
+                engine = cls(store, encoder, params=params)
+                try:
+                    report = engine.ingest([*paths, *_uploads(folder)], progress=progress)
+                    late = engine._take_over(builds)
+                finally:
+                    engine.close()
+            except BaseException:
+                if not folder.is_live(build):  # failed before its switch: nothing else has it
+                    shutil.rmtree(build, ignore_errors=True)
+                raise
+            builds.remove_unused()
+        return _with_late(report, late)
+
+    def _take_over(self, builds: Builds) -> IngestReport:
+        """Makes this engine's build (a rebuild's) live. Under the write lock of the build it
+        replaces, the uploads saved meanwhile are ingested and the feedback is copied; writers
+        waiting for that lock then find their build retired and write into this one."""
+        late = IngestReport()
         try:
-            report = engine.ingest(paths, progress=progress)
+            old = Store.open_existing(self._store.directory, params=self.params.store)
+        except IndexMissingError:  # the first build
+            builds.switch(self._store.build)
+            return late
+        except IndexIncompatibleError as exc:  # damaged, or a format this newsbot cannot read
+            log.warning(_NOT_CARRIED, exc)
+            builds.switch(self._store.build)
+            return late
+        try:
+            with old.write():
+                late = self.ingest(_uploads(builds.folder))
+                self._store.add_feedback(old.feedback())
+                builds.switch(self._store.build)
+        except IndexDamagedError as exc:
+            log.warning(_NOT_CARRIED, exc)
+            builds.switch(self._store.build)
         finally:
-            engine.close()
-        retired = target.with_name(target.name + ".old")
-        shutil.rmtree(retired, ignore_errors=True)
-        if target.exists():
-            os.replace(target, retired)
-        os.replace(building, target)
-        shutil.rmtree(retired, ignore_errors=True)
-        return report
+            old.close()
+        return late
 
     def close(self) -> None:
         with self._lock:
@@ -115,30 +181,53 @@ class Engine:
             raise UserError("This archive was opened without a model: it can only count, not answer.")
         return self._encoder
 
+    def _current(self) -> Store:
+        """The store, first reopened on the live build when it went stale (call under the lock)."""
+        if self._store.stale():
+            fresh, left = self._store.reopened(), self._store
+            left.close()
+            self._store = fresh
+            IndexFolder(fresh.directory).remove_if_retired(left.build)  # if no one else reads it
+        return self._store
+
     @contextmanager
     def snapshot(self) -> Iterator[Store]:
-        """The store as of one committed generation, for tools that read it directly."""
-        with self._lock, self._store.snapshot():
-            yield self._store
+        """The store as of one committed generation of the live build."""
+        with self._lock:
+            store = self._current()
+            with store.snapshot():
+                yield store
 
     def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
         """Writes through a connection of its own, one ingest at a time: meanwhile questions are
-        answered from the generation last committed, not held until the whole ingest is done."""
+        answered from the generation last committed, not held until the whole ingest is done. An
+        ingest whose build a rebuild retired runs again, into the live build."""
         with self._ingest_lock:
-            writer = Store.open(
-                self._store.directory,
-                self._store.model,
-                self._store.dimension,
-                create=False,
-                params=self.params.store,
-                vector_params=self.params.vectors,
-            )
-            try:
-                return ingest(
-                    writer, self.encoder, [Path(p) for p in paths], self.params.ingest, progress=progress
-                )
-            finally:
-                writer.close()
+            while True:
+                with self._lock:
+                    writer = self._current().reopened()
+                try:
+                    return ingest(
+                        writer, self.encoder, [Path(p) for p in paths], self.params.ingest, progress=progress
+                    )
+                except BuildRetired:
+                    log.info(
+                        "%s was rebuilt during an ingest: ingesting into the new build", writer.directory
+                    )
+                finally:
+                    writer.close()
+
+    def save_upload(self, name: str, data: bytes) -> Path:
+        """Keeps a file sent for ingesting in the index's uploads folder, replacing one of the same
+        name; returns its path. Uploads are a source of the archive, not derived data: a rebuild
+        reads them again. `name` must be a plain file name."""
+        if not name or Path(name).name != name or name.startswith("."):
+            raise ValueError(f"not a plain file name: {name!r}")
+        folder = IndexFolder(self._store.directory)
+        with diagnosed(folder.root, self.params.store.min_free_bytes):
+            folder.uploads.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(folder.uploads / name, data)
+        return folder.uploads / name
 
     def ask(
         self,
@@ -157,18 +246,18 @@ class Engine:
         encoder = self.encoder
         vector = encoder.encode([analysis.text])[0]
         lap("encode")
-        with self._lock, self._store.snapshot():
+        with self.snapshot() as store:
             lap("wait")
             chunks = retrieve(
-                self._store,
+                store,
                 vector,
                 content_terms(analysis.text),
                 self.params.retrieval,
                 include_internal=include_internal,
             )
             lap("retrieve")
-            found = candidates(self._store, chunks)
-            idf = self._store.term_idf(analysis.terms)
+            found = candidates(store, chunks)
+            idf = store.term_idf(analysis.terms)
             lap("read")
         answer = compose(analysis, vector, found, self.params.answer, idf, encode=encoder.encode)
         lap("compose")
@@ -178,18 +267,18 @@ class Engine:
         """Articles matching the query, best first, one hit per article with its best passage."""
         query = validate_question(query)
         vector = self.encoder.encode([query])[0]
-        with self._lock, self._store.snapshot():
+        with self.snapshot() as store:
             chunks = retrieve(
-                self._store,
+                store,
                 vector,
                 content_terms(query),
                 self.params.retrieval,
                 include_internal=include_internal,
                 top=limit * self.params.retrieval.search_factor,
             )
-            rows = self._store.chunk_article_rows([c for c, _ in chunks])
-            texts = self._store.chunk_sentences([c for c, _ in chunks])
-            sources = self._store.sources(rows.values())
+            rows = store.chunk_article_rows([c for c, _ in chunks])
+            texts = store.chunk_sentences([c for c, _ in chunks])
+            sources = store.sources(rows.values())
             hits: dict[int, SearchHit] = {}
             for chunk_id, fused in chunks:
                 article_row = rows.get(chunk_id)
@@ -204,31 +293,35 @@ class Engine:
     def find_articles(
         self, prefix: str, *, include_internal: bool = False, limit: int = 25
     ) -> list[ArticleInfo]:
-        with self._lock, self._store.snapshot():
-            return self._store.articles_by_title(prefix.strip(), include_internal, limit)
+        with self.snapshot() as store:
+            return store.articles_by_title(prefix.strip(), include_internal, limit)
 
     def article(self, article_id: str, *, include_internal: bool = False) -> ArticleInfo | None:
-        with self._lock, self._store.snapshot():
-            return self._store.find_article(article_id, include_internal)
+        with self.snapshot() as store:
+            return store.find_article(article_id, include_internal)
 
     def record_feedback(self, *, helpful: bool, user_hash: str, question: str | None) -> None:
         with self._lock:
-            self._store.record_feedback(helpful, user_hash, question)
+            while True:
+                try:
+                    return self._current().record_feedback(helpful, user_hash, question)
+                except BuildRetired:
+                    continue  # a rebuild made another build live meanwhile: it takes the feedback
 
     def stats(self) -> Stats:
-        with self._lock, self._store.snapshot():
-            counts = self._store.counts()
-            meta = self._store.meta()
-            helpful, unhelpful = self._store.feedback_counts()
-            vectors = self._store.vectors().size
+        with self.snapshot() as store:
+            counts = store.counts()
+            meta = store.meta()
+            helpful, unhelpful = store.feedback_counts()
+            vectors = store.vectors().size
         last = meta.get("last_ingest")
         return Stats(
             **counts,
             vectors=vectors,
-            model=self._store.model,
-            dimension=self._store.dimension,
+            model=store.model,
+            dimension=store.dimension,
             last_ingest=dt.datetime.fromisoformat(last) if last else None,
             feedback_helpful=helpful,
             feedback_unhelpful=unhelpful,
-            index_dir=str(self._store.directory),
+            index_dir=str(store.directory),
         )

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from pathlib import Path
 
 from index import Answer, ArticleInfo, Engine, IngestReport, SearchHit, Stats, UserError
 
@@ -92,9 +90,10 @@ class Archive:
         self._begin()
         return await asyncio.to_thread(self._engine.stats)
 
-    async def ingest(self, paths: Sequence[Path]) -> IngestReport:
+    async def ingest_upload(self, name: str, data: bytes) -> IngestReport:
+        """Keeps the file in the index's uploads folder (a rebuild reads it again) and ingests it."""
         self._begin()
-        return await asyncio.to_thread(self._engine.ingest, paths)
+        return await asyncio.to_thread(lambda: self._engine.ingest([self._engine.save_upload(name, data)]))
 
     async def record_feedback(self, *, helpful: bool, user_id: int, question: str) -> None:
         self._begin()

@@ -7,9 +7,6 @@ and leaves the engine work to the `Archive`, off the event loop.
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 import discord
 from discord import app_commands
 
@@ -30,7 +27,7 @@ from .rendering import (
     render_stats,
     truncate,
 )
-from .uploads import check_upload, save_upload
+from .uploads import check_upload, checked_upload
 from .views import AnswerView
 
 
@@ -42,7 +39,6 @@ def choice_value(info: ArticleInfo) -> str:
 
 def build_commands(*, archive: Archive, settings: Settings, cooldown: Cooldown) -> list[app_commands.Command]:
     newsroom = frozenset(settings.newsroom_channel_ids)
-    uploads_dir = Path(settings.index_dir) / "uploads"
 
     def internal(interaction: discord.Interaction) -> bool:
         return may_see_internal(interaction.channel, newsroom)
@@ -121,18 +117,11 @@ def build_commands(*, archive: Archive, settings: Settings, cooldown: Cooldown) 
         if not is_admin(interaction.user, settings.admin_role_ids):
             await tell(interaction, "Only members with an admin role can ingest files.")
             return
-        name = check_upload(file.filename, file.size, settings.max_upload_bytes)
+        check_upload(file.filename, file.size, settings.max_upload_bytes)
         await interaction.response.defer(thinking=True, ephemeral=True)
         data = await file.read()
-        path = await asyncio.to_thread(
-            save_upload,
-            uploads_dir,
-            file.filename,
-            data,
-            settings.max_upload_bytes,
-            settings.max_upload_articles,
-        )
-        report = await archive.ingest([path])
+        name = checked_upload(file.filename, data, settings.max_upload_bytes, settings.max_upload_articles)
+        report = await archive.ingest_upload(name, data)
         await interaction.edit_original_response(
             embed=render_ingest(name, report).embed, allowed_mentions=NO_PINGS
         )

@@ -1,11 +1,8 @@
-"""Checking and storing files attached to /ingest: type, size and a name that stays in its folder."""
+"""Checking files attached to /ingest: type, size, encoding and a name that stays in its folder."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 from index import UserError
 
@@ -47,8 +44,9 @@ def count_articles(name: str, data: bytes) -> int:
     return sum(1 for line in data.splitlines() if line.strip())
 
 
-def save_upload(directory: Path, name: str, data: bytes, max_bytes: int, max_articles: int) -> Path:
-    """Writes `data` as directory/name atomically (same name replaces: re-uploading updates)."""
+def checked_upload(name: str, data: bytes, max_bytes: int, max_articles: int) -> str:
+    """The name to keep the upload under (the engine keeps it in the index's uploads folder,
+    `Engine.save_upload`); raises UploadRejected for a wrong type, size, encoding or count."""
     clean = check_upload(name, len(data), max_bytes)
     try:
         data.decode("utf-8")
@@ -60,15 +58,4 @@ def save_upload(directory: Path, name: str, data: bytes, max_bytes: int, max_art
             f"The file holds {articles:,} articles; /ingest takes at most {max_articles:,} at a "
             "time. Import larger exports with `newsbot ingest`."
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / clean
-    # A crash mid-write must not leave half an article for the next ingest to read.
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return clean

@@ -1,4 +1,5 @@
-"""From corpus files to stored generations: read, diff against the store, prepare, write in batches."""
+"""From corpus files to stored generations: read, diff against the store, prepare, write in
+batches (one transaction each), then the files derived from the last one (once per ingest)."""
 
 from __future__ import annotations
 
@@ -135,10 +136,13 @@ def ingest(
     ]
     report.removed += removals
 
+    size = params.batch_articles
+    batches = [changed[n : n + size] for n in range(0, len(changed), size)] or ([[]] if removals else [])
     bar = tqdm(total=len(changed), unit="article", disable=not progress, desc="ingest")
-    for offset in range(0, max(len(changed), 1), params.batch_articles):
-        batch = changed[offset : offset + params.batch_articles]
-        store.apply(prepare(batch, encoder, params), removals if offset == 0 else [])
+    for n, batch in enumerate(batches):
+        store.apply(prepare(batch, encoder, params), removals if n == 0 else [])
         bar.update(len(batch))
     bar.close()
+    if batches:  # an ingest that changes nothing writes nothing
+        store.save_files()
     return report

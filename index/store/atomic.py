@@ -1,9 +1,14 @@
-"""Files replaced whole or not at all: a crash leaves the old content or the new, never a mix."""
+"""Files replaced whole or not at all: a crash leaves the old content or the new, never a mix.
+
+The files get the permissions any new file gets under the process's umask (not mkstemp's
+owner-only 0600), so that another account allowed to read the folder (a bot, a backup) can read
+them.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,12 +21,21 @@ def _fsync(path: Path, flags: int = os.O_RDONLY) -> None:
         os.close(fd)
 
 
+def _new_temporary(path: Path) -> Path:
+    """An empty file beside `path`, made with mode 0666 as the umask allows."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+
+
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """`write(tmp)` fills a temporary file beside `path`, which then replaces `path` in one rename
     once it is on disk."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_temporary(path)
     try:
         write(tmp)
         _fsync(tmp)

@@ -50,6 +50,10 @@ CREATE INDEX IF NOT EXISTS articles_visibility ON articles(id, status, visibilit
 -- How many chunks hold each term (index.text.terms.content_terms): IDF weights, and which terms FTS5
 -- can rank quickly, in one lookup instead of a count over the postings.
 CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
+-- Chunks removed, with the generation that removed them: with the chunks added since (larger
+-- ids), what brings an older vector file up to date (index/store/vector_files.py). Trimmed as
+-- vector files are written.
+CREATE TABLE IF NOT EXISTS removed_chunks(chunk INTEGER NOT NULL, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, helpful INTEGER NOT NULL,
     user_hash TEXT NOT NULL, question TEXT);

@@ -1,8 +1,11 @@
-"""The index directory: one SQLite database (the truth), a FAISS file per generation, a manifest.
+"""One build of the index (index/store/builds.py): its SQLite database (the truth), its vector
+files and its manifest.
 
-Each ingest batch is one SQLite transaction that also names the FAISS file written for it, so a
-crash at any moment leaves the old generation or the new one. Readers work inside a read
-transaction (WAL snapshot) and load the FAISS file of the generation they see.
+Each ingest batch is one SQLite transaction, so a crash at any moment leaves the old generation
+or the new one. The vector file is written once per ingest (`save_files`); until then, and after
+a crash, the newest file plus the changes the database logged since are the generation's vectors
+(index/store/vector_files.py). Readers work inside a read transaction (WAL snapshot) and search
+the vectors of the generation they see.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import datetime as dt
 import json
 import logging
 import math
-import re
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,12 +27,19 @@ from ..models import ArticleInfo, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
 from ..text.terms import index_terms
 from .atomic import write_bytes_atomic
+from .builds import BuildRetired, IndexFolder, hold, missing_index, release
 from .check import consistency_problems
+from .connection import connect, wal_path
+from .diagnose import damaged, diagnosed
 from .records import PreparedArticle, StoredSentence, from_blob, parse_periods, periods_json, to_blob
 from .schema import DB_NAME, FORMAT_VERSION, MANIFEST_NAME, SCHEMA, update_term_counts, upgrade_from_1
+from .space import ensure_room
+from .vector_files import changes_since, keep_newest, newest_saved, vector_path
 from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
+
+FeedbackRow = tuple[str, int, str, str | None]  # created, helpful, user hash, question
 
 
 def _inserted(cursor: sqlite3.Cursor) -> int:
@@ -43,22 +53,39 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _read_meta(db: sqlite3.Connection) -> dict[str, str]:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    return dict(db.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
+
+
 class Store:
-    """One open index directory. Not thread-safe: the engine serialises access."""
+    """One open build of an index folder. Not thread-safe: the engine serialises access."""
 
     def __init__(
         self,
-        directory: Path,
+        folder: IndexFolder,
+        build: Path,
         connection: sqlite3.Connection,
         model: str,
         dimension: int,
+        params: StoreParams,
         vector_params: VectorParams,
+        *,
+        held: int | None,
+        pinned: bool,
+        immutable: bool,
     ):
-        self.directory = directory
+        self.directory = folder.root  # the index folder, as given
+        self.build = build
+        self._folder = folder
         self._db = connection
         self.model = model
         self.dimension = dimension
+        self.params = params
         self.vector_params = vector_params
+        self._held = held
+        self._pinned = pinned  # a build not live yet (a rebuild's): it stays on it
+        self._immutable = immutable
         self._vectors: VectorIndex | None = None
         self._vectors_generation = -1
         self._injected: VectorIndex | None = None
@@ -77,31 +104,17 @@ class Store:
         params: StoreParams = StoreParams(),
         vector_params: VectorParams = VectorParams(),
     ) -> Store:
-        directory = Path(directory)
-        db_path = directory / DB_NAME
-        if not db_path.exists():
-            if not create:
-                raise IndexMissingError(
-                    f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
-                )
-            directory.mkdir(parents=True, exist_ok=True)
-        try:
-            connection = sqlite3.connect(
-                db_path, timeout=params.busy_timeout_s, isolation_level=None, check_same_thread=False
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute(f"PRAGMA mmap_size={params.mmap_bytes}")
-            connection.execute(f"PRAGMA cache_size=-{params.cache_kib}")
-            connection.executescript(SCHEMA)
-            store = cls(directory, connection, model, dimension, vector_params)
-            store._check_or_init_meta(model, dimension)
-        except sqlite3.DatabaseError as exc:
-            raise IndexIncompatibleError(
-                f"The index database in {directory} is damaged ({exc}); rebuild it with "
-                "`newsbot ingest --rebuild`."
-            ) from None
-        return store
+        """The live build of the index in `directory`, for this model. With `create`, an empty
+        first build is made when there is no index (never in place of a damaged one)."""
+        folder = IndexFolder(Path(directory))
+        with diagnosed(folder.root, params.min_free_bytes):
+            try:
+                return cls._open_live(folder, (model, dimension), params, vector_params)
+            except IndexMissingError:
+                if not create:
+                    raise
+            cls._make_first_build(folder, model, dimension, params, vector_params)
+            return cls._open_live(folder, (model, dimension), params, vector_params)
 
     @classmethod
     def open_existing(
@@ -112,72 +125,218 @@ class Store:
         vector_params: VectorParams = VectorParams(),
     ) -> Store:
         """Open with the model and dimension the index was built with (for model-free reads)."""
-        db_path = Path(directory) / DB_NAME
-        if not db_path.exists():
-            raise IndexMissingError(
-                f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
-            )
-        try:
-            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as probe:
-                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
-                meta = dict(probe.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
-            probe.close()
-        except sqlite3.DatabaseError as exc:
-            raise IndexIncompatibleError(
-                f"The index database in {directory} is damaged ({exc}); rebuild it with "
-                "`newsbot ingest --rebuild`."
-            ) from None
-        if "model" not in meta:
-            # The first ingest stopped before it recorded its model: nothing was stored yet, and
-            # opening would record an empty model that no encoder matches.
-            raise IndexMissingError(
-                f"No index at {directory}: run `newsbot ingest` first (or pass --index-dir)."
-            )
-        return cls.open(
-            directory,
-            meta["model"],
-            int(meta["dimension"]),
-            create=False,
-            params=params,
-            vector_params=vector_params,
-        )
+        folder = IndexFolder(Path(directory))
+        with diagnosed(folder.root, params.min_free_bytes):
+            return cls._open_live(folder, None, params, vector_params)
 
-    def _check_or_init_meta(self, model: str, dimension: int) -> None:
-        meta = self._meta()
-        if not meta:
-            with self.write():
-                self._set_meta(
-                    format_version=str(FORMAT_VERSION),
-                    model=model,
-                    dimension=str(dimension),
-                    generation="0",
+    @classmethod
+    def create_build(
+        cls,
+        folder: IndexFolder,
+        build: Path,
+        model: str,
+        dimension: int,
+        *,
+        params: StoreParams = StoreParams(),
+        vector_params: VectorParams = VectorParams(),
+    ) -> Store:
+        """An empty database in `build`, a folder of `folder` that is not live yet: the store stays
+        on it (a rebuild fills it, then makes it live)."""
+        with diagnosed(folder.root, params.min_free_bytes):
+            held = hold(build)
+            connection: sqlite3.Connection | None = None
+            try:
+                connection, _ = connect(build / DB_NAME, params)
+                connection.executescript(SCHEMA)
+                store = cls(
+                    folder,
+                    build,
+                    connection,
+                    model,
+                    dimension,
+                    params,
+                    vector_params,
+                    held=held,
+                    pinned=True,
+                    immutable=False,
                 )
-            self._write_manifest()
-            return
-        if int(meta.get("format_version", 0)) == 1:
-            self._upgrade_from_1()
-        elif int(meta.get("format_version", 0)) != FORMAT_VERSION:
+                store._record_meta()
+            except BaseException:
+                if connection is not None:
+                    connection.close()
+                release(held)
+                raise
+            return store
+
+    @classmethod
+    def _make_first_build(
+        cls, folder: IndexFolder, model: str, dimension: int, params: StoreParams, vector_params: VectorParams
+    ) -> None:
+        """Makes an empty first build live, unless another process just did (checked under the
+        lock, so that two first ingests at once make one index)."""
+        with folder.locked(wait=True) as builds:
+            assert builds is not None  # waited for
+            try:
+                cls._open_live(folder, None, params, vector_params).close()
+                return
+            except IndexMissingError:
+                pass
+            build = builds.create()
+            try:
+                cls.create_build(
+                    folder, build, model, dimension, params=params, vector_params=vector_params
+                ).close()
+                builds.switch(build)
+            except BaseException:
+                shutil.rmtree(build, ignore_errors=True)
+                raise
+
+    @classmethod
+    def _open_live(
+        cls,
+        folder: IndexFolder,
+        expected: tuple[str, int] | None,
+        params: StoreParams,
+        vector_params: VectorParams,
+    ) -> Store:
+        build, held = folder.open_live()
+        try:
+            store = cls._open_build(folder, build, expected, params, vector_params, held, pinned=False)
+        except BaseException:
+            release(held)
+            raise
+        folder.link(build)
+        return store
+
+    @classmethod
+    def _open_build(
+        cls,
+        folder: IndexFolder,
+        build: Path,
+        expected: tuple[str, int] | None,
+        params: StoreParams,
+        vector_params: VectorParams,
+        held: int | None,
+        *,
+        pinned: bool,
+    ) -> Store:
+        """`build`'s database checked against `expected` (model, dimension), or read with the ones
+        it records."""
+        database = build / DB_NAME
+        if database.stat().st_size == 0:
+            # Every build records its model before it goes live: an empty file is a lost database,
+            # not a new archive.
+            raise damaged(folder.root, "its database file is empty, 0 bytes")
+        connection, immutable = connect(database, params)
+        try:
+            meta = _read_meta(connection)
+            if "model" not in meta:
+                # An older newsbot's first ingest stopped before it recorded its model: nothing
+                # was stored yet, and opening would record an empty model that no encoder matches.
+                raise missing_index(folder.root)
+            model, dimension = expected or (meta["model"], int(meta["dimension"]))
+            store = cls(
+                folder,
+                build,
+                connection,
+                model,
+                dimension,
+                params,
+                vector_params,
+                held=held,
+                pinned=pinned,
+                immutable=immutable,
+            )
+            store._check_meta(meta)
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def reopened(self) -> Store:
+        """Another store like this one, on the live build (on this build, for one not live yet):
+        a writer of its own beside the readers, or the successor of a stale store."""
+        if not self._pinned:
+            return Store.open(
+                self.directory,
+                self.model,
+                self.dimension,
+                create=False,
+                params=self.params,
+                vector_params=self.vector_params,
+            )
+        held = hold(self.build)
+        try:
+            return self._open_build(
+                self._folder,
+                self.build,
+                (self.model, self.dimension),
+                self.params,
+                self.vector_params,
+                held,
+                pinned=True,
+            )
+        except BaseException:
+            release(held)
+            raise
+
+    def stale(self) -> bool:
+        """Whether to reopen: a rebuild made another build live, or a writer started beside this
+        immutable read-only snapshot. One small read or stat: asked before every question."""
+        if self._immutable and wal_path(self.build / DB_NAME).exists():
+            return True
+        return not self._pinned and not self._folder.is_live(self.build)
+
+    def _record_meta(self) -> None:
+        with self.write():
+            self._set_meta(
+                format_version=str(FORMAT_VERSION),
+                model=self.model,
+                dimension=str(self.dimension),
+                generation="0",
+            )
+        self._write_manifest()
+
+    def _check_meta(self, meta: dict[str, str]) -> None:
+        version = int(meta.get("format_version", 0))
+        if version not in (1, FORMAT_VERSION):
             raise IndexIncompatibleError(
                 f"The index in {self.directory} has format {meta.get('format_version')}, this "
                 f"newsbot reads format {FORMAT_VERSION}: rebuild it with `newsbot ingest --rebuild`."
             )
-        if meta.get("model") != model or int(meta.get("dimension", 0)) != dimension:
+        if meta.get("model") != self.model or int(meta.get("dimension", 0)) != self.dimension:
             raise IndexIncompatibleError(
                 f"The index in {self.directory} was built with model {meta.get('model')} "
-                f"({meta.get('dimension')} dimensions) but the configured model is {model} "
-                f"({dimension}): set NEWSBOT_MODEL_PATH to match, or rebuild with "
+                f"({meta.get('dimension')} dimensions) but the configured model is {self.model} "
+                f"({self.dimension}): set NEWSBOT_MODEL_PATH to match, or rebuild with "
                 "`newsbot ingest --rebuild`."
             )
-        manifest_path = self.directory / MANIFEST_NAME
-        if manifest_path.exists():
+        if not self._immutable:
             try:
-                manifest = json.loads(manifest_path.read_text())
-                mismatch = manifest.get("model") != model or manifest.get("dimension") != dimension
-            except (ValueError, OSError):
-                mismatch = True
-            if mismatch:
-                log.warning("manifest in %s disagrees with the database; rewriting it", self.directory)
-                self._write_manifest()
+                self._db.executescript(SCHEMA)  # tables added since the index was made
+            except sqlite3.OperationalError as exc:
+                if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+                    raise
+        if version == 1:
+            self._upgrade_from_1()
+        self._check_manifest()
+
+    def _check_manifest(self) -> None:
+        path = self.build / MANIFEST_NAME
+        try:
+            manifest = json.loads(path.read_text())
+            agrees = manifest.get("model") == self.model and manifest.get("dimension") == self.dimension
+        except FileNotFoundError:
+            return
+        except (ValueError, OSError):
+            agrees = False
+        if agrees or self._immutable:
+            return
+        log.warning("manifest in %s disagrees with the database; rewriting it", self.build)
+        try:
+            self._write_manifest()
+        except OSError as exc:  # a read-only copy: the database is the truth anyway
+            log.warning("could not rewrite the manifest in %s: %s", self.build, exc)
 
     def _upgrade_from_1(self) -> None:
         """Format 1 indexed porter stems and lacked the term counts: redo both from the chunks."""
@@ -191,29 +350,39 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        release(self._held)
+        self._held = None
 
     # ---- transactions --------------------------------------------------------------------
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        """One writer at a time, across processes (BEGIN IMMEDIATE takes SQLite's write lock)."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            self._vectors_generation = -1  # the in-memory index may hold uncommitted changes
-            raise
-        self._db.execute("COMMIT")
+        """One writer at a time, across processes (BEGIN IMMEDIATE takes SQLite's write lock),
+        and only into the live build: a rebuild switches builds while it holds the old build's
+        lock, so a writer that gets the lock after a switch learns it here (BuildRetired) and
+        writes again into the live build."""
+        with diagnosed(self.directory, self.params.min_free_bytes):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if self.stale():
+                    raise BuildRetired(self.build)
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                self._vectors_generation = -1  # the in-memory index may hold uncommitted changes
+                raise
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads inside see one committed generation, whatever a writer does meanwhile."""
-        self._db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self._db.execute("COMMIT")
+        with diagnosed(self.directory, self.params.min_free_bytes):
+            self._db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._db.execute("COMMIT")
 
     def _meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -230,12 +399,9 @@ class Store:
 
     # ---- vectors -------------------------------------------------------------------------
 
-    def _faiss_path(self, generation: int) -> Path:
-        return self.directory / f"vectors-{generation:08d}.faiss"
-
     def use_vectors(self, index: VectorIndex | None) -> None:
-        """Search `index` instead of the generation's file, for a reader only (the bench's
-        exact-search baseline over the same archive); None goes back to the file."""
+        """Search `index` instead of the generation's vectors, for a reader only (the bench's
+        exact-search baseline over the same archive); None goes back to them."""
         self._injected = index
 
     def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -248,37 +414,66 @@ class Store:
         return ids, vectors
 
     def vectors(self) -> VectorIndex:
-        """The FAISS index of the generation this connection sees (call inside a transaction)."""
+        """The vector index of the generation this connection sees (call inside a transaction).
+
+        It starts from the newest of the vectors in memory and the build's vector files, and
+        takes in what the database logged since. Vectors assembled from an older file or from
+        the database alone are saved, so that the next start loads them instead."""
         if self._injected is not None:
             return self._injected
         generation = self.generation()
         if self._vectors is not None and self._vectors_generation == generation:
             return self._vectors
-        expected = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        path = self._faiss_path(generation)
-        index = None
-        if path.exists():
-            try:
-                index = VectorIndex.load(path, self.dimension, self.vector_params)
-            except ValueError as exc:
-                log.warning("%s; rebuilding from the database", exc)
-        if index is None or index.size != expected:
-            if expected:
-                log.warning("FAISS file for generation %d missing or stale; rebuilding", generation)
-            index = self._rebuild_vectors()
+        index, since, from_memory = self._vector_base(generation)
+        if since != generation:
+            self._catch_up(index, since)
+        save = since != generation and not from_memory
+        if index.size != self.chunk_total():
+            # The log does not reach back to the file (an older newsbot wrote since): from the start.
+            log.warning("the vectors of %s disagree with the database; rebuilding them", self.build)
+            index, save = self._rebuild_vectors(), True
         self._vectors, self._vectors_generation = index, generation
+        if save and generation:
+            self._keep(index, generation)
         return index
+
+    def _vector_base(self, generation: int) -> tuple[VectorIndex, int, bool]:
+        """(vectors, the generation they are of, whether they were in memory): the newest of the
+        vectors in memory, the vector files up to `generation` and the empty index."""
+        cached = self._vectors if 0 <= self._vectors_generation <= generation else None
+        saved = newest_saved(self.build, generation)
+        if saved is not None and (cached is None or saved > self._vectors_generation):
+            try:
+                path = vector_path(self.build, saved)
+                return VectorIndex.load(path, self.dimension, self.vector_params), saved, False
+            except ValueError as exc:
+                log.warning("%s; using the database instead", exc)
+        if cached is not None:
+            return cached, self._vectors_generation, True
+        if generation:
+            log.warning("no usable vector file in %s; rebuilding it from the database", self.build)
+        return VectorIndex.empty(self.dimension, self.vector_params), 0, False
+
+    def _catch_up(self, index: VectorIndex, since: int) -> None:
+        """Applies to `index`, the vectors of generation `since`, what the database changed since."""
+        ids = index.ids()
+        removed, added_ids, added = changes_since(
+            self._db, since, int(ids.max()) if len(ids) else 0, self.dimension
+        )
+        index.remove(removed)
+        index.add(added_ids, added)
+
+    def _keep(self, index: VectorIndex, generation: int) -> None:
+        """Saves vectors assembled from the database (best effort: a read-only copy cannot)."""
+        if self._immutable:
+            return
+        try:
+            index.save(vector_path(self.build, generation))
+        except OSError as exc:
+            log.warning("could not save the vectors rebuilt for %s: %s", self.build, exc)
 
     def _rebuild_vectors(self) -> VectorIndex:
         return VectorIndex.build(self.dimension, *self.chunk_vectors(), self.vector_params)
-
-    def _drop_old_faiss_files(self, keep: set[int]) -> None:
-        for path in self.directory.glob("vectors-*.faiss"):
-            match = re.fullmatch(r"vectors-(\d+)\.faiss", path.name)
-            if match and int(match.group(1)) not in keep:
-                path.unlink(missing_ok=True)
-        for tmp in self.directory.glob(".vectors-*.tmp"):
-            tmp.unlink(missing_ok=True)
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -297,7 +492,9 @@ class Store:
         return chunk_ids, [r[1] for r in rows]
 
     def apply(self, upserts: Sequence[PreparedArticle], removals: Sequence[str]) -> None:
-        """Replace and remove articles as one generation: all of it is committed, or none."""
+        """Replace and remove articles as one generation: all of it is committed, or none.
+        Nothing is written when the disk is nearly full (DiskFullError, see StoreParams)."""
+        ensure_room(self.build, self.params.min_free_bytes, "Writing an ingest batch")
         with self.write():
             generation = self.generation()
             vectors = self.vectors()
@@ -387,33 +584,57 @@ class Store:
                     new_vectors.append(from_blob(to_blob(c.vector)))
                 added_texts += [c.text for c in prepared.chunks]
             update_term_counts(self._db, added_texts, removed_texts)
+            self._db.executemany(
+                "INSERT INTO removed_chunks(chunk, generation) VALUES(?, ?)",
+                [(c, generation + 1) for c in dropped],
+            )
             vectors.remove(dropped)
             vectors.add(
                 np.array(new_ids, dtype=np.int64),
                 np.stack(new_vectors) if new_vectors else np.zeros((0, self.dimension), np.float32),
             )
-            vectors.save(self._faiss_path(generation + 1))
             self._set_meta(generation=str(generation + 1), last_ingest=now)
             self._vectors_generation = generation + 1
-            # Under the write lock: another writer's file (or its temporary) cannot be mid-write.
-            # Keep the previous file too: a reader may have just read the old generation number.
-            self._drop_old_faiss_files(keep={generation, generation + 1})
+
+    def save_files(self) -> None:
+        """Writes the files derived from the committed generation: its vector file and the
+        manifest. Once per ingest, not per batch (the whole vector file for every batch was most
+        of what an ingest wrote); an ingest that stops before this loses nothing (see vectors())."""
+        with self.write():
+            generation = self.generation()
+            path = vector_path(self.build, generation)
+            if not path.exists():
+                self.vectors().save(path)
+            # Under the write lock: no other writer is saving meanwhile. The previous file stays:
+            # a reader may have just read its generation number.
+            oldest = keep_newest(self.build, 2)
+            if oldest is not None:
+                self._db.execute("DELETE FROM removed_chunks WHERE generation <= ?", (oldest,))
         self._write_manifest()
 
     def check(self) -> list[str]:
         """What disagrees inside the committed generation; empty when the index is consistent.
 
-        For an index no one is writing to (after a crash, in tests): a writer may drop the
-        generation's FAISS file meanwhile.
+        Reads the newest vector file from disk and the changes logged since, not the vectors in
+        memory or rebuilt, so that a file or a log that lost or gained chunks cannot hide. For an
+        index no one is writing to (after a crash, in tests).
         """
         with self.snapshot():
             generation = self.generation()
-            return consistency_problems(
-                self._db,
-                self._faiss_path(generation) if generation else None,
-                self.dimension,
-                self.vector_params,
-            )
+            saved = newest_saved(self.build, generation)
+            name = vector_path(self.build, saved).name if saved is not None else "the empty index"
+            try:
+                index = (
+                    VectorIndex.load(vector_path(self.build, saved), self.dimension, self.vector_params)
+                    if saved is not None
+                    else VectorIndex.empty(self.dimension, self.vector_params)
+                )
+            except ValueError as exc:
+                return [str(exc), *consistency_problems(self._db, None, name)]
+            if saved != generation:
+                self._catch_up(index, saved or 0)
+                name += " and the changes logged since"
+            return consistency_problems(self._db, {int(i) for i in index.ids()}, name)
 
     def _write_manifest(self) -> None:
         counts = self.counts()
@@ -424,19 +645,23 @@ class Store:
             "generation": self.generation(),
             **counts,
         }
-        write_bytes_atomic(self.directory / MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
+        write_bytes_atomic(self.build / MANIFEST_NAME, json.dumps(manifest, indent=2).encode())
 
     def record_feedback(self, helpful: bool, user_hash: str, question: str | None) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.add_feedback([(now, int(helpful), user_hash, question)])
+
+    def add_feedback(self, rows: Sequence[FeedbackRow]) -> None:
         with self.write():
-            self._db.execute(
-                "INSERT INTO feedback(created, helpful, user_hash, question) VALUES(?,?,?,?)",
-                (
-                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    int(helpful),
-                    user_hash,
-                    question,
-                ),
+            self._db.executemany(
+                "INSERT INTO feedback(created, helpful, user_hash, question) VALUES(?,?,?,?)", rows
             )
+
+    def feedback(self) -> list[FeedbackRow]:
+        """Every feedback row, oldest first: what a rebuild carries over."""
+        return self._db.execute(
+            "SELECT created, helpful, user_hash, question FROM feedback ORDER BY id"
+        ).fetchall()
 
     # ---- reading -------------------------------------------------------------------------
 

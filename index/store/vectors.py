@@ -21,6 +21,7 @@ index copies it into memory first.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -208,8 +209,16 @@ class VectorIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def save(self, path: Path) -> None:
-        """Written whole or not at all."""
-        write_atomic(Path(path), lambda tmp: faiss.write_index(self._index, str(tmp)))
+        """Written whole or not at all; a failed write raises OSError (ENOSPC on a full disk)."""
+        write_atomic(Path(path), self._write)
+
+    def _write(self, path: Path) -> None:
+        try:
+            faiss.write_index(self._index, str(path))
+        except RuntimeError as exc:
+            # faiss reports a failed fwrite as RuntimeError, with strerror at the end.
+            full = "No space left on device" in str(exc)
+            raise OSError(errno.ENOSPC if full else errno.EIO, f"could not write {path.name}") from exc
 
     # ---- internals -------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The engine's entry point: ask (with follow-ups and audiences), search, articles, stats."""
+"""The engine's entry point: ask (with follow-ups and audiences), search, articles, stats, and
+rebuilds (uploads and feedback kept, open engines moving to the new archive, the disk's room)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import threading
 
 import pytest
 
-from index.errors import BadQuestionError
+from index.engine import Engine
+from index.errors import BadQuestionError, DiskFullError
 from index.models import AbstainReason, AnswerKind
-from index.params import AnswerParams, EngineParams
+from index.params import AnswerParams, EngineParams, StoreParams
+from tests.fixtures.encoder import HashingEncoder
 
 LENIENT = EngineParams(answer=AnswerParams(threshold=0.15))  # the hashing encoder's similarities are low
+WAIT = 30.0  # seconds: a bound against hangs, never a measurement
 
 
 @pytest.fixture
@@ -182,3 +186,125 @@ def test_relative_periods_in_a_question_are_read_as_of_the_given_day(open_engine
     assert as_of_2022.period == "last year" and not as_of_2022.abstained
     assert as_of_2022.stated[0].answer_text == "nearly 2,098"
     assert as_of_2024.abstained, "last year is 2023 as of 2024: the 2021 figure does not answer"
+
+
+# ---- rebuilds -------------------------------------------------------------------------------
+
+BIKES = (
+    "---\ntitle: Bike thefts fell in 2023\nurl: https://news.example/bikes\npublished: 2024-01-10\n---\n"
+    "In 2023, Chicago saw 1,234 bike thefts, according to police.\n"
+)
+FERRIES = (
+    "---\ntitle: Ferry riders\nurl: https://news.example/ferries\npublished: 2022-01-10\n---\n"
+    "In 2021, the lake ferry carried 120,000 riders, the port authority said.\n"
+)
+
+
+def cited_ids(answer) -> set[str]:
+    return {c.source.article_id for c in answer.citations}
+
+
+def test_a_rebuild_keeps_the_uploads_their_articles_and_the_feedback(
+    engine, open_engine, index_dir, newsroom_corpus, encoder
+):
+    uploaded = index_dir / "uploads" / "bikes.md"  # where the bot's /ingest keeps its files
+    uploaded.parent.mkdir()
+    uploaded.write_text(BIKES)
+    engine.ingest([uploaded])
+    for helpful in (True, True, False):
+        engine.record_feedback(helpful=helpful, user_hash="u1", question="q")
+    engine.close()
+
+    report = Engine.rebuild(index_dir, encoder, [newsroom_corpus], params=LENIENT)
+
+    assert "https://news.example/bikes" in report.added
+    assert uploaded.read_text() == BIKES
+    restarted = open_engine(params=LENIENT, create=False)
+    stats = restarted.stats()
+    assert (stats.articles, stats.feedback_helpful, stats.feedback_unhelpful) == (4, 2, 1)
+    assert "https://news.example/bikes" in cited_ids(restarted.ask("how many bike thefts in 2023?"))
+
+
+def test_an_engine_open_during_a_rebuild_answers_takes_feedback_and_ingests_in_the_new_archive(
+    engine, open_engine, index_dir, encoder, write_article, tmp_path
+):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "ferries.md").write_text(FERRIES)
+    Engine.rebuild(index_dir, encoder, [other], params=LENIENT)
+
+    assert cited_ids(engine.ask("how many ferry riders in 2021?")) == {"https://news.example/ferries"}
+    engine.record_feedback(helpful=True, user_hash="u1", question="q")
+    engine.ingest([write_article("bikes.md", BIKES, directory=tmp_path / "more")])
+    assert "https://news.example/bikes" in cited_ids(engine.ask("how many bike thefts in 2023?"))
+
+    restarted = open_engine(params=LENIENT, create=False)
+    stats = restarted.stats()
+    assert (stats.articles, stats.feedback_helpful) == (2, 1)
+
+
+class HeldEncoder(HashingEncoder):
+    """Encodes once `release` is set, and says when it first waits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting, self.release = threading.Event(), threading.Event()
+
+    def encode(self, texts):
+        self.waiting.set()
+        assert self.release.wait(WAIT)
+        return super().encode(texts)
+
+
+def test_an_ingest_a_rebuild_overtakes_is_written_into_the_new_archive(open_engine, index_dir, tmp_path):
+    held = HeldEncoder()
+    held.release.set()
+    Engine.open(index_dir, held, create=True).close()
+    held.release.clear()
+    engine = Engine.open(index_dir, held)
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "bikes.md").write_text(BIKES)
+    done: list = []
+    ingesting = threading.Thread(target=lambda: done.append(engine.ingest([more])))
+    ingesting.start()
+    try:
+        assert held.waiting.wait(WAIT)  # its writer is open on the old build, the batch not written
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "ferries.md").write_text(FERRIES)
+        Engine.rebuild(index_dir, HashingEncoder(), [other])
+    finally:
+        held.release.set()
+        ingesting.join(WAIT)
+        engine.close()
+    assert done and done[0].added == ["https://news.example/bikes"]
+    stats = open_engine(create=False).stats()
+    assert stats.articles == 2  # the rebuild's article and the overtaken ingest's
+
+
+def test_a_rebuild_without_room_for_a_second_copy_is_refused_and_the_archive_stays(
+    engine, open_engine, index_dir, newsroom_corpus, encoder
+):
+    no_room = EngineParams(store=StoreParams(min_free_bytes=1 << 62))
+    with pytest.raises(DiskFullError, match="free some space"):
+        Engine.rebuild(index_dir, encoder, [newsroom_corpus], params=no_room)
+    assert engine.stats().articles == 3
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("build-")] == ["build-000001"]
+
+
+def test_an_ingest_batch_is_not_written_onto_a_nearly_full_disk(open_engine, newsroom_corpus):
+    engine = open_engine(params=EngineParams(store=StoreParams(min_free_bytes=1 << 62)))
+    with pytest.raises(DiskFullError, match="free some space"):
+        engine.ingest([newsroom_corpus])
+    assert engine.stats().articles == 0
+
+
+def test_uploads_are_kept_under_their_name_replacing_an_older_one(engine, index_dir):
+    first = engine.save_upload("bikes.md", b"one")
+    assert first == index_dir / "uploads" / "bikes.md"
+    engine.save_upload("bikes.md", b"two")
+    assert first.read_bytes() == b"two" and [p.name for p in first.parent.iterdir()] == ["bikes.md"]
+    for name in ("../bikes.md", ".hidden.md", "a/b.md", ""):
+        with pytest.raises(ValueError):
+            engine.save_upload(name, b"x")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.discord_bot.conversations import Conversations
 from bot.discord_bot.cooldown import Cooldown
 from bot.discord_bot.identity import make_salt, user_hash
-from bot.discord_bot.uploads import UploadRejected, check_upload, safe_filename, save_upload
+from bot.discord_bot.uploads import UploadRejected, check_upload, checked_upload, safe_filename
 
 
 @given(st.text(max_size=300))
@@ -47,16 +47,14 @@ def test_uploads_are_checked_for_type_and_size() -> None:
         check_upload("a.txt", 0, 100)
 
 
-def test_save_upload_replaces_and_refuses_binary(tmp_path: Path) -> None:
-    folder = tmp_path / "uploads"
-    first = save_upload(folder, "../story.md", b"one", 100, 1)
-    assert first == folder / "story.md" and first.read_bytes() == b"one"
-    save_upload(folder, "story.md", b"two", 100, 1)
-    assert first.read_bytes() == b"two" and [p.name for p in folder.iterdir()] == ["story.md"]
+def test_an_upload_is_checked_on_its_bytes() -> None:
+    assert checked_upload("../story.md", b"one", 100, 1) == "story.md"
     with pytest.raises(UploadRejected, match="UTF-8"):
-        save_upload(folder, "bin.txt", b"\xff\xfe\x00", 100, 1)
+        checked_upload("bin.txt", b"\xff\xfe\x00", 100, 1)
     with pytest.raises(UploadRejected):  # the size is checked on the bytes, not only on the claim
-        save_upload(folder, "big.txt", b"x" * 101, 100, 1)
+        checked_upload("big.txt", b"x" * 101, 100, 1)
+    with pytest.raises(UploadRejected, match="at most 1"):
+        checked_upload("two.jsonl", b'{"text": "a"}\n{"text": "b"}\n', 100, 1)
 
 
 def test_cooldown_is_per_user_and_expires() -> None:

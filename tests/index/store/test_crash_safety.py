@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import signal
 import sqlite3
 import subprocess
@@ -24,8 +23,10 @@ import pytest
 
 from bot.cli import main
 from index.engine import Engine
+from index.store.builds import IndexFolder
 from index.store.schema import DB_NAME
 from index.store.store import Store
+from index.store.vector_files import newest_saved
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.paths import REPO_ROOT
 
@@ -80,21 +81,21 @@ def start_ingest(corpus: Path, index_dir: Path) -> subprocess.Popen:
     )
 
 
-def newest_faiss(index_dir: Path) -> int:
-    generations = [
-        int(m.group(1))
-        for p in index_dir.glob("vectors-*.faiss")
-        if (m := re.fullmatch(r"vectors-(\d+)\.faiss", p.name))
-    ]
-    return max(generations, default=0)
+def committed(index_dir: Path) -> int:
+    """The generation last committed; 0 before the index exists (read-only: creates nothing)."""
+    try:
+        with sqlite3.connect(f"{(index_dir / DB_NAME).as_uri()}?mode=ro", uri=True) as db:
+            return int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+    except sqlite3.Error:
+        return 0
 
 
 def kill_at_a_random_moment(process: subprocess.Popen, index_dir: Path, rng: random.Random) -> bool:
-    """Waits for 0 to 6 more FAISS files (each written just before its commit), then up to 50 ms
-    more, and kills. False when the ingest ended before the kill."""
-    target = newest_faiss(index_dir) + rng.randint(0, 6)
+    """Waits for 0 to 6 more commits, then up to 50 ms more, and kills. False when the ingest
+    ended before the kill."""
+    target = committed(index_dir) + rng.randint(0, 6)
     deadline = time.monotonic() + STEP_TIMEOUT
-    while newest_faiss(index_dir) < target and process.poll() is None:
+    while committed(index_dir) < target and process.poll() is None:
         assert time.monotonic() < deadline, "the ingest made no progress"
         time.sleep(0.002)
     time.sleep(rng.uniform(0, 0.05))
@@ -146,7 +147,7 @@ def test_ingest_killed_at_20_random_moments_loses_and_duplicates_nothing(tmp_pat
     written = dict(versions)  # the latest version each article ever had on disk
     write_corpus(corpus, versions)
 
-    kills = in_commit_window = rounds = 0
+    kills = cut_before_vectors = rounds = 0
     while kills < KILLS:
         rounds += 1
         assert rounds <= 3 * KILLS, "the ingest kept finishing before it could be killed"
@@ -165,15 +166,15 @@ def test_ingest_killed_at_20_random_moments_loses_and_duplicates_nothing(tmp_pat
         kills += 1
         if not (index_dir / DB_NAME).exists():
             continue  # killed before it created anything
+        # Killed before the ingest wrote its vector file: the check reads an older file and the
+        # changes the database logged since (and opening the index saves them).
+        generation = committed(index_dir)
+        cut_before_vectors += newest_saved(IndexFolder(index_dir).live(), generation) != generation
         assert_consistent(index_dir, capsys)
         # Every stored article is one whole version of its file, old or new, never a mix.
         for article_id, text in query(index_dir, "SELECT article_id, text FROM articles"):
             n = int(article_id.rsplit("/", 1)[1])
             assert text in {body(n, v) for v in range(written[n] + 1)}
-        # A FAISS file newer than the committed generation: killed between writing it and
-        # committing, the narrowest window of all.
-        [(generation,)] = query(index_dir, "SELECT value FROM meta WHERE key = 'generation'")
-        in_commit_window += newest_faiss(index_dir) > int(generation)
 
     process = start_ingest(corpus, index_dir)
     _, err = process.communicate(timeout=STEP_TIMEOUT)
@@ -187,7 +188,7 @@ def test_ingest_killed_at_20_random_moments_loses_and_duplicates_nothing(tmp_pat
     resumed, clean = snapshot(index_dir), snapshot(reference_dir)
     assert sorted(resumed) == sorted(f"https://crash.example/{n}" for n in versions)
     assert resumed == clean
-    print(f"\n{kills} kills in {rounds} runs, {in_commit_window} between FAISS write and commit")
+    print(f"\n{kills} kills in {rounds} runs, {cut_before_vectors} before the vector file was written")
 
 
 def test_a_first_ingest_killed_before_its_metadata_leaves_no_index_not_a_broken_one(
@@ -196,7 +197,7 @@ def test_a_first_ingest_killed_before_its_metadata_leaves_no_index_not_a_broken_
     index_dir = tmp_path / "index"
     with monkeypatch.context() as crash:
         # The database file and its tables exist; the model and dimension were never written.
-        crash.setattr(Store, "_check_or_init_meta", lambda *a: sys.exit("killed"))
+        crash.setattr(Store, "_record_meta", lambda *a: sys.exit("killed"))
         with pytest.raises(SystemExit):
             Engine.open(index_dir, HashingEncoder(), create=True)
     assert main(["stats", "--index-dir", str(index_dir)]) != 0

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 import index.ingest.pipeline as pipeline
+import index.store.store as store_module
 from index.engine import Engine
 from index.params import AnswerParams, EngineParams, IngestParams
+from index.store.builds import IndexFolder
 from index.store.schema import DB_NAME
 from index.store.store import Store
+from index.store.vector_files import vector_path
 from tests.fixtures.encoder import HashingEncoder
 
 ARTICLES = 8
@@ -180,7 +183,7 @@ def test_a_reader_whose_faiss_file_was_dropped_meanwhile_rebuilds_its_own_genera
                 write_round(corpus, round_)
                 (corpus / f"extra-{round_}.md").write_text(text(round_, round_))
                 writer.ingest([corpus])
-            assert not (index_dir / f"vectors-{seen:08d}.faiss").exists()
+            assert not vector_path(IndexFolder(index_dir).live(), seen).exists()
             assert reader.vectors().size == chunks == reader.counts()["chunks"]
             assert reader.generation() == seen
         assert reader.counts()["chunks"] == chunks + 2  # what the reader did not see
@@ -190,21 +193,21 @@ def test_a_reader_whose_faiss_file_was_dropped_meanwhile_rebuilds_its_own_genera
 
 
 def test_old_faiss_files_are_dropped_only_while_no_other_writer_can_write(two_generations, monkeypatch):
-    # Otherwise a writer that committed could drop the file another writer committed just after.
+    # Otherwise a writer that committed could drop the file another writer saved just after.
     corpus, index_dir = two_generations
-    drop, probed = Store._drop_old_faiss_files, []
+    drop, probed = store_module.keep_newest, []
 
-    def probing_drop(self, keep):
+    def probing_drop(build, files):
         other = sqlite3.connect(index_dir / DB_NAME, timeout=0)
         try:
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
         finally:
             other.close()
-        probed.append(keep)
-        drop(self, keep)
+        probed.append(files)
+        return drop(build, files)
 
-    monkeypatch.setattr(Store, "_drop_old_faiss_files", probing_drop)
+    monkeypatch.setattr(store_module, "keep_newest", probing_drop)
     engine = Engine.open(index_dir, HashingEncoder())
     try:
         write_round(corpus, 2)

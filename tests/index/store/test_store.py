@@ -1,18 +1,24 @@
-"""The index directory: manifest checked on open, damage reported or repaired, counts consistent."""
+"""The index directory: manifest checked on open, damage reported in one line or repaired, counts
+consistent, vector files written once per ingest and as the umask says."""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
 import sqlite3
+import stat
 
 import pytest
 
 from index.engine import Engine
-from index.errors import IndexIncompatibleError, IndexMissingError, UserError
-from index.params import AnswerParams, EngineParams
+from index.errors import IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
+from index.params import AnswerParams, EngineParams, IngestParams
+from index.store.builds import IndexFolder
 from index.store.schema import DB_NAME, FORMAT_VERSION, MANIFEST_NAME
 from index.store.store import Store
+from index.store.vectors import VectorIndex
 from index.text.terms import content_terms
 from tests.fixtures.encoder import HashingEncoder
 
@@ -29,7 +35,7 @@ def built_index(index_dir, newsroom_corpus, encoder):
 
 
 def faiss_files(index_dir):
-    return sorted(index_dir.glob("vectors-*.faiss"))
+    return sorted(IndexFolder(index_dir).live().glob("vectors-*.faiss"))
 
 
 def chunk_rows(index_dir) -> int:
@@ -283,3 +289,93 @@ def test_a_format_1_index_is_upgraded_in_place_and_answers_the_same(built_index,
     finally:
         engine.close()
     assert json.loads((built_index / MANIFEST_NAME).read_text())["format_version"] == FORMAT_VERSION
+
+
+# ---- opening what is not a database ------------------------------------------------------------
+
+
+def test_a_zero_byte_database_is_refused_not_made_an_empty_archive(built_index, encoder):
+    (built_index / DB_NAME).write_bytes(b"")
+    for opening in (
+        lambda: Engine.open(built_index, encoder),
+        lambda: Engine.open(built_index, encoder, create=True),
+        lambda: Store.open_existing(built_index),
+    ):
+        with pytest.raises(IndexDamagedError, match=r"empty.*--rebuild"):
+            opening()
+    assert (built_index / DB_NAME).stat().st_size == 0
+
+
+# ---- vector and manifest files ------------------------------------------------------------------
+
+
+def test_a_lost_vector_file_is_rebuilt_once_and_saved_for_the_next_start(built_index, encoder, caplog):
+    (faiss_path,) = faiss_files(built_index)
+    faiss_path.unlink()
+    first = Engine.open(built_index, encoder)
+    try:
+        assert first.stats().vectors == chunk_rows(built_index)
+    finally:
+        first.close()
+    assert faiss_files(built_index) == [faiss_path]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        second = Engine.open(built_index, encoder)
+        try:
+            assert second.stats().vectors == chunk_rows(built_index)
+        finally:
+            second.close()
+    assert not [r for r in caplog.records if "rebuild" in r.getMessage()]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_index_files_and_uploads_are_made_as_the_umask_says(index_dir, newsroom_corpus, encoder, umask):
+    previous = os.umask(umask)
+    try:
+        engine = Engine.open(index_dir, encoder, create=True)
+        try:
+            engine.ingest([newsroom_corpus])
+            upload = engine.save_upload("story.md", b"Text.")
+        finally:
+            engine.close()
+    finally:
+        os.umask(previous)
+    made = [built_index_file(index_dir, MANIFEST_NAME), *faiss_files(index_dir), upload]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in made} == {p.name: 0o666 & ~umask for p in made}
+
+
+def built_index_file(index_dir, name):
+    return IndexFolder(index_dir).live() / name
+
+
+def test_an_ingest_writes_the_vector_file_once_however_many_batches(index_dir, newsroom_corpus, monkeypatch):
+    saved: list = []
+    save = VectorIndex.save
+    monkeypatch.setattr(VectorIndex, "save", lambda self, path: (saved.append(path), save(self, path)))
+    engine = Engine.open(
+        index_dir, HashingEncoder(), create=True, params=EngineParams(ingest=IngestParams(batch_articles=1))
+    )
+    try:
+        engine.ingest([newsroom_corpus])  # three batches
+        assert len(saved) == 1
+        assert engine.stats().vectors == chunk_rows(index_dir)
+    finally:
+        engine.close()
+
+
+def files_on_disk(index_dir) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(index_dir)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in index_dir.rglob("*")
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def test_an_ingest_that_changes_nothing_writes_nothing(built_index, newsroom_corpus, encoder):
+    before = files_on_disk(built_index)
+    engine = Engine.open(built_index, encoder)
+    try:
+        assert engine.ingest([newsroom_corpus]).unchanged == 3
+    finally:
+        engine.close()
+    assert files_on_disk(built_index) == before
