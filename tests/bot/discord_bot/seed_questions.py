@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.bot.discord_bot.fake_discord.markdown import read_back
 from tests.fixtures.paths import SEED_TODAY
 
 __all__ = ["NOT_IN_ARCHIVE", "SEED_QUESTIONS", "SEED_TODAY", "answer_problem", "mix"]
@@ -34,12 +35,13 @@ def mix(count: int) -> list[tuple[str, str | None]]:
 
 def answer_problem(message: dict[str, Any], question: str, expected: str | None) -> str | None:
     """Why `message` is not the right answer to `question` (None when it is): an answer shows
-    `expected` in its text and in a quoted citation; an abstention starts by saying so."""
+    `expected` in its text and in a quoted citation; an abstention starts by saying so. Text is
+    read as Discord shows it, markdown escapes read back."""
     if not message.get("embeds"):
         return f"{question!r}: no embed, got {message.get('content')!r}"
     embed = message["embeds"][0]
-    description = embed.get("description", "")
-    quotes = " ".join(f["value"] for f in embed.get("fields", []))
+    description = read_back(embed.get("description", ""))
+    quotes = read_back(" ".join(f["value"] for f in embed.get("fields", [])))
     if embed.get("title") != question:
         return f"{question!r}: answered as {embed.get('title')!r}"
     if expected is None:
