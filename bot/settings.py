@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default=None,
         description="A sentence-transformers model directory; empty means the bundled all-MiniLM-L6-v2.",
     )
+    reranker_path: Path | None = Field(
+        default=None,
+        description="A sentence-transformers CrossEncoder directory that reranks candidate sentences; "
+        "empty means the bundled ms-marco-MiniLM-L-12-v2 (int8 ONNX).",
+    )
     encoder_backend: EncoderBackend = Field(
         default=DEFAULT_BACKEND,
         description="How the embedding model runs: openvino (fastest that keeps quality; bf16 where the "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index import Answer, IngestReport
+from index import AbstainReason, Answer, IngestReport
 
 NO_PERIOD = "period not stated in the sentence"
 
@@ -10,6 +10,10 @@ NO_PERIOD = "period not stated in the sentence"
 def abstention_reason(answer: Answer) -> str:
     """Why the archive does not answer (`Answer.abstain_reason`), as a clause."""
     scope = f" for {answer.period}" if answer.period else ""
+    if answer.abstain_reason is AbstainReason.PERIOD_NOT_COVERED and answer.covered_to:
+        first, last = (answer.covered_from or answer.covered_to).isoformat(), answer.covered_to.isoformat()
+        dates = f"from {first}" if first == last else f"from {first} to {last}"
+        return f"nothing I have on this speaks of {answer.period} (the articles I found on it are {dates})"
     return f"no article I have answers this{scope}"
 
 
@@ -24,3 +28,16 @@ def ingest_summary(report: IngestReport) -> str:
     ]
     lines += [f"  skipped {s.source}: {s.reason}" for s in report.skipped]
     return "\n".join(lines)
+
+
+def lead(answer: Answer) -> str | None:
+    """The answer itself, before the quote that states it: the answer span of a single
+    statement (a figure, a date, a name) with the period its sentence gives ("nearly 2,098, in
+    2021"); None when the sentence itself is the answer or several figures are listed."""
+    if answer.abstained or len(answer.lines) != 1:
+        return None
+    line = answer.lines[0]
+    span = answer.citation(line.citation).answer_text
+    if span is None:
+        return None
+    return f"{span}, {line.period}" if line.period and line.period not in span else span

@@ -6,6 +6,7 @@ Front ends and tools use what this module exports; the engine never imports `bot
 
 from .encoders.base import Encoder
 from .encoders.factory import DEFAULT_BACKEND, EncoderBackend, load_encoder
+from .encoders.reranker import Reranker, load_reranker
 from .engine import Engine
 from .errors import BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
 from .models import (
@@ -52,6 +53,7 @@ __all__ = [
     "IngestParams",
     "IngestReport",
     "Quote",
+    "Reranker",
     "RetrievalParams",
     "SearchHit",
     "SkipReason",
@@ -63,4 +65,5 @@ __all__ = [
     "VectorParams",
     "Visibility",
     "load_encoder",
+    "load_reranker",
 ]

@@ -10,10 +10,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .answering.compose import compose
-from .answering.question import analyse_in_context, validate_question
-from .answering.retrieval import candidates, retrieve
+import numpy as np
+
+from .answering.compose import Judged, Rerank, compose, judge
+from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
+from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
+from .encoders.reranker import Reranker
 from .errors import IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
 from .ingest.pipeline import ingest
 from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
@@ -58,11 +61,13 @@ class Engine:
         store: Store,
         encoder: Encoder | None,
         *,
+        reranker: Reranker | None = None,
         params: EngineParams = EngineParams(),
         today: Callable[[], dt.date] = dt.date.today,
     ):
         self._store = store
         self._encoder = encoder
+        self._reranker = reranker
         self.params = params
         self._today = today
         self._lock = threading.RLock()
@@ -74,6 +79,7 @@ class Engine:
         index_dir: Path,
         encoder: Encoder,
         *,
+        reranker: Reranker | None = None,
         create: bool = False,
         params: EngineParams = EngineParams(),
         today: Callable[[], dt.date] = dt.date.today,
@@ -86,7 +92,7 @@ class Engine:
             params=params.store,
             vector_params=params.vectors,
         )
-        return cls(store, encoder, params=params, today=today)
+        return cls(store, encoder, reranker=reranker, params=params, today=today)
 
     @classmethod
     def open_existing(cls, index_dir: Path, *, params: EngineParams = EngineParams()) -> Engine:
@@ -229,22 +235,12 @@ class Engine:
             write_bytes_atomic(folder.uploads / name, data)
         return folder.uploads / name
 
-    def ask(
-        self,
-        question: str,
-        *,
-        include_internal: bool = False,
-        previous: str | None = None,
-        as_of: dt.date | None = None,
-        lap: Lap = _no_lap,
-    ) -> Answer:
-        """`previous` is the question a follow-up refers to; `as_of` the day relative periods
-        ("this week", "last year") are read against (default: today). `lap(stage)` is called as
-        each stage ends (encode, wait, retrieve, read, compose): a caller that times the calls
-        learns where the time went (`newsbot bench`)."""
+    def _gather(
+        self, question: str, include_internal: bool, previous: str | None, as_of: dt.date | None, lap: Lap
+    ) -> tuple[QuestionAnalysis, np.ndarray, list[Candidate], dict[str, float]]:
+        """The question read, its vector, the candidate sentences and the IDF of its terms."""
         analysis = analyse_in_context(question, previous, as_of or self._today())
-        encoder = self.encoder
-        vector = encoder.encode([analysis.text])[0]
+        vector = self.encoder.encode([analysis.text])[0]
         lap("encode")
         with self.snapshot() as store:
             lap("wait")
@@ -259,9 +255,49 @@ class Engine:
             found = candidates(store, chunks)
             idf = store.term_idf(analysis.terms)
             lap("read")
-        answer = compose(analysis, vector, found, self.params.answer, idf, encode=encoder.encode)
+        return analysis, vector, found, idf
+
+    def _rerank(self) -> Rerank | None:
+        return self._reranker.score if self._reranker is not None else None
+
+    def ask(
+        self,
+        question: str,
+        *,
+        include_internal: bool = False,
+        previous: str | None = None,
+        as_of: dt.date | None = None,
+        lap: Lap = _no_lap,
+    ) -> Answer:
+        """`previous` is the question a follow-up refers to; `as_of` the day relative periods
+        ("this week", "last year") are read against (default: today). `lap(stage)` is called as
+        each stage ends (encode, wait, retrieve, read, compose): a caller that times the calls
+        learns where the time went (`newsbot bench`)."""
+        analysis, vector, found, idf = self._gather(question, include_internal, previous, as_of, lap)
+        answer = compose(
+            analysis,
+            vector,
+            found,
+            self.params.answer,
+            idf,
+            encode=self.encoder.encode,
+            rerank=self._rerank(),
+        )
         lap("compose")
         return answer
+
+    def judge(
+        self,
+        question: str,
+        *,
+        include_internal: bool = False,
+        previous: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> list[Judged]:
+        """Every candidate sentence for `question` with what decides whether it answers (its
+        features and calibrated probability), best first: for calibration and explanations."""
+        analysis, vector, found, idf = self._gather(question, include_internal, previous, as_of, _no_lap)
+        return judge(analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank())
 
     def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:
         """Articles matching the query, best first, one hit per article with its best passage."""

@@ -58,9 +58,10 @@ class PeriodFit(StrEnum):
 
     WITHIN = "within"  # it speaks about (part of) the asked period
     OVERLAP = "overlap"  # about a stretch reaching beyond it
-    DATED = "dated"  # only its publication date falls in it
-    UNKNOWN = "unknown"  # no period asked, or none known for the sentence
-    CONFLICT = "conflict"  # it speaks about another time
+    DATED = "dated"  # it states no period, and its article was published in the asked one
+    OUTSIDE = "outside"  # it states no period, and its article was published at another time
+    UNKNOWN = "unknown"  # no period asked, or nothing known of the sentence's time
+    CONFLICT = "conflict"  # it states another period
 
 
 class Article(BaseModel):
@@ -147,6 +148,7 @@ class AnswerLine(BaseModel):
 
 class AbstainReason(StrEnum):
     NO_ANSWER = "no_answer"  # nothing retrieved clears the threshold and fits the asked period
+    PERIOD_NOT_COVERED = "period_not_covered"  # nothing on the topic speaks of or dates from it
 
 
 class Answer(BaseModel):
@@ -155,17 +157,33 @@ class Answer(BaseModel):
     lines: list[AnswerLine] = Field(
         default=[], description="The statements, in order; several when figures are listed."
     )
-    citations: list[Citation] = []
+    citations: list[Citation] = Field(default=[], description="What the answer's lines state.")
+    more_sources: list[Citation] = Field(
+        default=[],
+        description="Further sentences nearly as likely to answer, numbered on from the citations.",
+    )
     related: list[Quote] = Field(default=[], description="Closest passages, shown when abstaining.")
     abstain_reason: AbstainReason | None = None
     kind: AnswerKind = AnswerKind.WHAT
     period: str | None = Field(default=None, description="The period the question asked about.")
+    covered_from: dt.date | None = Field(
+        default=None,
+        description="With PERIOD_NOT_COVERED: the oldest publication date of the passages found.",
+    )
+    covered_to: dt.date | None = Field(default=None, description="... and the newest.")
     confidence: float = Field(
-        default=0.0, description="Relevance of the best answering sentence; abstains below the threshold."
+        default=0.0,
+        description="The calibrated probability that the best answering sentence answers; the bot "
+        "abstains below the threshold.",
     )
 
     def citation(self, n: int) -> Citation:
-        return next(c for c in self.citations if c.n == n)
+        return next(c for c in self.quoted if c.n == n)
+
+    @property
+    def quoted(self) -> list[Citation]:
+        """The citations, then the more sources: every sentence the answer quotes, in order."""
+        return self.citations + self.more_sources
 
     @property
     def stated(self) -> list[Citation]:

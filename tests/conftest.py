@@ -18,12 +18,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import pytest
 import yaml
 
-from index import AnswerParams, Encoder, Engine, EngineParams
+from index import AnswerParams, Encoder, Engine, EngineParams, Reranker
 from index.ingest.corpus import read_corpus
 from index.models import Article
+from index.params import RerankParams
 from tests.fixtures.articles import BEACHES, CARJACKINGS_2021, ZEPPELIN_MEMO
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.paths import SEED_CORPUS, SEED_TODAY, SQUAD_FILE
+from tests.fixtures.reranker import OverlapReranker
 from tests.fixtures.squad import squad_sentences_and_questions
 
 # ---- paths and small articles ---------------------------------------------------------------
@@ -108,7 +110,13 @@ def encoder() -> HashingEncoder:
 
 
 CITE_EVERYTHING = AnswerParams(
-    threshold=-1.0, margin=10.0, dense_margin=10.0, max_answers=100, max_citations=100, related=100
+    threshold=-1.0,
+    margin=10.0,
+    dense_margin=10.0,
+    max_answers=100,
+    max_citations=100,
+    related=100,
+    rerank=RerankParams(depth=1000),
 )
 
 
@@ -121,8 +129,8 @@ def cite_everything() -> EngineParams:
 
 @pytest.fixture
 def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[..., Engine]]:
-    """open_engine(params=None, directory=None, create=True) -> an Engine with the HashingEncoder,
-    asked on SEED_TODAY; closed at teardown."""
+    """open_engine(params=None, directory=None, create=True) -> an Engine with the HashingEncoder
+    and the OverlapReranker, asked on SEED_TODAY; closed at teardown."""
     opened: list[Engine] = []
 
     def open_(
@@ -131,6 +139,7 @@ def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[.
         engine = Engine.open(
             directory or index_dir,
             encoder,
+            reranker=OverlapReranker(),
             create=create,
             params=params or EngineParams(),
             today=lambda: SEED_TODAY,
@@ -151,26 +160,31 @@ def real_encoder() -> Encoder:
     return load_encoder()
 
 
-def open_seed_engine(directory: Path, encoder: Encoder) -> Engine:
+@pytest.fixture(scope="session")
+def real_reranker() -> Reranker:
+    """The bundled cross-encoder, loaded once per session (slow tests only)."""
+    from index import load_reranker
+
+    params = AnswerParams().rerank
+    return load_reranker(max_tokens=params.max_tokens, threads=params.threads)
+
+
+def open_seed_engine(directory: Path, encoder: Encoder, reranker: Reranker | None = None) -> Engine:
     """The shipped corpus ingested into `directory` with `encoder`, asked on SEED_TODAY."""
-    engine = Engine.open(directory, encoder, create=True, today=lambda: SEED_TODAY)
+    engine = Engine.open(directory, encoder, reranker=reranker, create=True, today=lambda: SEED_TODAY)
     report = engine.ingest([SEED_CORPUS])
     assert len(report.added) == 2 and not report.skipped, report
     return engine
 
 
 @pytest.fixture(scope="session")
-def seed_engine(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The shipped corpus ingested once with the real model, asked on SEED_TODAY."""
-    engine = open_seed_engine(tmp_path_factory.mktemp("seed-index"), real_encoder)
+def seed_engine(
+    real_encoder: Encoder, real_reranker: Reranker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """The shipped corpus ingested once with the real models, asked on SEED_TODAY."""
+    engine = open_seed_engine(tmp_path_factory.mktemp("seed-index"), real_encoder, real_reranker)
     yield engine
     engine.close()
-
-
-@pytest.fixture(scope="session")
-def seed_engine_with() -> Callable[[Path, Encoder], Engine]:
-    """seed_engine_with(directory, encoder): the seed engine for another encoder; close it after."""
-    return open_seed_engine
 
 
 @pytest.fixture(scope="session")

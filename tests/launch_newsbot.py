@@ -23,6 +23,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 import bot.cli.commands  # noqa: E402
 from index import Engine, EngineParams, IngestParams  # noqa: E402
 from tests.fixtures.encoder import HashingEncoder  # noqa: E402
+from tests.fixtures.reranker import OverlapReranker  # noqa: E402
 
 GATE_TIMEOUT = 60.0
 
@@ -56,6 +57,7 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv[:split])
 
     bot.cli.commands.load_encoder = lambda model_dir=None, backend=None: HashingEncoder()
+    bot.cli.commands.load_reranker = lambda folder=None, **options: OverlapReranker()
     if options.batch:
         bot.cli.commands.PARAMS = EngineParams(ingest=IngestParams(batch_articles=options.batch))
     if options.discord:

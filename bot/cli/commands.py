@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
 
-from index import BadQuestionError, Encoder, Engine, EngineParams, IndexMissingError, UserError, load_encoder
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from index import (
+    BadQuestionError,
+    Encoder,
+    Engine,
+    EngineParams,
+    IndexMissingError,
+    Reranker,
+    UserError,
+    load_encoder,
+    load_reranker,
+)
 
 from ..settings import Settings
 from .options import (
     AskOptions,
     BenchOptions,
+    CalibrateOptions,
     EvalOptions,
     IngestOptions,
     Options,
@@ -30,13 +44,18 @@ def _encoder(settings: Settings) -> Encoder:
     return load_encoder(settings.model_path, settings.encoder_backend)
 
 
+def _reranker(settings: Settings) -> Reranker:
+    rerank = PARAMS.answer.rerank
+    return load_reranker(settings.reranker_path, max_tokens=rerank.max_tokens, threads=rerank.threads)
+
+
 def _engine(settings: Settings) -> Engine:
     if not (settings.index_dir / "newsbot.sqlite3").exists():
         # Fail before the model loads: a missing index should be reported at once.
         raise IndexMissingError(
             f"No index at {settings.index_dir}: run `newsbot ingest` first (or pass --index-dir)."
         )
-    return Engine.open(settings.index_dir, _encoder(settings), params=PARAMS)
+    return Engine.open(settings.index_dir, _encoder(settings), reranker=_reranker(settings), params=PARAMS)
 
 
 def ingest(options: IngestOptions, settings: Settings) -> int:
@@ -66,6 +85,32 @@ def question_text(raw: bytes) -> str:
         ) from None
 
 
+class QuestionLine(BaseModel):
+    """A line of `ask --json` input given as an object rather than a bare question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    as_of: dt.date | None = None  # the day relative periods are read against
+    previous: str | None = None  # the question a follow-up refers to
+
+
+def question_line(raw: bytes) -> QuestionLine:
+    """A JSONL input line: a bare question, or an object {"question", "as_of", "previous"}."""
+    text = question_text(raw).strip()
+    if not text.startswith("{"):
+        return QuestionLine(question=text)
+    try:
+        return QuestionLine.model_validate_json(text)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "the line"
+        raise BadQuestionError(
+            f'{where}: {problem["msg"]} (a line is a question, or an object with "question" and '
+            'optionally "as_of" (YYYY-MM-DD) and "previous")'
+        ) from None
+
+
 def ask(options: AskOptions, settings: Settings) -> int:
     if options.question is None and not options.json_output:
         raise UserError("Give a question, or use --json to read questions from stdin.")
@@ -81,12 +126,18 @@ def ask(options: AskOptions, settings: Settings) -> int:
                 if not shown:
                     continue
                 try:
-                    answer = engine.ask(question_text(raw).strip(), include_internal=options.internal)
+                    line = question_line(raw)
+                    answer = engine.ask(
+                        line.question,
+                        include_internal=options.internal,
+                        previous=line.previous,
+                        as_of=line.as_of or options.as_of,
+                    )
                     print(json.dumps(answer_json(answer)), flush=True)
                 except UserError as exc:
                     print(json.dumps({"question": shown, "error": str(exc)}), flush=True)
             return 0
-        answer = engine.ask(question, include_internal=options.internal)
+        answer = engine.ask(question, include_internal=options.internal, as_of=options.as_of)
     finally:
         engine.close()
     print(json.dumps(answer_json(answer), indent=2) if options.json_output else format_answer(answer))
@@ -114,23 +165,74 @@ def stats(options: StatsOptions, settings: Settings) -> int:
 
 
 def evaluate(options: EvalOptions, settings: Settings) -> int:
-    from ..tools.evaluation.run import evaluate_set, markdown_table
+    from ..tools.evaluation.run import depth_curve, evaluate_set, markdown_table
 
-    rows, failures = evaluate_set(
-        _encoder(settings),
-        gold=options.gold,
-        corpus=options.corpus,
-        squad=options.squad,
-        rtqa=options.rtqa,
-        limit=options.limit,
-        params=PARAMS,
-    )
+    encoder, reranker = _encoder(settings), _reranker(settings)
+    failures: list[str] = []
+    if options.depths:
+        try:
+            depths = [int(d) for d in options.depths.split(",") if d.strip()]
+        except ValueError:
+            raise UserError(
+                f"--depths takes whole numbers, e.g. 4,8,12,20 (not {options.depths!r})"
+            ) from None
+        rows = depth_curve(
+            encoder,
+            reranker,
+            depths=depths,
+            gold=options.gold,
+            corpus=options.corpus,
+            squad=options.squad,
+            rtqa=options.rtqa,
+            limit=options.limit,
+            params=PARAMS,
+        )
+    else:
+        rows, failures = evaluate_set(
+            encoder,
+            reranker,
+            gold=options.gold,
+            corpus=options.corpus,
+            squad=options.squad,
+            rtqa=options.rtqa,
+            limit=options.limit,
+            params=PARAMS,
+        )
     if options.json_output:
         print(json.dumps({"rows": rows, "failures": failures}, indent=2))
         return 0
     print(markdown_table(rows))
     if options.verbose and failures:
         print("\n".join(["", "Engine misses:", *failures]))
+    return 0
+
+
+def calibrate(options: CalibrateOptions, settings: Settings) -> int:
+    from ..tools.evaluation.calibration import collect_sets, fit, load_examples, report, save_examples
+
+    if options.examples and options.examples.exists() and not (options.squad or options.rtqa):
+        sets = load_examples(options.examples)
+    elif options.squad or options.rtqa:
+        sets = collect_sets(
+            _encoder(settings),
+            _reranker(settings),
+            squad=options.squad,
+            rtqa=options.rtqa,
+            limit=options.limit,
+            params=PARAMS,
+        )
+        if options.examples:
+            save_examples(sets, options.examples)
+    else:
+        raise UserError(
+            "Give development data (--squad FILE and/or --rtqa FOLDER; never the gold set), or "
+            "--examples FILE saved by an earlier run."
+        )
+    result = fit(sets, wrong_cost=options.wrong_cost)
+    text = json.dumps(report(result, options.wrong_cost), indent=2)
+    if options.out:
+        options.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
     return 0
 
 
@@ -146,7 +248,7 @@ def bench(options: BenchOptions, settings: Settings) -> int:
 def serve(options: ServeOptions, settings: Settings) -> int:
     from ..discord_bot.app import run_bot
 
-    return run_bot(settings, lambda: _encoder(settings), params=PARAMS)
+    return run_bot(settings, lambda: _encoder(settings), lambda: _reranker(settings), params=PARAMS)
 
 
 def run(options: Options, settings: Settings) -> int:
@@ -161,6 +263,8 @@ def run(options: Options, settings: Settings) -> int:
             return stats(options, settings)
         case EvalOptions():
             return evaluate(options, settings)
+        case CalibrateOptions():
+            return calibrate(options, settings)
         case BenchOptions():
             return bench(options, settings)
         case ServeOptions():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -35,6 +36,7 @@ class AskOptions(Options):
     question: str | None = None
     json_output: bool = False
     internal: bool = False
+    as_of: dt.date | None = None
 
 
 class SearchOptions(Options):
@@ -57,7 +59,18 @@ class EvalOptions(Options):
     squad: Path | None = None
     rtqa: Path | None = None
     limit: int | None = None
+    depths: str | None = None
     json_output: bool = False
+
+
+class CalibrateOptions(Options):
+    command = "calibrate"
+    squad: Path | None = None
+    rtqa: Path | None = None
+    limit: int | None = None
+    wrong_cost: float = 2.0
+    out: Path | None = None
+    examples: Path | None = None
 
 
 class BenchOptions(Options):
@@ -85,8 +98,24 @@ class ServeOptions(Options):
 
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
-    for c in (IngestOptions, AskOptions, SearchOptions, StatsOptions, EvalOptions, BenchOptions, ServeOptions)
+    for c in (
+        IngestOptions,
+        AskOptions,
+        SearchOptions,
+        StatsOptions,
+        EvalOptions,
+        CalibrateOptions,
+        BenchOptions,
+        ServeOptions,
+    )
 }
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", dest="json_output", action="store_true", help="print JSON (JSONL when reading stdin)"
     )
     p.add_argument("--internal", action="store_true", help="also cite internal articles")
+    p.add_argument(
+        "--as-of",
+        type=_day,
+        help="YYYY-MM-DD: read 'this week', 'last year' against this day instead of today",
+    )
 
     p = sub.add_parser("search", parents=[common], help="find articles")
     p.add_argument("query")
@@ -128,7 +162,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--rtqa", type=Path, help="a RealTimeQA development set folder (archive/, questions.jsonl) instead"
     )
     p.add_argument("--limit", type=int, help="evaluate only the first N questions")
+    p.add_argument("--depths", help="rerank depths to compare, e.g. 4,8,12,20 (the engine alone, timed)")
     p.add_argument("--json", dest="json_output", action="store_true")
+
+    p = sub.add_parser(
+        "calibrate",
+        parents=[common],
+        help="fit the answer model and the abstention threshold on development data",
+    )
+    p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file")
+    p.add_argument("--rtqa", type=Path, help="a RealTimeQA development set folder")
+    p.add_argument("--limit", type=int, help="only the first N questions of each set")
+    p.add_argument(
+        "--wrong-cost",
+        type=float,
+        default=2.0,
+        help="how many abstentions one wrong answer is worth (default 2)",
+    )
+    p.add_argument("--out", type=Path, help="also write the result (JSON) here")
+    p.add_argument(
+        "--examples", type=Path, help="save the collected examples here; alone, fit again from a saved file"
+    )
 
     p = sub.add_parser(
         "bench", parents=[common], help="measure ingest, question latency, recall and memory by archive size"

@@ -7,7 +7,7 @@ from typing import Any
 from index import Answer, Citation, IngestReport, Quote, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_text, ingest_summary
+from ..wording import NO_PERIOD, abstention_text, ingest_summary, lead
 
 # Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
 # bidirectional overrides, each as its Python escape ("\x1b", "\r", "\u202e").
@@ -36,17 +36,21 @@ def marked_sentence(citation: Citation) -> str:
 
 
 def answer_text(answer: Answer) -> str:
-    """The answer as one text: its statements, each with its citation number; when it lists
-    several figures, each with the period its sentence gives."""
+    """The answer as one text: the answer itself first (`wording.lead`), then the statements
+    that give it, each with its citation number; when it lists several figures, each with the
+    period its sentence gives and the figure."""
     if answer.abstained:
         return abstention_text(answer)
     if len(answer.lines) == 1:
         line = answer.lines[0]
-        return f"{marked_sentence(answer.citation(line.citation))} [{line.citation}]"
-    listed = [
-        f"- {line.period or NO_PERIOD}: {marked_sentence(answer.citation(line.citation))} [{line.citation}]"
-        for line in answer.lines
-    ]
+        quote = f"{marked_sentence(answer.citation(line.citation))} [{line.citation}]"
+        first = lead(answer)
+        return f"{first}\n{quote}" if first else quote
+    listed = []
+    for line in answer.lines:
+        cited = answer.citation(line.citation)
+        figure = f"{cited.answer_text} — " if cited.answer_text else ""
+        listed.append(f"- {line.period or NO_PERIOD}: {figure}{marked_sentence(cited)} [{line.citation}]")
     return "Sources give these figures:\n" + "\n".join(listed)
 
 
@@ -86,12 +90,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "answer": answer_text(answer),
         "abstained": answer.abstained,
         "citations": [citation_json(c) for c in answer.citations],
+        "more_sources": [citation_json(c) for c in answer.more_sources],
         "related": [related_json(r) for r in answer.related],
         "kind": answer.kind.value,
         "period": answer.period,
         "confidence": answer.confidence,
         "lines": [line.model_dump(mode="json") for line in answer.lines],
         "abstain_reason": answer.abstain_reason.value if answer.abstain_reason else None,
+        "lead": lead(answer),
     }
 
 
@@ -104,10 +110,15 @@ def _byline(quote: Quote) -> str:
 def format_answer(answer: Answer) -> str:
     """The answer, its citations and any related passages, for the terminal."""
     lines = [answer_text(answer), ""]
-    for c in answer.citations:
-        meta = _byline(c)
-        lines.append(f'[{c.n}] "{c.sentence}"')
-        lines.append(f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}")
+    for heading, quotes in (("", answer.citations), ("More sources:", answer.more_sources)):
+        if quotes and heading:
+            lines.append(heading)
+        for c in quotes:
+            meta = _byline(c)
+            lines.append(f'[{c.n}] "{c.sentence}"')
+            lines.append(
+                f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}"
+            )
     if answer.abstained and answer.related:
         lines.append("Related passages (not an answer):")
         for r in answer.related:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import discord
 
-from index import Encoder, Engine, EngineParams, UserError
+from index import Encoder, Engine, EngineParams, Reranker, UserError
 
 from ..settings import Settings
 from .client import NewsBot
@@ -26,7 +26,11 @@ AUTHENTICATION_FAILED = 4004
 
 
 def run_bot(
-    settings: Settings, load_model: Callable[[], Encoder], *, params: EngineParams = EngineParams()
+    settings: Settings,
+    load_model: Callable[[], Encoder],
+    load_reranker: Callable[[], Reranker | None] = lambda: None,
+    *,
+    params: EngineParams = EngineParams(),
 ) -> int:
     """Runs the bot; returns the exit code.
 
@@ -44,7 +48,7 @@ def run_bot(
     # discord.py's debug output is raw gateway events and request bodies: question texts and
     # user ids in clear. Keep it out whatever the log level (user ids are only logged hashed).
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger("discord").level))
-    engine = Engine.open(settings.index_dir, load_model(), params=params)
+    engine = Engine.open(settings.index_dir, load_model(), reranker=load_reranker(), params=params)
     try:
         asyncio.run(_serve(settings, engine, token))
     except KeyboardInterrupt:

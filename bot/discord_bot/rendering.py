@@ -18,7 +18,7 @@ from discord.utils import escape_mentions
 from index import Answer, ArticleInfo, Citation, IngestReport, Quote, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_reason, ingest_summary
+from ..wording import NO_PERIOD, abstention_reason, ingest_summary, lead
 
 # Discord's documented limits; lengths are counted in code points (Discord's API is Python).
 TITLE_MAX = 256
@@ -100,8 +100,10 @@ def format_date(date: dt.date | None, inferred: bool = False) -> str:
 
 
 def byline(outlet: str | None, date: dt.date | None) -> str:
-    """'Outlet · 2021-05-03', the outlet cut to OUTLET_MAX."""
-    return f"{inert(outlet or 'Unknown outlet', OUTLET_MAX)} · {format_date(date)}"
+    """'Outlet · 2021-05-03', the outlet cut to OUTLET_MAX; only the date when the outlet is not
+    known (nothing rather than "Unknown outlet")."""
+    when = format_date(date)
+    return f"{inert(outlet, OUTLET_MAX)} · {when}" if outlet else when
 
 
 def quoted(text: str, tail: str) -> str:
@@ -181,15 +183,19 @@ def marked(citation: Citation, limit: int) -> str:
 
 
 def answer_description(answer: Answer) -> str:
-    """The answer's statements, each with its citation number; a list of figures with periods."""
+    """The answer itself in bold (`wording.lead`), then the statements that give it, each with
+    its citation number; a list of figures with their periods."""
     if len(answer.lines) == 1:
         line = answer.lines[0]
-        return f"{marked(answer.citation(line.citation), DESCRIPTION_MAX)} [{line.citation}]"
-    listed = [
-        f"- {inert(line.period or NO_PERIOD, 200)}: "
-        f"{marked(answer.citation(line.citation), DESCRIPTION_MAX)} [{line.citation}]"
-        for line in answer.lines
-    ]
+        quote = f"{marked(answer.citation(line.citation), DESCRIPTION_MAX)} [{line.citation}]"
+        first = lead(answer)
+        return truncate(f"**{inert(first, 300)}**\n{quote}", DESCRIPTION_MAX) if first else quote
+    listed = []
+    for line in answer.lines:
+        cited = answer.citation(line.citation)
+        figure = f"**{inert(cited.answer_text, 100)}** — " if cited.answer_text else ""
+        period = inert(line.period or NO_PERIOD, 200)
+        listed.append(f"- {period}: {figure}{marked(cited, DESCRIPTION_MAX)} [{line.citation}]")
     return truncate("Sources give these figures:\n" + "\n".join(listed), DESCRIPTION_MAX)
 
 
@@ -216,8 +222,8 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
         )
         return Page(embed=page.embed, shown=0)
 
-    cited = answer.citations[start : start + CITATIONS_PER_PAGE]
-    total = len(answer.citations)
+    cited = answer.quoted[start : start + CITATIONS_PER_PAGE]
+    total = len(answer.quoted)
 
     def footer(n: int) -> str:
         shown = f"Source {start + 1}" if n == 1 else f"Sources {start + 1}–{start + n}"

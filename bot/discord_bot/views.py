@@ -21,14 +21,14 @@ class AnswerView(discord.ui.View):
         self._archive = archive
         self._next = shown
         self._raters: set[int] = set()
-        if shown >= len(answer.citations):
+        if shown >= len(answer.quoted):
             self.remove_item(self.more_sources)
 
     @discord.ui.button(label="More sources", style=discord.ButtonStyle.secondary)
     async def more_sources(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         page = render_answer(self._answer, start=self._next)
         self._next += page.shown
-        if self._next >= len(self._answer.citations):
+        if self._next >= len(self._answer.quoted):
             self._next = 0
             button.label = "First sources"
         else:

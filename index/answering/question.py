@@ -19,7 +19,9 @@ _KINDS = [
     (
         AnswerKind.HOW_MANY,
         r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|"
-        r"\b(total|count|tally|figure|rate|percentage|share|proportion)\b.*\?|"
+        # A counting word with a question mark after it: the first such word, read once (an
+        # atomic group), is enough, since a mark after a later one is also after the first.
+        r"^(?>(?s:.*?)\b(?:total|count|tally|figure|rate|percentage|share|proportion)\b).*\?|"
         r"\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
     ),
     (AnswerKind.TIME, r"\b(what|which) time\b|\bat what hour\b"),

@@ -1,4 +1,5 @@
-"""How well a candidate sentence answers a question: relevance, period fit and the answer span."""
+"""What a candidate sentence offers a question: first-stage relevance, period fit, the answer span,
+whether it names the question's names and counts its thing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import numpy as np
 
 from ..models import AnswerKind, Period, PeriodBasis, PeriodFit
 from ..params import AnswerParams
-from ..text.spans import Span, clock_spans, figure_spans, name_spans, time_spans
+from ..text.names import name_in
+from ..text.spans import Span, clock_spans, figure_spans, name_spans, period_spans, time_spans
 from ..text.terms import content_terms
 from .question import QuestionAnalysis
 from .retrieval import Candidate
@@ -18,18 +20,9 @@ from .retrieval import Candidate
 Encode = Callable[[list[str]], np.ndarray]
 
 
-@dataclass(frozen=True)
-class Scored:
-    candidate: Candidate
-    dense: float
-    relevance: float
-    score: float
-    period_fit: PeriodFit
-    span: Span | None
-
-
 def period_fit(asked: Period | None, periods: Sequence[Period]) -> PeriodFit:
-    """Does a sentence speak about the asked period? A figure for another period is no answer."""
+    """Does a sentence speak about the asked period? Only a period the sentence states can rule it
+    out; one that states none is weighed by its article's date (DATED or OUTSIDE)."""
     if asked is None or not periods:
         return PeriodFit.UNKNOWN
     stated = [p for p in periods if p.basis is not PeriodBasis.PUBLISHED]
@@ -37,21 +30,34 @@ def period_fit(asked: Period | None, periods: Sequence[Period]) -> PeriodFit:
         return PeriodFit.WITHIN
     if any(p.overlaps(asked) for p in stated):
         return PeriodFit.OVERLAP
-    if not stated and any(p.overlaps(asked) for p in periods):
-        return PeriodFit.DATED
-    return PeriodFit.CONFLICT
+    if stated:
+        return PeriodFit.CONFLICT
+    return PeriodFit.DATED if any(p.overlaps(asked) for p in periods) else PeriodFit.OUTSIDE
 
 
-def _nearest(spans: Sequence[Span], text: str, terms: Sequence[str]) -> Span | None:
-    """The span closest to where the question's terms occur in the sentence."""
+def _anchors(text: str, terms: Sequence[str]) -> list[int]:
+    lowered = text.lower()
+    return [m.start() for t in terms for m in re.finditer(re.escape(t[:5]), lowered)]
+
+
+def _nearest(spans: Sequence[Span], text: str, anchors: Sequence[int]) -> Span | None:
+    """The span closest to the anchors (where the question's terms or period occur)."""
     if not spans:
         return None
-    lowered = text.lower()
-    anchors = [m.start() for t in terms for m in re.finditer(re.escape(t[:5]), lowered)]
     if not anchors:
         # No term to anchor on: a figure in digits says more than "one" or "half".
         return max(spans, key=lambda s: any(ch.isdigit() for ch in text[s[0] : s[1]]))
     return min(spans, key=lambda s: min(abs(s[0] - a) for a in anchors))
+
+
+def _asked_period_anchors(candidate: Candidate, asked: Period | None) -> list[int]:
+    """Where the sentence states the asked period: "rose from 1,200 in 2003 to 1,500 in 2004"
+    answers a 2003 question with the figure next to "2003", not with the one nearest the terms."""
+    if asked is None:
+        return []
+    spans = period_spans(candidate.text, [p for p in candidate.periods if p.within(asked)])
+    others = period_spans(candidate.text, [p for p in candidate.periods if not p.overlaps(asked)])
+    return [a for a, _ in spans] if spans and others else []
 
 
 def answer_span(
@@ -59,18 +65,20 @@ def answer_span(
     candidate: Candidate,
     terms: Sequence[str],
     figures: Sequence[Span] | None = None,
+    asked: Period | None = None,
 ) -> Span | None:
     """Where in the sentence the answer is; `figures` narrows a count to the right things."""
     text = candidate.text
+    anchors = _anchors(text, terms)
     if kind is AnswerKind.HOW_MANY:
         spans = figure_spans(text, candidate.periods) if figures is None else figures
-        return _nearest(spans, text, terms)
+        return _nearest(spans, text, _asked_period_anchors(candidate, asked) or anchors)
     if kind is AnswerKind.WHEN:
-        return _nearest(time_spans(text, candidate.periods), text, terms)
+        return _nearest(time_spans(text, candidate.periods), text, anchors)
     if kind is AnswerKind.TIME:
-        return _nearest(clock_spans(text), text, terms)
+        return _nearest(clock_spans(text), text, anchors)
     if kind in (AnswerKind.WHO, AnswerKind.WHERE):
-        return _nearest(name_spans(text, set(terms)), text, terms)
+        return _nearest(name_spans(text, set(terms)), text, anchors)
     return None
 
 
@@ -83,14 +91,22 @@ def lexical_overlap(terms: Sequence[str], present: frozenset[str], idf: Mapping[
     return sum(w for t, w in zip(wanted, weights, strict=True) if t in present) / sum(weights)
 
 
-def relevance(
+@dataclass(frozen=True)
+class FirstStage:
+    """How well a sentence matches before the cross-encoder reads it."""
+
+    dense: float  # similarity of the question's and the sentence's vectors
+    lexical: float  # IDF-weighted share of the question's terms in the sentence
+    relevance: float  # the two and the chunk's retrieval score, weighted
+
+
+def first_stage(
     analysis: QuestionAnalysis,
     question_vector: np.ndarray,
     candidate: Candidate,
     params: AnswerParams,
     idf: Mapping[str, float] | None = None,
-) -> tuple[float, float]:
-    """(dense similarity, relevance): how well a sentence matches, before what it must contain."""
+) -> FirstStage:
     dense = float(np.dot(question_vector, candidate.vector))
     lexical = lexical_overlap(analysis.terms, candidate.terms, idf or {})
     weighted = (
@@ -98,34 +114,15 @@ def relevance(
         + params.lexical_weight * lexical
         + params.chunk_weight * candidate.chunk_score
     )
-    return dense, weighted
-
-
-def score(
-    analysis: QuestionAnalysis,
-    question_vector: np.ndarray,
-    candidate: Candidate,
-    params: AnswerParams,
-    idf: Mapping[str, float] | None = None,
-    figures: Sequence[Span] | None = None,
-) -> Scored:
-    dense, relevance_ = relevance(analysis, question_vector, candidate, params, idf)
-    span = answer_span(analysis.kind, candidate, analysis.terms, figures)
-    fit = period_fit(analysis.period, candidate.periods)
-    bonus = 0.0
-    if analysis.kind.wants_span:
-        # A "where" or "how many" sentence that names no place or figure is context at best.
-        bonus += params.kind_bonus if span else -params.kind_bonus
-    bonuses = params.period_bonus if analysis.kind.is_dated else params.context_period_bonus
-    bonus += bonuses.get(fit, 0.0)
-    return Scored(candidate, dense, relevance_, relevance_ + bonus, fit, span)
+    return FirstStage(dense, lexical, weighted)
 
 
 def names_the_same(analysis: QuestionAnalysis, candidate: Candidate) -> bool:
-    """A figure for Chicago does not answer a question about New York City: the names the
-    question gives must appear in the sentence or its article's title."""
-    present = candidate.terms | set(content_terms(candidate.source.title))
-    return all(set(content_terms(name)) <= present for name in analysis.names)
+    """A figure for Chicago does not answer a question about New York City: each name the
+    question gives must be in the sentence or its article's title, as written or as a part or
+    an acronym of it ("Stuart" for "Graham Stuart", "US" for "United States")."""
+    text = f"{candidate.source.title}\n{candidate.text}"
+    return all(name_in(name, text) for name in analysis.names)
 
 
 def _window(text: str, span: Span, words: int) -> str:
@@ -157,8 +154,6 @@ def counted_figures(
     wanted = set(content_terms(analysis.counted or ""))
     for c in candidates:
         allowed[c.sentence_id] = []
-        if not names_the_same(analysis, c):
-            continue
         for span in figure_spans(c.text, c.periods):
             window = _window(c.text, span, params.counted_window_words)
             if encode is None or not wanted or _shares_word(wanted, content_terms(window)):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import normalise
+from .base import TokenCounter, normalise
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class OpenVINOEncoder:
         self.name = name
         self.batch_size = batch_size
         self._tokenizer = AutoTokenizer.from_pretrained(str(folder / "tokenizer"), local_files_only=True)
+        self._count = TokenCounter(self._tokenizer)
         # A private copy of the fast tokenizer for single texts, truncating as `encode`'s batch call
         # does: the same ids without the wrapper's per-call overhead, and unaffected by the
         # settings the wrapper writes into its own backend tokenizer on every call.
@@ -170,7 +171,7 @@ class OpenVINOEncoder:
         return normalise(out)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+        return self._count(text)
 
     def describe(self) -> str:
         return f"OpenVINO {'int8 + ' if self.int8 else ''}{self.precision}"

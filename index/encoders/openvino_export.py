@@ -13,21 +13,15 @@ import hashlib
 import io
 import json
 import logging
-import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
+
+from .cache import cache_root, made_once
 
 log = logging.getLogger(__name__)
 
 EXPORT_VERSION = 1  # bump when the export procedure changes
 CALIBRATION_TEXT = Path(__file__).with_name("calibration.txt")
-
-
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newsbot" / "encoders"
 
 
 def _model_fingerprint(model_dir: Path) -> str:
@@ -138,25 +132,11 @@ def _quantize(model, tokenizer, input_names: list[str], max_length: int):
 
 
 def ensure_export(model_dir: Path, *, int8: bool, root: Path | None = None) -> Path:
-    """The export folder for this model (int8 or not), made on first use (atomically)."""
-    target = export_dir(model_dir, int8=int8, root=root)
-    if (target / "export.json").exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    log.warning(
-        "exporting %s for the openvino%s encoder backend (once) into %s",
-        model_dir.name,
-        "-int8" if int8 else "",
-        target,
+    """The export folder for this model (int8 or not), made on first use."""
+    what = f"{model_dir.name} for the openvino{'-int8' if int8 else ''} encoder backend"
+    return made_once(
+        export_dir(model_dir, int8=int8, root=root),
+        "export.json",
+        lambda folder: _export_openvino(model_dir, folder, int8=int8),
+        what,
     )
-    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
-    try:
-        _export_openvino(model_dir, tmp, int8=int8)
-        try:
-            tmp.rename(target)
-        except OSError:
-            if not (target / "export.json").exists():  # not a concurrent export that won
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target

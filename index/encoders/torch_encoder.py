@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UserError
-from .base import normalise
+from .base import TokenCounter, normalise
 
 
 def check_model_dir(model_dir: Path) -> None:
@@ -38,7 +38,7 @@ class SentenceTransformerEncoder:
 
             options["model_kwargs"] = {"dtype": getattr(torch, dtype)}
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True, **options)
-        self._tokenizer = self._model.tokenizer
+        self._count = TokenCounter(self._model.tokenizer)
         self.name = name or Path(model_dir).name
         dimension = self._model.get_embedding_dimension()
         if dimension is None:
@@ -60,7 +60,7 @@ class SentenceTransformerEncoder:
         return normalise(vectors)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+        return self._count(text)
 
     def describe(self) -> str:
         return f"torch {str(self._model.dtype).removeprefix('torch.')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
@@ -15,7 +16,7 @@ from ..params import IngestParams
 from ..store.records import PreparedArticle, PreparedChunk, PreparedSentence
 from ..store.store import Store
 from .corpus import read_corpus
-from .layout import layout_article
+from .layout import ArticleLayout, layout_article
 
 
 def content_hash(article: Article) -> str:
@@ -28,12 +29,25 @@ def source_file(article: Article) -> str:
     return path if line.isdigit() and path else article.source
 
 
-def prepare(articles: Sequence[Article], encoder: Encoder, params: IngestParams) -> list[PreparedArticle]:
-    """Lay out and embed a batch; all texts of the batch go to the model together."""
-    layouts = [
+Layouts = list[ArticleLayout | None]
+
+
+def lay_out(articles: Sequence[Article], encoder: Encoder, params: IngestParams) -> Layouts:
+    """Sentences, periods and chunks of each published article of a batch (no model call but
+    the tokenizer's counts)."""
+    return [
         layout_article(a, encoder.count_tokens, params) if a.status is Status.PUBLISHED else None
         for a in articles
     ]
+
+
+def prepare(
+    articles: Sequence[Article], encoder: Encoder, params: IngestParams, layouts: Layouts | None = None
+) -> list[PreparedArticle]:
+    """Embed a batch laid out (by `lay_out`, here when `layouts` is not given); all texts of the
+    batch go to the model together."""
+    if layouts is None:
+        layouts = lay_out(articles, encoder, params)
     texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts, strict=True)]
     sentence_vectors = iter(
         encoder.encode(
@@ -139,9 +153,16 @@ def ingest(
     size = params.batch_articles
     batches = [changed[n : n + size] for n in range(0, len(changed), size)] or ([[]] if removals else [])
     bar = tqdm(total=len(changed), unit="article", disable=not progress, desc="ingest")
-    for n, batch in enumerate(batches):
-        store.apply(prepare(batch, encoder, params), removals if n == 0 else [])
-        bar.update(len(batch))
+    # The next batch is laid out (pure Python: sentence splitting, periods) while the model
+    # embeds this one and SQLite stores it, both of which release the interpreter's lock.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout") as layout:
+        coming = [layout.submit(lay_out, batches[0], encoder, params)] if batches else []
+        for n, batch in enumerate(batches):
+            layouts = coming.pop().result()
+            if n + 1 < len(batches):
+                coming.append(layout.submit(lay_out, batches[n + 1], encoder, params))
+            store.apply(prepare(batch, encoder, params, layouts), removals if n == 0 else [])
+            bar.update(len(batch))
     bar.close()
     if batches:  # an ingest that changes nothing writes nothing
         store.save_files()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..models import Period
-from .calendar_names import is_calendar_word
+from .calendar_names import MONTH_NAMES, WEEKDAY_NAMES, is_calendar_word
 from .terms import content_terms
 
 Span = tuple[int, int]
@@ -20,17 +20,36 @@ _NUMBER_WORDS = (
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     r"(?:a |one )?(?:dozen|hundred|thousand|million|billion)s?)"
 )
+_CURRENCY = r"[$£€¥₹]"
+# Units a figure is given in: kept with it ("9.85 seconds", "12 miles"), so that an answer shows
+# what was measured.
+_UNITS = (
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|"
+    r"miles?|kilometres?|kilometers?|km|metres?|meters?|m|feet|foot|ft|inches|inch|"
+    r"kilograms?|kg|grams?|g|tonnes?|tons?|pounds?|lbs?|litres?|liters?|gallons?|mph|km/h|"
+    r"degrees?|points?|votes?|goals?|runs?|per ?cent|percent|pence|p|pc)"
+)
+# Magnitudes written onto the number or after it: "£124bn", "€5m", "$2.3 billion", "30k".
+_MAGNITUDE = r"(?:bn|tn|m|k|million|billion|trillion|thousand|hundred)"
+_NUMBER = r"\d[\d,]*+(?:\.\d++)?+(?!\d)"
 _FIGURE = re.compile(
-    rf"(?<![\w$.,]){_QUALIFIER}(?:\$\s?\d[\d,]*(?:\.\d+)?(?!\d)|\d[\d,]*(?:\.\d+)?(?!\d)|{_NUMBER_WORDS}\b)"
-    r"(?:\s?(?:%|percent|million|billion|thousand))?(?:-year-old)?(?!\s+block\b)",
+    rf"(?<![\w$£€¥₹.,]){_QUALIFIER}(?:"
+    rf"{_CURRENCY}\s?{_NUMBER}(?:\s?{_MAGNITUDE}\b)?"  # £124bn, $ 4.5 million
+    rf"|{_NUMBER}(?:{_MAGNITUDE}\b|\s(?:{_MAGNITUDE})\b)?(?:\s?%|\s{_UNITS}\b|(?<=\d)(?:p|pc)\b)?"
+    rf"|{_NUMBER_WORDS}\b(?:\s{_UNITS}\b)?"
+    r")(?:-year-old)?(?!\s+block\b)",
     re.IGNORECASE,
 )
 CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
 _PHONE = re.compile(r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}")
-# Numbers that are part of a name: "NBC 5", "COVID-19", "Route 66", "Area 2".
+# Numbers that are part of a name: "NBC 5", "COVID-19", "Route 66", "Area 2", and any number
+# right after a capitalised word inside a sentence: "Commodore 64", "Ocean's Twelve", "Apollo 11"
+# (a figure at the start of a sentence, "Nearly 500", is not a name).
 _NAMED_NUMBER = re.compile(
     r"\b(?:[A-Z]{2,}|Route|Highway|Interstate|Channel|Area|District|Ward|Precinct|Station|"
     r"Room|Gate|Terminal|Line|No\.)[ -](\d+)\b"
+    rf"|(?<=[a-z,;:] )(?!(?:{'|'.join(WEEKDAY_NAMES + MONTH_NAMES)})\b)[A-Z][a-z]+(?:'s|’s)? "
+    r"(\d+|[A-Z][a-z]+teen|[A-Z][a-z]+ty|Twelve|Eleven|Ten)\b"
 )
 _NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s)*[A-Z][\w'’.-]*(?:\s(?:of|the|de|for)\s(?:[A-Z][\w'’-]*\s?)+)?")
 
@@ -54,7 +73,7 @@ def figure_spans(text: str, periods: Sequence[Period]) -> list[Span]:
     """Counts and amounts in a sentence: not its dates, clock times, phone numbers or names."""
     excluded = period_spans(text, periods)
     excluded += [m.span() for m in CLOCK.finditer(text)] + [m.span() for m in _PHONE.finditer(text)]
-    excluded += [m.span(1) for m in _NAMED_NUMBER.finditer(text)]
+    excluded += [m.span(1) if m.group(1) else m.span(2) for m in _NAMED_NUMBER.finditer(text)]
     return [m.span() for m in _FIGURE.finditer(text) if not overlaps(m.span(), excluded)]
 
 
@@ -67,11 +86,14 @@ def clock_spans(text: str) -> list[Span]:
 
 
 def name_spans(text: str, question_terms: set[str]) -> list[Span]:
-    """Capitalised names the question does not already contain (the sentence's first word aside)."""
+    """Capitalised names the question does not already contain: not the sentence's first word
+    alone, not a month or weekday ("Tuesday."), not a name the question itself gives (its
+    place, its subject), without the full stop that ends the sentence."""
     spans = []
     for m in _NAME.finditer(text):
-        if (m.start() == 0 and " " not in m.group()) or is_calendar_word(m.group()):
+        name = m.group().rstrip().rstrip(".,;:")
+        if not name or (m.start() == 0 and " " not in name) or is_calendar_word(name):
             continue
-        if set(content_terms(m.group())) - question_terms:
-            spans.append((m.start(), m.start() + len(m.group().rstrip())))
+        if set(content_terms(name)) - question_terms:
+            spans.append((m.start(), m.start() + len(name)))
     return spans

@@ -35,7 +35,7 @@ HOSPITAL = (
 
 def assert_verifiable(answer, seed_articles) -> None:
     """Every citation quotes its article at its offsets, and every number is in a cited sentence."""
-    for c in answer.citations:
+    for c in answer.quoted:
         article = seed_articles[c.source.article_id]
         assert c.sentence == article.text[c.start : c.end]
         assert (
@@ -46,7 +46,7 @@ def assert_verifiable(answer, seed_articles) -> None:
     for r in answer.related:
         assert r.sentence == seed_articles[r.source.article_id].text[r.start : r.end]
     if not answer.abstained:
-        cited = " ".join(c.sentence for c in answer.citations)
+        cited = " ".join(c.sentence for c in answer.quoted)
         for number in re.findall(r"\d[\d,.:]*\d|\d", re.sub(r"\[\d+\]", "", answer_text(answer))):
             assert number in cited, (number, answer_text(answer))
 
@@ -99,7 +99,7 @@ def test_a_followup_takes_the_new_period_and_keeps_the_topic(seed_engine, seed_a
     assert not answer.abstained
     assert answer.period == "2022"
     assert "2,098" not in answer_text(answer)
-    assert {c.sentence for c in answer.citations} & {SEED_500, SEED_942}
+    assert {c.sentence for c in answer.quoted} & {SEED_500, SEED_942}
     assert_verifiable(answer, seed_articles)
 
 
@@ -112,7 +112,7 @@ def test_boilerplate_is_never_cited(seed_engine, seed_articles):
     ]
     for question in questions:
         answer = seed_engine.ask(question)
-        texts = [c.sentence for c in answer.citations] + [r.sentence for r in answer.related]
+        texts = [c.sentence for c in answer.quoted] + [r.sentence for r in answer.related]
         assert not [t for t in texts if is_boilerplate_line(t)], question
         assert not [t for t in texts if "WATCH:" in t or "newsletter" in t or "pic.twitter.com" in t]
 
@@ -129,7 +129,7 @@ def test_both_2022_figures_are_listed_with_their_periods(seed_engine, seed_artic
     assert "500" in answer_text(answer) and "942" in answer_text(answer)
     assert "from January to April of 2022" in answer_text(answer)
     assert "from Jan. 1 through July 24 of 2022" in answer_text(answer)
-    assert {SEED_500, SEED_942} <= {c.sentence for c in answer.citations}
+    assert {SEED_500, SEED_942} <= {c.sentence for c in answer.quoted}
     assert "2,098" not in answer_text(answer)
     assert_verifiable(answer, seed_articles)
 

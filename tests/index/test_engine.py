@@ -62,7 +62,7 @@ def test_internal_articles_are_cited_only_for_an_internal_audience(engine):
     question = "what is the zeppelin desk budget?"
     public = engine.ask(question)
     internal = engine.ask(question, include_internal=True)
-    assert all(c.source.outlet != "Newsroom memo" for c in public.citations)
+    assert all(c.source.outlet != "Newsroom memo" for c in public.quoted)
     assert all(r.source.outlet != "Newsroom memo" for r in public.related)
     assert internal.citations[0].source.outlet == "Newsroom memo"
 
@@ -201,7 +201,7 @@ FERRIES = (
 
 
 def cited_ids(answer) -> set[str]:
-    return {c.source.article_id for c in answer.citations}
+    return {c.source.article_id for c in answer.quoted}
 
 
 def test_a_rebuild_keeps_the_uploads_their_articles_and_the_feedback(
@@ -308,3 +308,32 @@ def test_uploads_are_kept_under_their_name_replacing_an_older_one(engine, index_
     for name in ("../bikes.md", ".hidden.md", "a/b.md", ""):
         with pytest.raises(ValueError):
             engine.save_upload(name, b"x")
+
+
+def test_an_undated_archive_answers_a_question_about_a_year(open_engine, write_article, corpus_dir):
+    """An article with no date states no period in this sentence: the question's year cannot
+    rule it out (before, every such archive abstained on year questions)."""
+    write_article("airline.txt", "Airline cuts\nThe airline has cut 13,000 jobs, its chief executive said.\n")
+    engine = open_engine(params=LENIENT)
+    engine.ingest([corpus_dir])
+    answer = engine.ask("How many jobs did the airline cut in 2001?")
+    assert not answer.abstained
+    assert answer.stated[0].answer_text == "13,000"
+
+
+def test_a_question_about_a_period_no_article_reaches_says_what_the_archive_covers(
+    open_engine, write_article, corpus_dir
+):
+    for name, year in (("a.md", 2021), ("b.md", 2022)):
+        write_article(
+            name,
+            f"Chicago saw {year - 19} carjackings in {year}, police said.\n",
+            title=f"Carjackings {year}",
+            published=f"{year + 1}-01-05",
+            outlet="Example",
+        )
+    engine = open_engine(params=LENIENT)
+    engine.ingest([corpus_dir])
+    answer = engine.ask("how many carjackings in Chicago in 1990?")
+    assert answer.abstained and answer.abstain_reason is AbstainReason.PERIOD_NOT_COVERED
+    assert (str(answer.covered_from), str(answer.covered_to)) == ("2022-01-05", "2023-01-05")

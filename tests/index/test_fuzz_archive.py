@@ -243,7 +243,7 @@ def ask_all(engine: Engine, rng: random.Random, index_dir: Path, count: int, cou
             counts["refused"] += 1
             continue
         counts["abstained" if answer.abstained else "answered"] += 1
-        for c in answer.citations:
+        for c in answer.quoted:
             text, visibility = stored[c.source.article_id]
             assert text[c.start : c.end] == c.sentence
             assert internal or visibility == "public"

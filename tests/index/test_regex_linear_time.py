@@ -313,20 +313,8 @@ def test_patterns_are_found_in_tables_in_functions_and_through_loops(tmp_path, m
     }
 
 
-# Superlinear patterns known and not yet fixed, each with what bounds it meanwhile (not strict:
-# on a loaded machine a mildly quadratic pattern can measure under the limit).
-KNOWN_SUPERLINEAR = {
-    r"\b(total|count|tally|figure|rate|percentage|share|proportion)\b.*\?": (
-        "question kinds (index/answering/question.py): `.*\\?` rescans the rest of the question "
-        "after every counting word; bounded by the 500-character question limit until it is fixed"
-    ),
-}
-
-
 def _param(use: Use) -> Any:
-    known = [reason for part, reason in KNOWN_SUPERLINEAR.items() if part in use.pattern.pattern]
-    marks = [pytest.mark.xfail(reason=known[0])] if known else []
-    return pytest.param(use, id=f"{use.where} {use.pattern.pattern[:40]}", marks=marks)
+    return pytest.param(use, id=f"{use.where} {use.pattern.pattern[:40]}")
 
 
 @pytest.mark.parametrize("use", [_param(use) for use in USES])

@@ -46,7 +46,7 @@ def _top10(archive: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return np.argsort(-(queries @ archive.T), axis=1, kind="stable")[:, :10]
 
 
-def _ingest_speed(
+def ingest_speed(
     encoder: Encoder, texts: Texts, articles: int, work: Path, name: str, params: EngineParams
 ) -> tuple[int, float]:
     """Chunks stored and seconds taken by the real `newsbot ingest` path (read, split, tag periods,
@@ -94,7 +94,7 @@ def bench_backend(
     runs_as = encoder.describe()
     log(f"  {backend}: loaded in {load_s:.1f} s ({runs_as})")
 
-    chunks, ingest_s = _ingest_speed(encoder, texts, ingest_articles, work, backend.value, params)
+    chunks, ingest_s = ingest_speed(encoder, texts, ingest_articles, work, backend.value, params)
 
     sample = texts.passages[:passages]
     start = time.perf_counter()

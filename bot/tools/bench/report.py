@@ -10,7 +10,8 @@ from index import DEFAULT_BACKEND, RetrievalParams
 
 from .backends import BackendResult
 from .index_figures import search_k
-from .sizes import STAGES, SizeResult, size_label
+from .ingest_race import IngestRace
+from .sizes import STAGES, SizeResult
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Report:
     fast_backend: str = DEFAULT_BACKEND
     # Chunks one FAISS search asks for, as retrieval does (bench.json files before it: the default).
     search_k: int = field(default_factory=lambda: search_k(RetrievalParams()))
+    ingest_race: IngestRace | None = None
 
 
 def _ratio(base: float | None, ours: float | None) -> str:
@@ -45,23 +47,33 @@ def targets(report: Report) -> list[tuple[str, str, bool | None]]:
         rows.append((f"ingest >= 3x torch fp32 ({report.fast_backend})", f"{ratio:.1f}x", ratio >= 3))
     if fast:
         rows.append(("question encode <= 2 ms", f"{fast.question_ms:.2f} ms", fast.question_ms <= 2))
+    race = report.ingest_race
+    target = "searchable >= 2.5x faster than the naive pipeline only embeds (torch fp32)"
+    if race is None:
+        rows.append((target, "not run", None))
+    else:
+        rows.append(
+            (
+                target,
+                f"{race.speedup:.2f}x ({race.articles} articles: ingest {race.ingest_s:.1f} s, "
+                f"naive embedding {race.naive_embed_s:.1f} s of {race.naive_pieces} pieces)",
+                race.speedup >= 2.5,
+            )
+        )
     by_size = {r.target: r for r in report.sizes}
-    for n, limit in ((100_000, 10), (1_000_000, 20)):
-        r = by_size.get(n)
-        if r is None:
-            rows.append((f"ask p50 <= {limit} ms at {size_label(n)}", "not run", None))
-        elif r.ask_p50 is None:
-            rows.append(
-                (
-                    f"ask p50 <= {limit} ms at {size_label(n)}",
-                    f"not measured end to end (encode + search: {r.question_ms + r.search_ms:.1f} ms)",
-                    None,
-                )
-            )
-        else:
-            rows.append(
-                (f"ask p50 <= {limit} ms at {size_label(n)}", f"{r.ask_p50:.1f} ms", r.ask_p50 <= limit)
-            )
+    r = by_size.get(100_000)
+    target = "ask p50 <= 100 ms at 100k, the cross-encoder included"
+    if r is None or r.ask_p50 is None:
+        rows.append((target, "not run" if r is None else "not measured end to end", None))
+    else:
+        rows.append((target, f"{r.ask_p50:.1f} ms", r.ask_p50 <= 100))
+    r = by_size.get(1_000_000)
+    target = "retrieval (encode, retrieve, read; p50 each, summed) <= 20 ms at 1M"
+    if r is None or not r.stages:
+        rows.append((target, "not run" if r is None else "not measured end to end", None))
+    else:
+        retrieval = sum(r.stages.get(stage, 0.0) for stage in ("encode", "retrieve", "read"))
+        rows.append((target, f"{retrieval:.1f} ms", retrieval <= 20))
     r = by_size.get(1_000_000)
     if r is None:
         rows.append(("FAISS <= 1 KB/chunk and recall@10 >= 0.95 at 1M", "not run", None))
@@ -248,4 +260,6 @@ def report_from_json(data: dict[str, Any]) -> Report:
         r["ef_sweep"] = {int(k): tuple(v) for k, v in (r.get("ef_sweep") or {}).items()}
         sizes.append(SizeResult(**r))
     data["sizes"] = sizes
+    if data.get("ingest_race"):
+        data["ingest_race"] = IngestRace(**data["ingest_race"])
     return Report(**data)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import Encoder, Engine, EngineParams
+from index import Encoder, Engine, EngineParams, Reranker
 from index.encoders.base import normalise
 from index.ingest.pipeline import prepare
 from index.store.records import PreparedArticle, PreparedChunk
@@ -228,15 +228,19 @@ def _end_to_end(
     questions: Questions,
     work: Path,
     params: EngineParams,
+    reranker: Reranker | None,
 ) -> SizeResult:
-    """`Engine.ask` on the archive as it stands, with the default pipeline and the baseline."""
+    """`Engine.ask` on the archive as it stands (the cross-encoder included), with the default
+    pipeline and the baseline."""
     store = archive.store
     with store.snapshot():
         ids, matrix = store.chunk_vectors()
         index = store.vectors()
     ours = measure_index(index, ids, matrix, questions.fast, work / "default.faiss", params)
     _into_page_cache(store.directory)
-    ask, stages = _ask_times(Engine(store, fast, params=params), questions.texts, questions.warm_up)
+    ask, stages = _ask_times(
+        Engine(store, fast, reranker=reranker, params=params), questions.texts, questions.warm_up
+    )
 
     # The baseline: the same archive, torch fp32 questions, an exact flat index.
     flat = flat_baseline(ids, matrix, params.vectors)
@@ -251,7 +255,9 @@ def _end_to_end(
     )
     try:
         reader.use_vectors(flat)
-        base_ask, _ = _ask_times(Engine(reader, baseline, params=params), questions.texts, questions.warm_up)
+        base_ask, _ = _ask_times(
+            Engine(reader, baseline, reranker=reranker, params=params), questions.texts, questions.warm_up
+        )
     finally:
         reader.close()
     del flat, matrix
@@ -338,6 +344,7 @@ def bench_sizes(
     e2e_max: int,
     log: Callable[[str], None],
     params: EngineParams,
+    reranker: Reranker | None = None,
 ) -> tuple[list[SizeResult], int]:
     """Each size measured (end to end up to `e2e_max`, the vector part above), and how many of the
     chunks are real (encoded by the model)."""
@@ -366,7 +373,7 @@ def bench_sizes(
     results: list[SizeResult] = []
     for size in (s for s in sizes if s <= e2e_max):
         archive.grow(size, batch_articles=max(batch, size // 20))
-        results.append(_end_to_end(size, archive, real_chunks, fast, baseline, asked, work, params))
+        results.append(_end_to_end(size, archive, real_chunks, fast, baseline, asked, work, params, reranker))
         log("  " + _size_line(results[-1]))
     store.close()
     gc.collect()

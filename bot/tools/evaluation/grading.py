@@ -96,7 +96,7 @@ def grade(gold: GoldQuestion, answer: Answer, tally: Tally) -> None:
     else:
         tally.wrong += 1
         tally.failures.append(f"wrong answer: {gold.question} -> {text[:120]!r}")
-    cited = stated + [c for c in answer.citations if c not in stated]
+    cited = stated + [c for c in answer.quoted if c not in stated]
     if cited and holds_any(gold.answers, cited[0].sentence):
         tally.first_hit += 1
     if any(holds_any(gold.answers, c.sentence) for c in cited[:3]):

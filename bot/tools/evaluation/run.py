@@ -4,12 +4,15 @@ and of the naive baseline over the same articles, both graded the same way."""
 from __future__ import annotations
 
 import json
+import statistics
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index import Encoder, Engine, EngineParams
+from index import Encoder, Engine, EngineParams, Reranker
 from index.ingest.corpus import read_corpus
 
 from .baseline import NaiveBaseline, baseline_answer, best_threshold
@@ -46,28 +49,41 @@ def evaluate(
     return rows, ours.failures
 
 
-def evaluate_archive(
-    encoder: Encoder,
-    archive: Sequence[Path],
-    questions: Sequence[GoldQuestion],
-    *,
-    params: EngineParams = EngineParams(),
-    limit: int | None = None,
-) -> tuple[list[Row], list[str]]:
-    """`questions` over an archive of these files, ingested into a temporary index."""
-    articles = [a for path in archive for a in read_corpus(path).articles]
-    baseline = NaiveBaseline(encoder, articles)
+@contextmanager
+def built(
+    encoder: Encoder, reranker: Reranker | None, archive: Sequence[Path], params: EngineParams
+) -> Iterator[Engine]:
+    """An engine over these archive files, ingested into a temporary index."""
     with tempfile.TemporaryDirectory(prefix="newsbot-eval-") as tmp:
-        engine = Engine.open(Path(tmp) / "index", encoder, create=True, params=params)
+        engine = Engine.open(Path(tmp) / "index", encoder, reranker=reranker, create=True, params=params)
         try:
             engine.ingest(list(archive))
-            return evaluate(engine, baseline, questions[:limit] if limit else questions)
+            yield engine
         finally:
             engine.close()
 
 
+@contextmanager
+def question_set(
+    *, gold: Path, corpus: Path, squad: Path | None = None, rtqa: Path | None = None
+) -> Iterator[tuple[list[Path], list[GoldQuestion]]]:
+    """(archive files, questions): the gold set over `corpus`, SQuAD 2.0 (`squad`) over its own
+    paragraphs, or a RealTimeQA development set (`rtqa`, a folder) over its archive."""
+    if rtqa:
+        yield load_rtqa(rtqa)
+    elif squad:
+        articles, questions = load_squad(squad)
+        with tempfile.TemporaryDirectory(prefix="newsbot-squad-") as tmp:
+            path = Path(tmp) / "squad.jsonl"
+            path.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+            yield [path], questions
+    else:
+        yield [corpus], load_gold(gold)
+
+
 def evaluate_set(
     encoder: Encoder,
+    reranker: Reranker | None,
     *,
     gold: Path,
     corpus: Path,
@@ -76,18 +92,54 @@ def evaluate_set(
     limit: int | None = None,
     params: EngineParams = EngineParams(),
 ) -> tuple[list[Row], list[str]]:
-    """The gold set over `corpus`, SQuAD 2.0 (`squad`) over its own paragraphs, or a
-    RealTimeQA development set (`rtqa`, a folder) over its archive."""
-    if rtqa:
-        archive, questions = load_rtqa(rtqa)
-        return evaluate_archive(encoder, archive, questions, params=params, limit=limit)
-    if squad:
-        articles, squad_questions = load_squad(squad)
-        with tempfile.TemporaryDirectory(prefix="newsbot-squad-") as tmp:
-            path = Path(tmp) / "squad.jsonl"
-            path.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
-            return evaluate_archive(encoder, [path], squad_questions, params=params, limit=limit)
-    return evaluate_archive(encoder, [corpus], load_gold(gold), params=params, limit=limit)
+    """The engine and the naive baseline over one question set (`question_set`)."""
+    with question_set(gold=gold, corpus=corpus, squad=squad, rtqa=rtqa) as (archive, questions):
+        baseline = NaiveBaseline(encoder, [a for path in archive for a in read_corpus(path).articles])
+        with built(encoder, reranker, archive, params) as engine:
+            return evaluate(engine, baseline, questions[:limit] if limit else questions)
+
+
+def depth_curve(
+    encoder: Encoder,
+    reranker: Reranker | None,
+    *,
+    depths: Sequence[int],
+    gold: Path,
+    corpus: Path,
+    squad: Path | None = None,
+    rtqa: Path | None = None,
+    limit: int | None = None,
+    params: EngineParams = EngineParams(),
+) -> list[Row]:
+    """The engine's rows at each rerank depth over one archive, with the median time a question
+    took (all of `Engine.ask`, the cross-encoder included) beside them."""
+    rows = []
+    with question_set(gold=gold, corpus=corpus, squad=squad, rtqa=rtqa) as (archive, questions):
+        asked = questions[:limit] if limit else questions
+        with built(encoder, reranker, archive, params) as engine:
+            directory = Path(engine.stats().index_dir)
+            for depth in depths:
+                at = params.model_copy(
+                    update={
+                        "answer": params.answer.model_copy(
+                            update={"rerank": params.answer.rerank.model_copy(update={"depth": depth})}
+                        )
+                    }
+                )
+                probe = Engine.open(directory, encoder, reranker=reranker, params=at)
+                tally, times = Tally(), []
+                try:
+                    for q in asked:
+                        started = time.perf_counter()
+                        answer = probe.ask(q.question, previous=q.previous, as_of=q.as_of)
+                        times.append(time.perf_counter() - started)
+                        grade(q, answer, tally)
+                finally:
+                    probe.close()
+                row = tally.row(f"rerank depth {depth}")
+                row["ask_p50_ms"] = round(1000 * statistics.median(times), 1) if times else 0.0
+                rows.append(row)
+    return rows
 
 
 def markdown_table(rows: list[Row]) -> str:
@@ -95,5 +147,6 @@ def markdown_table(rows: list[Row]) -> str:
     lines = [head, "|---|---|" + "---|" * len(MEASURES)]
     for r in rows:
         cells = " | ".join(f"{r[key]}%" for key, _ in MEASURES)
-        lines.append(f"| {r['system']} | {r['questions']} | {cells} |")
+        timed = f" ({r['ask_p50_ms']} ms a question)" if "ask_p50_ms" in r else ""
+        lines.append(f"| {r['system']}{timed} | {r['questions']} | {cells} |")
     return "\n".join(lines)

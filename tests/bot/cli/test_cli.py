@@ -16,6 +16,7 @@ import pytest
 import bot.cli.commands
 from bot.cli import main
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import OverlapReranker
 
 CITATION_FIELDS = {
     "n",
@@ -48,6 +49,7 @@ def hashing_model(monkeypatch):
     monkeypatch.setattr(
         bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder()
     )
+    monkeypatch.setattr(bot.cli.commands, "load_reranker", lambda folder=None, **options: OverlapReranker())
 
 
 @pytest.fixture
@@ -166,6 +168,39 @@ def test_ask_json_without_a_question_reads_jsonl_from_stdin(run, ingested, monke
     assert objects[1]["abstained"] is True
     assert "no words" in objects[2]["error"], "a bad question becomes an error object, the rest goes on"
     assert "answer" in objects[3]
+
+
+def test_jsonl_lines_may_carry_an_as_of_day_and_a_previous_question(run, ingested, monkeypatch):
+    lines = [
+        {"question": "how many carjackings last year?", "as_of": "2022-03-01"},
+        {"question": "how many carjackings last year?", "as_of": "2030-03-01"},
+        {"question": "and in 2019?", "previous": "how many carjackings in Chicago in 2021?"},
+        {"question": "when?", "as_of": "not a date"},
+        {"text": "no question field"},
+    ]
+    monkeypatch.setattr("sys.stdin", stdin_of("\n".join(json.dumps(line) for line in lines).encode() + b"\n"))
+    code, out, err = run("ask", "--index-dir", ingested, "--json")
+    assert code == 0, err
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert len(objects) == 5
+    assert objects[0]["period"] == "last year" and not objects[0]["abstained"]
+    assert "2,098" in objects[0]["answer"], "last year as of 2022-03-01 is 2021"
+    assert objects[1]["abstained"], "as of 2030, last year is 2029"
+    assert objects[2]["kind"] == "how_many" and objects[2]["period"] == "2019", (
+        "read against the previous question"
+    )
+    assert "as_of" in objects[3]["error"] and "question" in objects[4]["error"]
+
+
+def test_ask_as_of_reads_relative_periods_against_that_day(run, ingested, capsys):
+    code, out, err = run(
+        "ask", "--index-dir", ingested, "--json", "--as-of", "2022-03-01", "how many carjackings last year?"
+    )
+    assert code == 0, err
+    assert "2,098" in json.loads(out)["answer"]
+    with pytest.raises(SystemExit) as stopped:
+        run("ask", "--index-dir", ingested, "--as-of", "March 1", "how many carjackings last year?")
+    assert stopped.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_a_jsonl_line_that_is_not_utf8_gets_an_error_line_and_the_batch_goes_on(run, ingested, monkeypatch):
@@ -298,8 +333,9 @@ def test_stats_needs_no_model(run, ingested, monkeypatch):
 
 
 @pytest.fixture
-def real_model(monkeypatch, real_encoder):
+def real_model(monkeypatch, real_encoder, real_reranker):
     monkeypatch.setattr(bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: real_encoder)
+    monkeypatch.setattr(bot.cli.commands, "load_reranker", lambda folder=None, **options: real_reranker)
 
 
 @pytest.mark.slow

@@ -58,18 +58,31 @@ def listing() -> Answer:
     )
 
 
-def test_one_statement_is_its_sentence_with_the_answer_in_bold_and_its_citation_number():
+def test_one_statement_leads_with_the_answer_then_quotes_its_sentence_with_the_span_in_bold():
     answer = listing().model_copy(update={"lines": [AnswerLine(citation=2)]})
     assert answer_text(answer) == (
-        "From Jan. 1 through July 24 of 2022, Chicago saw **942** vehicular hijackings. [2]"
+        "942\nFrom Jan. 1 through July 24 of 2022, Chicago saw **942** vehicular hijackings. [2]"
     )
+    dated = answer.model_copy(
+        update={"lines": [AnswerLine(citation=1, period="from January to April of 2022")]}
+    )
+    assert answer_text(dated).splitlines()[0] == "More than 500, from January to April of 2022"
+
+
+def test_a_statement_without_an_answer_span_is_its_sentence_alone():
+    plain = Citation(n=1, source=SOURCE, sentence=FIRST, start=0, end=len(FIRST), score=0.5)
+    answer = Answer(
+        question="what happened?", abstained=False, lines=[AnswerLine(citation=1)], citations=[plain]
+    )
+    assert answer_text(answer) == f"{FIRST} [1]"
 
 
 def test_several_figures_are_listed_each_with_the_period_its_sentence_gives():
     assert answer_text(listing()).splitlines() == [
         "Sources give these figures:",
-        "- from January to April of 2022: **More than 500** were logged from January to April of 2022. [1]",
-        "- period not stated in the sentence: From Jan. 1 through July 24 of 2022, Chicago saw **942** "
+        "- from January to April of 2022: More than 500 — **More than 500** were logged from January to "
+        "April of 2022. [1]",
+        "- period not stated in the sentence: 942 — From Jan. 1 through July 24 of 2022, Chicago saw **942** "
         "vehicular hijackings. [2]",
     ]
 
@@ -156,3 +169,18 @@ def test_the_json_answer_keeps_article_text_exact_and_json_escaped():
     dumped = json.dumps(answer_json(hostile_answer()))
     assert controls(dumped) == [] and dumped.isascii()
     assert json.loads(dumped)["citations"][0]["sentence"] == HOSTILE
+
+
+def test_an_abstention_for_a_period_no_article_reaches_says_what_the_archive_covers():
+    answer = Answer(
+        question="how many carjackings in 1990?",
+        abstained=True,
+        abstain_reason=AbstainReason.PERIOD_NOT_COVERED,
+        period="1990",
+        covered_from=dt.date(2021, 1, 5),
+        covered_to=dt.date(2022, 7, 28),
+    )
+    assert answer_text(answer) == (
+        "Not in the archive: nothing I have on this speaks of 1990 (the articles I found on it are "
+        "from 2021-01-05 to 2022-07-28)."
+    )

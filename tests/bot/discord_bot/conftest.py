@@ -17,6 +17,7 @@ from index.engine import Engine
 from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.bot.discord_bot.newsroom_articles import write_articles
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import OverlapReranker
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,7 @@ def index_dir(template_index: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def engine(index_dir: Path):
-    engine = Engine.open(index_dir, HashingEncoder())
+    engine = Engine.open(index_dir, HashingEncoder(), reranker=OverlapReranker())
     yield engine
     engine.close()
 

@@ -23,6 +23,7 @@ from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
 from tests.bot.discord_bot.fake_discord.markdown import displayed
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import OverlapReranker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -62,7 +63,7 @@ async def serving(fake: FakeDiscord, settings: Settings, **overrides) -> AsyncIt
     session as it does when the token is reset."""
     fake.token = SECRET
     settings = settings.model_copy(update={"discord_token": SecretStr(SECRET), **overrides})
-    running = asyncio.ensure_future(asyncio.to_thread(run_bot, settings, HashingEncoder))
+    running = asyncio.ensure_future(asyncio.to_thread(run_bot, settings, HashingEncoder, OverlapReranker))
     ready = asyncio.ensure_future(fake.wait_until_ready())
     await asyncio.wait([running, ready], timeout=10, return_when=asyncio.FIRST_COMPLETED)
     if running.done():
@@ -92,7 +93,7 @@ async def test_the_token_never_reaches_a_log_or_an_error_message(
     caplog.set_level(logging.DEBUG)
     wrong = settings.model_copy(update={"discord_token": SecretStr(SECRET[::-1])})
     with pytest.raises(UserError, match="Discord rejected") as rejected:  # a rejected login
-        await asyncio.to_thread(run_bot, wrong, HashingEncoder)
+        await asyncio.to_thread(run_bot, wrong, HashingEncoder, OverlapReranker)
     assert SECRET[::-1] not in str(rejected.value)
 
     def broken(*args, **kwargs):

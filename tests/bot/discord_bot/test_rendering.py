@@ -171,13 +171,13 @@ def test_every_answer_page_is_sendable_and_pages_cover_all_sources(answer: Answe
     page = render_answer(answer)
     assert_sendable(page.embed)
     shown, start = [], 0
-    while start < len(answer.citations):
+    while start < len(answer.quoted):
         page = render_answer(answer, start)
         assert_sendable(page.embed)
         assert 1 <= page.shown <= CITATIONS_PER_PAGE  # "More sources" always moves on
         shown += [int(f["name"][1:].split("]")[0]) for f in page.embed.to_dict()["fields"]]
         start += page.shown
-    assert shown == [c.n for c in answer.citations]
+    assert shown == [c.n for c in answer.quoted]
 
 
 @settings(max_examples=50, deadline=None)
@@ -244,7 +244,7 @@ def test_archive_text_cannot_format_or_link() -> None:
     )
 
 
-def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
+def test_the_answer_leads_in_bold_then_its_sentence_with_the_span_bold_and_the_rest_inert() -> None:
     sentence = "Chicago saw nearly 2,098 cars_jacked, **they** said."
     answer = Answer(
         question="q",
@@ -253,7 +253,7 @@ def test_the_answer_span_is_bold_and_the_rest_of_the_sentence_inert() -> None:
         citations=[citation(1, "T", None, "O", sentence, None, span=(12, 24))],
     )
     assert render_answer(answer).embed.description == (
-        "Chicago saw **nearly 2,098** cars\\_jacked, \\*\\*they\\*\\* said\\. [1]"
+        "**nearly 2,098**\nChicago saw **nearly 2,098** cars\\_jacked, \\*\\*they\\*\\* said\\. [1]"
     )
 
 
@@ -270,8 +270,9 @@ def test_figures_for_several_periods_are_listed_with_their_periods() -> None:
     )
     assert render_answer(answer).embed.description == (
         "Sources give these figures:\n"
-        "- from January to April: **More than 500** were logged from January to April\\. [1]\n"
-        "- period not stated in the sentence: Then **942** were counted\\. [2]"
+        "- from January to April: **More than 500** — **More than 500** were logged from January to "
+        "April\\. [1]\n"
+        "- period not stated in the sentence: **942** — Then **942** were counted\\. [2]"
     )
 
 
@@ -370,8 +371,8 @@ def test_an_odd_number_of_stars_in_the_article_cannot_move_the_bold() -> None:
         citations=[citation(1, "T", None, "O", sentence, None, span=(at, at + 3))],
     )
     description = render_answer(answer).embed.description
-    assert live_markup(description) == "****[]", "only the answer's bold and the citation number"
-    assert read_back(description) == sentence.replace("942", "**942**") + " [1]"
+    assert live_markup(description) == "********[]", "only the answer's bold (twice) and the citation number"
+    assert read_back(description) == "**942**\n" + sentence.replace("942", "**942**") + " [1]"
 
 
 def test_timestamps_commands_channels_and_emoji_in_archive_text_stay_text() -> None:

@@ -18,7 +18,7 @@ OVERVIEW = "tell me about the archive"  # a 'what' question without a period: no
 
 def cited(engine, *, include_internal: bool = False, question: str = OVERVIEW) -> set[str]:
     answer = engine.ask(question, include_internal=include_internal)
-    return {c.sentence for c in answer.citations} | {r.sentence for r in answer.related}
+    return {c.sentence for c in answer.quoted} | {r.sentence for r in answer.related}
 
 
 @pytest.fixture
@@ -199,8 +199,8 @@ def test_every_citation_quotes_its_article_text_at_its_offsets(engine, newsroom_
         for a in read_corpus(root).articles
     }
     answer = engine.ask(OVERVIEW, include_internal=True)
-    assert len(answer.citations) > 20
-    for c in answer.citations:
+    assert len(answer.quoted) > 20
+    for c in answer.quoted:
         assert c.sentence == texts[c.source.article_id][c.start : c.end]
 
 

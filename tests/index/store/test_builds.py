@@ -91,7 +91,7 @@ def test_a_retired_build_stays_while_an_engine_reads_it_and_goes_once_it_moved(o
         Engine.rebuild(old_edition, HashingEncoder(), [corpus(tmp_path, "new")])
         assert [b.name for b in IndexFolder(old_edition).builds()] == ["build-000001", "build-000002"]
         answer = reader.ask("how many potholes did the new edition count in 2021?")
-        assert {c.source.article_id.split("/")[3] for c in answer.citations} == {"new"}
+        assert {c.source.article_id.split("/")[3] for c in answer.quoted} == {"new"}
         assert [b.name for b in IndexFolder(old_edition).builds()] == ["build-000002"]
     finally:
         reader.close()
@@ -142,7 +142,7 @@ def test_a_switch_cut_before_its_links_is_finished_on_open(old_edition, tmp_path
     engine = Engine.open(old_edition, HashingEncoder(), params=LENIENT)
     try:
         answer = engine.ask("how many potholes did the new edition count in 2021?")
-        assert {c.source.article_id.split("/")[3] for c in answer.citations} == {"new"}
+        assert {c.source.article_id.split("/")[3] for c in answer.quoted} == {"new"}
     finally:
         engine.close()
     for name in (DB_NAME, MANIFEST_NAME):
@@ -177,7 +177,7 @@ def test_questions_asked_during_a_rebuild_are_answered_from_the_old_archive_or_t
         try:
             while not done.is_set():
                 answer = engine.ask("how many potholes on Street 1 in 2021?")
-                seen.append({c.source.article_id.split("/")[3] for c in answer.citations})
+                seen.append({c.source.article_id.split("/")[3] for c in answer.quoted})
         except BaseException as exc:
             problems.append(exc)
 
@@ -265,7 +265,7 @@ def test_a_rebuild_killed_after_any_of_its_renames_leaves_an_archive_that_opens_
         try:
             stats = engine.stats()
             assert (stats.vectors, stats.feedback_unhelpful) == (stats.chunks, 1)
-            assert engine.ask("how many potholes on Street 9 in 2021?").citations
+            assert engine.ask("how many potholes on Street 9 in 2021?").quoted
         finally:
             engine.close()
         seen.append(article_ids(old_edition))

@@ -35,7 +35,7 @@ from tests.fixtures.encoder import HashingEncoder
 index, more = map(Path, sys.argv[1:])
 engine = Engine.open(index, HashingEncoder(), params=EngineParams(answer=AnswerParams(threshold=0.15)))
 results = {
-    "cited": [c.sentence for c in engine.ask("where did lifeguards return?").citations],
+    "cited": [c.sentence for c in engine.ask("where did lifeguards return?").quoted],
     "articles": engine.stats().articles,
 }
 writes = {

@@ -13,7 +13,7 @@ import pytest
 import index.ingest.pipeline as pipeline
 import index.store.store as store_module
 from index.engine import Engine
-from index.params import AnswerParams, EngineParams, IngestParams
+from index.params import AnswerParams, EngineParams, IngestParams, RerankParams
 from index.store.builds import IndexFolder
 from index.store.schema import DB_NAME
 from index.store.store import Store
@@ -26,7 +26,14 @@ READERS = 3
 NOUNS = ["potholes", "burglaries", "floods", "fires", "arrests", "permits", "evictions", "strikes"]
 WAIT = 30.0  # seconds: a bound against hangs, never a measurement
 CITE_ALL = EngineParams(
-    answer=AnswerParams(threshold=-1.0, margin=10.0, dense_margin=10.0, max_answers=20, max_citations=20)
+    answer=AnswerParams(
+        threshold=-1.0,
+        margin=10.0,
+        dense_margin=10.0,
+        max_answers=20,
+        max_citations=20,
+        rerank=RerankParams(depth=1000),
+    )
 )
 
 
@@ -50,13 +57,13 @@ def write_round(corpus: Path, round_: int) -> None:
 
 
 def round_of(answer) -> int | None:
-    rounds = {int(re.search(r"round (\d+)", c.sentence, re.I).group(1)) for c in answer.citations}
+    rounds = {int(re.search(r"round (\d+)", c.sentence, re.I).group(1)) for c in answer.quoted}
     assert len(rounds) <= 1, f"one answer quotes several generations: {rounds}"
     return rounds.pop() if rounds else None
 
 
 def assert_from_round(answer, round_: int) -> None:
-    for c in answer.citations:
+    for c in answer.quoted:
         n = int(c.source.article_id.rsplit("/", 1)[1])
         assert n != round_ % ARTICLES, "a removed article was cited"
         assert text(n, round_)[c.start : c.end] == c.sentence
@@ -136,12 +143,12 @@ def test_a_question_is_answered_between_two_batches_of_one_ingest(tmp_path, monk
     prepare, batches = pipeline.prepare, []
     second_batch, release = threading.Event(), threading.Event()
 
-    def paused_prepare(articles, encoder, params):
+    def paused_prepare(articles, encoder, params, layouts=None):
         batches.append(articles)
         if len(batches) == 2:
             second_batch.set()
             assert release.wait(WAIT)
-        return prepare(articles, encoder, params)
+        return prepare(articles, encoder, params, layouts)
 
     monkeypatch.setattr(pipeline, "prepare", paused_prepare)
     ingesting = threading.Thread(target=engine.ingest, args=([corpus],))
@@ -154,7 +161,7 @@ def test_a_question_is_answered_between_two_batches_of_one_ingest(tmp_path, monk
         asking.join(WAIT)
         assert asked, "the question waited for the whole ingest"
         [first] = batches[0]
-        assert {c.source.article_id for c in asked[0].citations} == {first.article_id}
+        assert {c.source.article_id for c in asked[0].quoted} == {first.article_id}
     finally:
         release.set()
         ingesting.join(WAIT)
