@@ -68,7 +68,7 @@ class CalibrateOptions(Options):
     squad: Path | None = None
     rtqa: Path | None = None
     limit: int | None = None
-    wrong_cost: float = 2.0
+    wrong_cost: float = 1.0
     out: Path | None = None
     examples: Path | None = None
 
@@ -176,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--wrong-cost",
         type=float,
-        default=2.0,
-        help="how many abstentions one wrong answer is worth (default 2)",
+        default=1.0,
+        help="how many right answers one wrong answer cancels (an abstention counts 0; default 1: "
+        "answer where right is at least as likely as wrong)",
     )
     p.add_argument("--out", type=Path, help="also write the result (JSON) here")
     p.add_argument(

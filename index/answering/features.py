@@ -27,6 +27,9 @@ FEATURES = (
     "names_missing",  # the question names a place, person or body the sentence and title lack
 )
 
+# Features that can only count against a sentence: `newsbot calibrate` keeps their weights <= 0.
+PENALTIES = frozenset({"no_span", "outside", "conflict", "names_missing"})
+
 _FITS = {
     PeriodFit.WITHIN: "within",
     PeriodFit.OVERLAP: "overlap",

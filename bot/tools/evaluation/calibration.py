@@ -4,7 +4,8 @@ Each development question is asked of an engine over its archive; every candidat
 cross-encoder read becomes an example, labelled by whether it holds one of the question's
 answers (and, for SQuAD, comes from its paragraph). A logistic model over the named features
 (index/answering/features.py) is fitted to them; then each question's best probability traces
-the curve of answered-right against answered-wrong as the threshold moves, and the threshold
+the curve of answered-right against answered-wrong as the threshold moves (each set's shares
+averaged, so that SQuAD's 6,078 questions do not outvote RealTimeQA's 500), and the threshold
 that maximises right minus `wrong_cost` times wrong is chosen. The gold set is never used.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from index import Encoder, Engine, EngineParams, Reranker
 from index.answering.calibration import choose_threshold, fit_logistic, probability, tradeoff
 from index.answering.compose import Judged, could_answer
-from index.answering.features import FEATURES
+from index.answering.features import FEATURES, PENALTIES
 from index.answering.question import answer_kind
 from index.params import Calibration
 
@@ -87,7 +88,7 @@ class Calibrated:
 def _fitted(sets: Sequence[DevSet], keep: Callable[[int], bool], l2: float) -> Calibration:
     examples = [e for dev in sets for e in dev.examples if e.eligible and keep(e.question)]
     weights, bias = fit_logistic(
-        [e.features for e in examples], [e.answers for e in examples], FEATURES, l2=l2
+        [e.features for e in examples], [e.answers for e in examples], FEATURES, l2=l2, nonpositive=PENALTIES
     )
     counted = ", ".join(f"{dev.name} ({sum(map(keep, range(len(dev.questions))))} questions)" for dev in sets)
     return Calibration(weights=weights, bias=bias, calibrated_on=counted)
@@ -102,6 +103,11 @@ def _measured(
     total = len(per) or 1
     right = sum(1 for ok in answered if ok)
     return right / total, (len(answered) - right) / total, 1 - len(answered) / total
+
+
+# Half a point of right-less-wrong: the held-out half of the same data moves the curve's best
+# score by more than that, so thresholds closer than it to the best are not told apart.
+FLAT = 0.005
 
 
 def fit(sets: Sequence[DevSet], *, wrong_cost: float, l2: float = 1.0) -> Calibrated:
@@ -119,12 +125,13 @@ def fit(sets: Sequence[DevSet], *, wrong_cost: float, l2: float = 1.0) -> Calibr
         return n % 2 == 1
 
     calibration = _fitted(sets, every, l2)
-    curve = tradeoff([b for dev in sets for b in best_per_question(dev, calibration)])
-    threshold = choose_threshold(curve, wrong_cost)
+    curve = tradeoff([best_per_question(dev, calibration) for dev in sets])
+    threshold = choose_threshold(curve, wrong_cost, FLAT)
     half = _fitted(sets, even, l2)
     half_threshold = choose_threshold(
-        tradeoff([b for dev in sets for n, b in enumerate(best_per_question(dev, half)) if even(n)]),
+        tradeoff([[b for n, b in enumerate(best_per_question(dev, half)) if even(n)] for dev in sets]),
         wrong_cost,
+        FLAT,
     )
     return Calibrated(
         calibration,

@@ -28,6 +28,18 @@ def test_a_feature_that_never_varies_keeps_a_zero_weight():
     assert weights["span"] == 0.0 and weights["rerank"] > 0
 
 
+def test_a_penalty_the_data_finds_harmless_weighs_zero_instead_of_turning_into_a_bonus():
+    rng = np.random.default_rng(5)
+    rerank = rng.normal(size=3000)
+    # The flag is set exactly where sentences tend to answer: fitted freely it becomes a bonus.
+    labels = [rng.random() < (0.9 if r > 0.5 else 0.1) for r in rerank]
+    rows = [{"rerank": float(r), "names_missing": float(r > 0.5)} for r in rerank]
+    free, _ = fit_logistic(rows, labels, ["rerank", "names_missing"], l2=0.1)
+    held, _ = fit_logistic(rows, labels, ["rerank", "names_missing"], l2=0.1, nonpositive={"names_missing"})
+    assert free["names_missing"] > 0.5
+    assert held["names_missing"] == 0.0 and held["rerank"] > 0.5
+
+
 def test_probability_rises_with_the_weighted_features_and_ignores_unknown_ones():
     calibration = Calibration(weights={"rerank": 2.0}, bias=0.0)
     assert probability({"rerank": 0.0}, calibration) == pytest.approx(0.5)
@@ -36,10 +48,16 @@ def test_probability_rises_with_the_weighted_features_and_ignores_unknown_ones()
 
 def test_the_curve_counts_right_and_wrong_answers_over_all_questions():
     best = [(0.9, True), (0.8, False), (0.4, True), (-1.0, None)]  # the last: nothing could answer
-    points = {t: (right, wrong) for t, right, wrong in tradeoff(best)}
+    points = {t: (right, wrong) for t, right, wrong in tradeoff([best])}
     assert points[0.0] == (0.5, 0.25)
     assert points[0.8] == (0.25, 0.25)
     assert points[0.9] == (0.25, 0.0)
+
+
+def test_each_set_weighs_the_same_in_the_curve_however_many_questions_it_holds():
+    large = [(0.9, False)] * 90  # 90 questions, all answered wrong
+    small = [(0.9, True)] * 10  # 10 questions, all answered right
+    assert tradeoff([large, small])[0] == (0.0, 0.5, 0.5)
 
 
 def test_the_threshold_weighs_a_wrong_answer_more_than_an_abstention():
@@ -47,6 +65,12 @@ def test_the_threshold_weighs_a_wrong_answer_more_than_an_abstention():
     assert choose_threshold(points, wrong_cost=0.0) == 0.2
     assert choose_threshold(points, wrong_cost=2.0) == 0.5
     assert choose_threshold(points, wrong_cost=20.0) == 0.8
+
+
+def test_on_a_flat_stretch_of_the_curve_the_lowest_threshold_answers_more():
+    points = [(0.1, 0.40, 0.30), (0.2, 0.457, 0.228), (0.25, 0.411, 0.181)]
+    assert choose_threshold(points, wrong_cost=1.0) == 0.25
+    assert choose_threshold(points, wrong_cost=1.0, tolerance=0.005) == 0.2
 
 
 def test_the_shipped_calibration_was_fitted_on_development_data_not_the_gold_set():
