@@ -25,7 +25,7 @@ from index.params import RerankParams
 from tests.fixtures.articles import BEACHES, CARJACKINGS_2021, ZEPPELIN_MEMO
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.paths import SEED_CORPUS, SEED_TODAY, SQUAD_FILE
-from tests.fixtures.reranker import OverlapReranker
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 from tests.fixtures.squad import squad_sentences_and_questions
 
 # ---- paths and small articles ---------------------------------------------------------------
@@ -141,7 +141,7 @@ def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[.
             encoder,
             reranker=OverlapReranker(),
             create=create,
-            params=params or EngineParams(),
+            params=params or FAKE_MODEL_PARAMS,
             today=lambda: SEED_TODAY,
         )
         opened.append(engine)

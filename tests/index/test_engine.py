@@ -11,16 +11,16 @@ import pytest
 from index.engine import Engine
 from index.errors import BadQuestionError, DiskFullError
 from index.models import AbstainReason, AnswerKind
-from index.params import AnswerParams, EngineParams, StoreParams
+from index.params import EngineParams, StoreParams
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS
 
-LENIENT = EngineParams(answer=AnswerParams(threshold=0.15))  # the hashing encoder's similarities are low
 WAIT = 30.0  # seconds: a bound against hangs, never a measurement
 
 
 @pytest.fixture
 def engine(open_engine, newsroom_corpus):
-    engine = open_engine(params=LENIENT)
+    engine = open_engine(params=FAKE_MODEL_PARAMS)
     engine.ingest([newsroom_corpus])
     return engine
 
@@ -163,7 +163,7 @@ def test_a_sentence_opening_with_last_year_answers_for_the_year_before_publicati
         published="2022-07-28",
         outlet="Example",
     )
-    engine = open_engine(params=LENIENT)
+    engine = open_engine(params=FAKE_MODEL_PARAMS)
     engine.ingest([corpus_dir])
     for_2021 = engine.ask("how many carjackings in 2021?")
     for_2022 = engine.ask("how many carjackings in 2022?")
@@ -179,7 +179,7 @@ def test_relative_periods_in_a_question_are_read_as_of_the_given_day(open_engine
         published="2022-01-05",
         outlet="Example",
     )
-    engine = open_engine(params=LENIENT)
+    engine = open_engine(params=FAKE_MODEL_PARAMS)
     engine.ingest([corpus_dir])
     as_of_2022 = engine.ask("how many carjackings last year?", as_of=dt.date(2022, 3, 1))
     as_of_2024 = engine.ask("how many carjackings last year?", as_of=dt.date(2024, 3, 1))
@@ -215,11 +215,11 @@ def test_a_rebuild_keeps_the_uploads_their_articles_and_the_feedback(
         engine.record_feedback(helpful=helpful, user_hash="u1", question="q")
     engine.close()
 
-    report = Engine.rebuild(index_dir, encoder, [newsroom_corpus], params=LENIENT)
+    report = Engine.rebuild(index_dir, encoder, [newsroom_corpus], params=FAKE_MODEL_PARAMS)
 
     assert "https://news.example/bikes" in report.added
     assert uploaded.read_text() == BIKES
-    restarted = open_engine(params=LENIENT, create=False)
+    restarted = open_engine(params=FAKE_MODEL_PARAMS, create=False)
     stats = restarted.stats()
     assert (stats.articles, stats.feedback_helpful, stats.feedback_unhelpful) == (4, 2, 1)
     assert "https://news.example/bikes" in cited_ids(restarted.ask("how many bike thefts in 2023?"))
@@ -231,14 +231,14 @@ def test_an_engine_open_during_a_rebuild_answers_takes_feedback_and_ingests_in_t
     other = tmp_path / "other"
     other.mkdir()
     (other / "ferries.md").write_text(FERRIES)
-    Engine.rebuild(index_dir, encoder, [other], params=LENIENT)
+    Engine.rebuild(index_dir, encoder, [other], params=FAKE_MODEL_PARAMS)
 
     assert cited_ids(engine.ask("how many ferry riders in 2021?")) == {"https://news.example/ferries"}
     engine.record_feedback(helpful=True, user_hash="u1", question="q")
     engine.ingest([write_article("bikes.md", BIKES, directory=tmp_path / "more")])
     assert "https://news.example/bikes" in cited_ids(engine.ask("how many bike thefts in 2023?"))
 
-    restarted = open_engine(params=LENIENT, create=False)
+    restarted = open_engine(params=FAKE_MODEL_PARAMS, create=False)
     stats = restarted.stats()
     assert (stats.articles, stats.feedback_helpful) == (2, 1)
 
@@ -314,7 +314,7 @@ def test_an_undated_archive_answers_a_question_about_a_year(open_engine, write_a
     """An article with no date states no period in this sentence: the question's year cannot
     rule it out (before, every such archive abstained on year questions)."""
     write_article("airline.txt", "Airline cuts\nThe airline has cut 13,000 jobs, its chief executive said.\n")
-    engine = open_engine(params=LENIENT)
+    engine = open_engine(params=FAKE_MODEL_PARAMS)
     engine.ingest([corpus_dir])
     answer = engine.ask("How many jobs did the airline cut in 2001?")
     assert not answer.abstained
@@ -332,7 +332,7 @@ def test_a_question_about_a_period_no_article_reaches_says_what_the_archive_cove
             published=f"{year + 1}-01-05",
             outlet="Example",
         )
-    engine = open_engine(params=LENIENT)
+    engine = open_engine(params=FAKE_MODEL_PARAMS)
     engine.ingest([corpus_dir])
     answer = engine.ask("how many carjackings in Chicago in 1990?")
     assert answer.abstained and answer.abstain_reason is AbstainReason.PERIOD_NOT_COVERED

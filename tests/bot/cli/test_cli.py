@@ -16,7 +16,7 @@ import pytest
 import bot.cli.commands
 from bot.cli import main
 from tests.fixtures.encoder import HashingEncoder
-from tests.fixtures.reranker import OverlapReranker
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
 CITATION_FIELDS = {
     "n",
@@ -50,6 +50,7 @@ def hashing_model(monkeypatch):
         bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder()
     )
     monkeypatch.setattr(bot.cli.commands, "load_reranker", lambda folder=None, **options: OverlapReranker())
+    monkeypatch.setattr(bot.cli.commands, "PARAMS", FAKE_MODEL_PARAMS)
 
 
 @pytest.fixture

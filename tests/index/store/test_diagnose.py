@@ -29,11 +29,12 @@ CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
 READ_ONLY_SESSION = """
 import json, sys
 from pathlib import Path
-from index import AnswerParams, Engine, EngineParams, UserError
+from index import Engine, UserError
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
 index, more = map(Path, sys.argv[1:])
-engine = Engine.open(index, HashingEncoder(), params=EngineParams(answer=AnswerParams(threshold=0.15)))
+engine = Engine.open(index, HashingEncoder(), reranker=OverlapReranker(), params=FAKE_MODEL_PARAMS)
 results = {
     "cited": [c.sentence for c in engine.ask("where did lifeguards return?").quoted],
     "articles": engine.stats().articles,

@@ -14,13 +14,14 @@ import pytest
 
 from index.engine import Engine
 from index.errors import IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
-from index.params import AnswerParams, EngineParams, IngestParams
+from index.params import EngineParams, IngestParams
 from index.store.builds import IndexFolder
 from index.store.schema import DB_NAME, FORMAT_VERSION, MANIFEST_NAME
 from index.store.store import Store
 from index.store.vectors import VectorIndex
 from index.text.terms import content_terms
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
 MODEL = "hashing-test-encoder"
 
@@ -203,15 +204,15 @@ REOPEN_QUESTIONS = [
 
 
 def test_a_reopened_index_answers_like_the_one_that_built_it(index_dir, newsroom_corpus, encoder):
-    lenient = EngineParams(answer=AnswerParams(threshold=0.15))  # the hashing encoder's scores are low
-    builder = Engine.open(index_dir, encoder, create=True, params=lenient)
+    reranker = OverlapReranker()
+    builder = Engine.open(index_dir, encoder, reranker=reranker, create=True, params=FAKE_MODEL_PARAMS)
     try:
         builder.ingest([newsroom_corpus])
         before = [builder.ask(q, include_internal=True) for q in REOPEN_QUESTIONS]
         hits_before = builder.search("lifeguards lakefront beaches")
     finally:
         builder.close()
-    reopened = Engine.open(index_dir, encoder, params=lenient)
+    reopened = Engine.open(index_dir, encoder, reranker=reranker, params=FAKE_MODEL_PARAMS)
     try:
         assert [reopened.ask(q, include_internal=True) for q in REOPEN_QUESTIONS] == before
         assert reopened.search("lifeguards lakefront beaches") == hits_before
