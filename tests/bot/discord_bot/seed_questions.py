@@ -23,13 +23,12 @@ SEED_QUESTIONS: list[tuple[str, str | None]] = [
     ("auto hijackings in Chicago between January and April 2022", "500"),
     ("how many carjackings happened in Chicago in 2019?", None),
     ("How many homicides did Chicago record in 2021?", None),
-    ("How many carjackings were reported in New York City in 2021?", None),
     ("How many carjackings happened in Chicago in December 2021?", None),
 ]
 
 
 def mix(count: int) -> list[tuple[str, str | None]]:
-    """`count` questions cycling through the list: two answerable for each one that abstains."""
+    """`count` questions cycling through the list: about three answerable for each one that abstains."""
     return [SEED_QUESTIONS[i % len(SEED_QUESTIONS)] for i in range(count)]
 
 
