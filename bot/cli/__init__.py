@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,10 @@ from .options import Options, parse
 from .render import printable
 
 log = logging.getLogger("newsbot")
+# This program's loggers: -v shows their debug lines, -vv every library's too.
+OWN_LOGGERS = ("newsbot", "index", "bot")
+# What a shell reports for a program stopped by SIGPIPE (128 + 13), as `yes | head` gives.
+EXIT_BROKEN_PIPE = 141
 
 
 def settings_for(options: Options) -> Settings:
@@ -33,14 +38,33 @@ def settings_for(options: Options) -> Settings:
         ) from None
 
 
+def configure_logging(verbosity: int) -> None:
+    """Warnings and errors only; -v adds newsbot's debug lines (not faiss's CPU probing or other
+    libraries' chatter), -vv everyone's."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.DEBUG if verbosity >= 2 else logging.WARNING)
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbosity >= 1 else logging.NOTSET)
+
+
+def _quiet_stdout() -> None:
+    """Whoever read the output stopped (`| head`): what is still buffered goes nowhere, so that
+    flushing at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if options.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(options.verbose)
     try:
-        return run(options, settings_for(options))
+        code = run(options, settings_for(options))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except UserError as exc:
         print(printable(f"newsbot: {exc}"), file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -36,12 +37,16 @@ from .options import (
 )
 from .render import answer_json, format_answer, format_hits, format_ingest, format_stats, hit_json
 
+log = logging.getLogger(__name__)
+
 # The engine's knobs are its defaults (index/params.py says what set each); built once here.
 PARAMS = EngineParams()
 
 
 def _encoder(settings: Settings) -> Encoder:
-    return load_encoder(settings.model_path, settings.encoder_backend)
+    encoder = load_encoder(settings.model_path, settings.encoder_backend)
+    log.debug("model %s on %s", encoder.name, encoder.describe())
+    return encoder
 
 
 def _reranker(settings: Settings) -> Reranker:

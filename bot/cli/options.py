@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
+
+from ..settings import default_index_dir
 
 DEFAULT_GOLD = Path("tests/gold/questions.jsonl")
 DEFAULT_CORPUS = Path("corpus")
@@ -21,7 +25,7 @@ class Options(BaseModel):
     command: ClassVar[str]
 
     index_dir: Path | None = None
-    verbose: bool = False
+    verbose: int = 0  # -v: this program's debug log; -vv: the libraries' too
 
 
 class IngestOptions(Options):
@@ -111,6 +115,29 @@ _COMMANDS: dict[str, type[Options]] = {
 }
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help wrapped at spaces only: a path or a URL in it stays whole, to be copied."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs):
+        super().__init__(**{"formatter_class": _Formatter, **kwargs})
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1 (how many hits, questions)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -119,14 +146,25 @@ def _day(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsbot",
-        description="The `newsbot` command line: ingest, ask, search, stats, eval, bench, serve.",
+        description="Answers questions from a news archive, quoting the sentences it relies on.",
     )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index-dir", type=Path, help="index directory (default: NEWSBOT_INDEX_DIR)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"newsbot {version('newsbot')}")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--index-dir",
+        type=Path,
+        help=f"the index folder (default: NEWSBOT_INDEX_DIR, else {default_index_dir()})",
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log newsbot's debug details; -vv also the libraries'",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("ingest", parents=[common], help="add, update and remove articles")
     p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus/)")
@@ -146,24 +184,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("search", parents=[common], help="find articles")
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--json", dest="json_output", action="store_true")
+    p.add_argument("query", help="words to look for")
+    p.add_argument("--limit", type=_count, default=10, help="most articles listed (default 10)")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
     p.add_argument("--internal", action="store_true", help="include internal articles")
 
     p = sub.add_parser("stats", parents=[common], help="counts of the index")
-    p.add_argument("--json", dest="json_output", action="store_true")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
 
     p = sub.add_parser("eval", parents=[common], help="measure answers against a gold set")
-    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument(
+        "--gold", type=Path, default=DEFAULT_GOLD, help=f"the questions, JSONL (default {DEFAULT_GOLD})"
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help=f"the articles the gold questions are about (default {DEFAULT_CORPUS}/)",
+    )
     p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file to evaluate instead")
     p.add_argument(
         "--rtqa", type=Path, help="a RealTimeQA development set folder (archive/, questions.jsonl) instead"
     )
-    p.add_argument("--limit", type=int, help="evaluate only the first N questions")
+    p.add_argument("--limit", type=_count, help="evaluate only the first N questions")
     p.add_argument("--depths", help="rerank depths to compare, e.g. 4,8,12,20 (the engine alone, timed)")
-    p.add_argument("--json", dest="json_output", action="store_true")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
 
     p = sub.add_parser(
         "calibrate",
@@ -172,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file")
     p.add_argument("--rtqa", type=Path, help="a RealTimeQA development set folder")
-    p.add_argument("--limit", type=int, help="only the first N questions of each set")
+    p.add_argument("--limit", type=_count, help="only the first N questions of each set")
     p.add_argument(
         "--wrong-cost",
         type=float,
@@ -193,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="a few minutes: small sizes, torch and the default backend"
     )
     p.add_argument("--backends", help="comma-separated encoder backends to compare (default: all)")
-    p.add_argument("--questions", type=int, help="questions timed at each size (default 100; --quick 30)")
+    p.add_argument("--questions", type=_count, help="questions timed at each size (default 100; --quick 30)")
     p.add_argument(
         "--e2e-max",
         help="largest size built as a full archive; larger ones time encode + FAISS only (default 1m)",
@@ -202,7 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("docs"), help="where bench.md, bench.json and bench.png go"
     )
     p.add_argument("--squad", type=Path, help="SQuAD 2.0 JSON for real text (default ../shared/data/...)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help=f"real articles the archives grow from (default {DEFAULT_CORPUS}/)",
+    )
     p.add_argument(
         "--work-dir", type=Path, help="where the temporary archives are built (default: the system's temp)"
     )
@@ -212,5 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: Sequence[str] | None = None) -> Options:
-    values = vars(build_parser().parse_args(argv))
-    return _COMMANDS[values.pop("command")](**values)
+    """The options of the command asked for; with no command, the help, as `-h` prints it."""
+    parser = build_parser()
+    values = vars(parser.parse_args(argv))
+    command = values.pop("command")
+    if command is None:
+        parser.print_help()
+        parser.exit()
+    return _COMMANDS[command](**values)

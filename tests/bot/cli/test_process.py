@@ -1,0 +1,41 @@
+"""`newsbot` as a shell runs it: help and version, exit codes, pipes closed early, logging."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.bot.cli.conftest import launch_command
+
+
+def test_newsbot_without_a_command_prints_the_help(newsbot):
+    done = newsbot()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: newsbot")
+    for command in ("ingest", "ask", "search", "stats", "eval", "serve"):
+        assert command in done.stdout
+    assert "error" not in done.stderr
+
+
+def test_version_prints_the_installed_version(newsbot):
+    from importlib.metadata import version
+
+    done = newsbot("--version")
+    assert (done.returncode, done.stdout.strip()) == (0, f"newsbot {version('newsbot')}")
+
+
+def test_a_reader_that_stops_early_ends_newsbot_quietly(newsbot, tmp_path, process_env, newsroom_corpus):
+    index_dir = tmp_path / "index"
+    assert newsbot("ingest", "--index-dir", index_dir, newsroom_corpus).returncode == 0
+    for command in (["stats"], ["ask", "how many carjackings in 2021?"], ["search", "carjackings"]):
+        # The reading end is closed before newsbot writes anything: `newsbot stats | head -0`.
+        child = subprocess.Popen(
+            launch_command(*command, "--index-dir", index_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=process_env,
+        )
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 141, err
+        assert err == "", "no traceback, no 'failed unexpectedly'"
