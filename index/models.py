@@ -218,12 +218,22 @@ class SkipReason(BaseModel):
     reason: str
 
 
+class IngestWarning(BaseModel):
+    """Something of an article that could not be read, though the article could: it is stored
+    without it (a date that names no day: stored undated)."""
+
+    source: str
+    warning: str
+
+
 class IngestReport(BaseModel):
     added: list[str] = []
     updated: list[str] = []
     removed: list[str] = []
+    retracted: list[str] = Field(default=[], description="Articles now on record as retracted.")
     unchanged: int = 0
     skipped: list[SkipReason] = []
+    warnings: list[IngestWarning] = []
 
 
 class Stats(BaseModel):

@@ -229,6 +229,13 @@ class IngestParams(_Params):
         ge=0,
         description="Sentences consecutive chunks share, so a fact split at an edge is whole in one.",
     )
+    day_first: bool = Field(
+        default=False,
+        description="Read a numeric date whose first two numbers could each be the month "
+        "('02/06/2022') day first (2 June) rather than month first (6 February, as US CMS exports "
+        "write it). A day over 12 ('28/07/2022') and a year first ('2022/06/02') are read the one "
+        "way they can be either way.",
+    )
 
 
 class EngineParams(_Params):

@@ -22,9 +22,11 @@ from index import (
     load_encoder,
     load_reranker,
 )
+from index.ingest.pipeline import check_paths
 
 from ..settings import Settings
 from .options import (
+    DEFAULT_CORPUS,
     AskOptions,
     BenchOptions,
     CalibrateOptions,
@@ -64,7 +66,13 @@ def _engine(settings: Settings) -> Engine:
 
 
 def ingest(options: IngestOptions, settings: Settings) -> int:
-    paths = options.paths or [Path("corpus")]
+    paths = options.paths or [DEFAULT_CORPUS]
+    if not paths[0].exists() and not options.paths:
+        raise UserError(
+            f"No {DEFAULT_CORPUS}/ folder in {Path.cwd()}: give the folders or files to ingest "
+            f"(newsbot ingest PATH ...), or run it where {DEFAULT_CORPUS}/ is."
+        )
+    check_paths(paths)  # before an index is made or a model loaded
     progress = sys.stderr.isatty() and not options.quiet
     encoder = _encoder(settings)
     if options.rebuild:
@@ -75,7 +83,7 @@ def ingest(options: IngestOptions, settings: Settings) -> int:
             report = engine.ingest(paths, progress=progress)
         finally:
             engine.close()
-    print(format_ingest(report))
+    print(format_ingest(report, settings.index_dir))
     return 0
 
 

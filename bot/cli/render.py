@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from index import Answer, Citation, IngestReport, Quote, SearchHit, Stats
@@ -147,5 +148,6 @@ def format_stats(stats: Stats) -> str:
     return printable("\n".join(f"{key:>20}: {value}" for key, value in stats.model_dump().items()))
 
 
-def format_ingest(report: IngestReport) -> str:
-    return printable(ingest_summary(report))
+def format_ingest(report: IngestReport, index_dir: Path) -> str:
+    """The summary, and where the archive it changed is."""
+    return printable(f"{ingest_summary(report)}\nindex: {index_dir}")

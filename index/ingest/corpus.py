@@ -1,11 +1,11 @@
 """Read articles from a corpus folder: `.md`/`.txt` with optional front matter, and `.jsonl` exports.
 
-Bad input never stops a read: each bad file or line becomes a `SkipReason`.
+Bad input never stops a read: each bad file or line becomes a `SkipReason`; a field that cannot
+be read where the article can still be stored without it (a date) becomes an `IngestWarning`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -17,7 +17,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..models import Article, SkipReason
+from ..models import Article, IngestWarning, SkipReason
+from ..params import IngestParams
+from .dates import UnreadableDate, publication_date
 
 TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -26,9 +28,6 @@ MAX_TITLE_CHARS = 300
 # Front matter is a few lines of metadata; the cap bounds the YAML parser's work (pure Python:
 # about 0.2 s for 16 KB) whatever a file holds.
 MAX_FRONT_MATTER_CHARS = 16_384
-# CMS exports write 0001-01-01 or 9999-12-31 for "no date"; relative dates ("last year") are read
-# against the publication date, and at the ends of the calendar that arithmetic cannot be done.
-PUBLISHED_RANGE = (dt.date(1000, 1, 1), dt.date(2999, 12, 31))
 _META_FIELDS = {
     "title",
     "url",
@@ -49,6 +48,7 @@ class BadArticle(ValueError):
 class ReadResult:
     articles: list[Article] = field(default_factory=list)
     skipped: list[SkipReason] = field(default_factory=list)
+    warnings: list[IngestWarning] = field(default_factory=list)
     # Files that could not be read at all: their stored articles must not count as removed.
     unreadable: set[str] = field(default_factory=set)
     # Every file that was looked at (for removal detection).
@@ -66,12 +66,22 @@ def _decode(raw: bytes) -> str:
 
 class _FrontMatterLoader(yaml.SafeLoader):
     """PyYAML's safe loader without aliases: `*name` repeats a node by reference, so a few
-    hundred bytes of nested aliases expand to gigabytes once the value is read as text."""
+    hundred bytes of nested aliases expand to gigabytes once the value is read as text. Dates
+    and times stay text, read by the one date reader (index/ingest/dates.py) whatever the
+    format holding them."""
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             raise BadArticle("front matter uses a YAML alias (*name): write the value out in full")
         return super().compose_node(parent, index)
+
+
+def _as_text(loader: _FrontMatterLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)  # a timestamp is a scalar
+    return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
 def _parse_front_matter(block: str) -> dict:
@@ -88,8 +98,8 @@ def _parse_front_matter(block: str) -> dict:
         raise BadArticle(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
     except RecursionError:
         raise BadArticle("front matter is nested too deeply to read") from None
-    except ValueError as exc:  # PyYAML's own date parsing: "published: 2021-13-45"
-        raise BadArticle(f"front matter has an impossible date or value ({exc})") from None
+    except ValueError as exc:  # an integer of over 4,300 digits
+        raise BadArticle(f"front matter has an impossible value ({exc})") from None
     if not isinstance(meta, dict):
         raise BadArticle("front matter must be a mapping of field: value")
     return meta
@@ -142,29 +152,25 @@ def _title_from_text(text: str) -> str:
     return ""
 
 
-def _date(value: object) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        date = value.date()
-    elif isinstance(value, dt.date):
-        date = value
-    else:
-        try:
-            date = dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise BadArticle(f"published {str(value)[:40]!r} is not an ISO date (YYYY-MM-DD)") from None
-    first, last = PUBLISHED_RANGE
-    if not first <= date <= last:
-        raise BadArticle(
-            f"published {date.isoformat()} is outside the years {first.year} to {last.year}: "
-            "a placeholder, not a date"
-        )
-    return date
+def _kind(value: object) -> str:
+    """What a JSON or YAML value is, in words: "a number", "a list"."""
+    match value:
+        case bool():
+            return "true or false"
+        case int() | float():
+            return "a number"
+        case list():
+            return "a list"
+        case dict():
+            return "a mapping"
+    return type(value).__name__
 
 
-def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Article:
-    """Validate metadata and text into an Article; raise BadArticle with a reason."""
+def build_article(
+    meta: dict, text: str, *, default_id: str, source: str, params: IngestParams = IngestParams()
+) -> tuple[Article, list[str]]:
+    """Validate metadata and text into an Article, with warnings about what it was stored
+    without; raise BadArticle with a reason when it cannot be stored."""
     for name, value in [("text", text), *meta.items()]:
         _check_characters(name, value)
     if not text.strip():
@@ -176,8 +182,14 @@ def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Art
             raise BadArticle(f"{key} must be text")
     url = str(meta["url"]).strip() if meta.get("url") else None
     title = str(meta.get("title") or "").strip()[:MAX_TITLE_CHARS] or _title_from_text(text)
+    warnings = []
     try:
-        return Article.model_validate(
+        published = publication_date(meta.get("published"), day_first=params.day_first)
+    except UnreadableDate as exc:
+        published = None
+        warnings.append(f"{exc}: stored undated (write it as YYYY-MM-DD)")
+    try:
+        article = Article.model_validate(
             {
                 "article_id": url or default_id,
                 "title": title,
@@ -185,7 +197,7 @@ def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Art
                 "url": url,
                 "outlet": str(meta["outlet"]).strip() if meta.get("outlet") else None,
                 "author": str(meta["author"]).strip() if meta.get("author") else None,
-                "published": _date(meta.get("published")),
+                "published": published,
                 "published_inferred": bool(meta.get("published_inferred", False)),
                 "visibility": meta.get("visibility") or "public",
                 "status": meta.get("status") or "published",
@@ -196,17 +208,22 @@ def build_article(meta: dict, text: str, *, default_id: str, source: str) -> Art
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise BadArticle(f"{where}: {err['msg']}") from None
+    return article, warnings
 
 
-def read_text_file(path: Path, article_id: str) -> Article:
+def read_text_file(path: Path, article_id: str, result: ReadResult, params: IngestParams) -> None:
     raw = path.read_bytes()
     if len(raw) > MAX_ARTICLE_BYTES:
         raise BadArticle(f"file over {MAX_ARTICLE_BYTES:,} bytes")
     meta, body = split_front_matter(_decode(raw))
-    return build_article(meta, body, default_id=article_id, source=str(located(path)))
+    article, warnings = build_article(
+        meta, body, default_id=article_id, source=str(located(path)), params=params
+    )
+    result.articles.append(article)
+    result.warnings += [IngestWarning(source=str(path), warning=w) for w in warnings]
 
 
-def read_jsonl_file(path: Path, result: ReadResult) -> None:
+def read_jsonl_file(path: Path, result: ReadResult, params: IngestParams) -> None:
     """One article per line; a bad line is skipped with its line number, the rest goes on."""
     source = str(located(path))
     with path.open("rb") as handle:
@@ -222,11 +239,17 @@ def read_jsonl_file(path: Path, result: ReadResult) -> None:
                 if not isinstance(record, dict):
                     raise BadArticle("line is not a JSON object")
                 text = record.get("text")
+                if text is None:
+                    raise BadArticle('missing text field: each line needs "text", the article itself')
                 if not isinstance(text, str):
-                    raise BadArticle("missing text field")
+                    raise BadArticle(f'"text" is {_kind(text)}, not text: give the article as a string')
                 meta = {k: v for k, v in record.items() if k in _META_FIELDS}
-                article = build_article(
-                    meta, text, default_id=f"{path_id(path)}#{number}", source=f"{source}:{number}"
+                article, warnings = build_article(
+                    meta,
+                    text,
+                    default_id=f"{path_id(path)}#{number}",
+                    source=f"{source}:{number}",
+                    params=params,
                 )
             except BadArticle as exc:
                 result.skipped.append(SkipReason(source=where, reason=str(exc)))
@@ -234,6 +257,7 @@ def read_jsonl_file(path: Path, result: ReadResult) -> None:
                 result.unreadable.add(source)
             else:
                 result.articles.append(article)
+                result.warnings += [IngestWarning(source=where, warning=w) for w in warnings]
 
 
 def iter_files(root: Path) -> Iterator[Path]:
@@ -265,7 +289,7 @@ def _shown(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def read_corpus(root: Path) -> ReadResult:
+def read_corpus(root: Path, params: IngestParams = IngestParams()) -> ReadResult:
     """Read every article under `root`; ids of path-only articles are relative to where it lives."""
     result = ReadResult()
     for path in iter_files(root):
@@ -284,9 +308,9 @@ def read_corpus(root: Path) -> ReadResult:
         result.seen_files.add(source)
         try:
             if suffix in JSONL_SUFFIXES:
-                read_jsonl_file(path, result)
+                read_jsonl_file(path, result, params)
             else:
-                result.articles.append(read_text_file(path, article_id=path_id(path)))
+                read_text_file(path, path_id(path), result, params)
         except BadArticle as exc:
             result.skipped.append(SkipReason(source=str(path), reason=str(exc)))
             result.unreadable.add(source)

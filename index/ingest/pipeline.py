@@ -11,6 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..encoders.base import Encoder
+from ..errors import UserError
 from ..models import Article, IngestReport, SkipReason, Status
 from ..params import IngestParams
 from ..store.records import PreparedArticle, PreparedChunk, PreparedSentence
@@ -96,6 +97,21 @@ def prepare(
     return prepared
 
 
+class CorpusMissingError(UserError):
+    """A folder or file given to ingest is not there."""
+
+
+def check_paths(paths: Sequence[Path]) -> None:
+    """Every path to ingest exists: one that does not is a mistyped name or an unmounted drive,
+    and ingesting the others would say "removed" of nothing and succeed at the wrong thing."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CorpusMissingError(
+            f"No such folder or file: {', '.join(missing)}: give the folders or files that hold "
+            "the articles (newsbot ingest PATH ...)."
+        )
+
+
 def _under(path: str, roots: Sequence[Path]) -> bool:
     for root in roots:
         root_str = str(root.resolve())
@@ -107,15 +123,14 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
 def ingest(
     store: Store, encoder: Encoder, paths: Sequence[Path], params: IngestParams, *, progress: bool = False
 ) -> IngestReport:
+    check_paths(paths)
     report = IngestReport()
     articles: dict[str, Article] = {}
     unreadable: set[str] = set()
     for root in paths:
-        if not root.exists():
-            report.skipped.append(SkipReason(source=str(root), reason="no such file or folder"))
-            continue
-        result = read_corpus(root)
+        result = read_corpus(root, params)
         report.skipped += result.skipped
+        report.warnings += result.warnings
         unreadable |= result.unreadable
         for article in result.articles:
             if article.article_id in articles:
@@ -137,16 +152,15 @@ def ingest(
             continue
         changed.append(article)
         if article.status is Status.RETRACTED:
-            report.removed.append(article_id)
+            report.retracted.append(article_id)
         elif before:
             report.updated.append(article_id)
         else:
             report.added.append(article_id)
-    readable_roots = [p for p in paths if p.exists()]
     removals = [
         article_id
         for article_id, (_, _, src) in existing.items()
-        if article_id not in articles and src not in unreadable and _under(src, readable_roots)
+        if article_id not in articles and src not in unreadable and _under(src, paths)
     ]
     report.removed += removals
 

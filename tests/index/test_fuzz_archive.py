@@ -1,7 +1,8 @@
 """A fuzz run through the whole engine: 10,000 generated files over five ingests, then 10,000
 generated questions. Nothing may crash; every bad file or JSONL line gets exactly one reason,
-every good one is stored verbatim, and every answer quotes the stored text at its offsets and
-cites internal articles only for an internal audience.
+every article whose date cannot be read one warning, every good one is stored verbatim, and
+every answer quotes the stored text at its offsets and cites internal articles only for an
+internal audience.
 """
 
 from __future__ import annotations
@@ -110,13 +111,16 @@ BAD_FILES = [
     (b"---\ntitle: never closed\nIn 2021 it rained.\n", "never closed"),
     (b"---\ntitle: [unclosed\n---\nIn 2021 it rained.\n", "YAML"),
     (b"---\n- a list\n---\nIn 2021 it rained.\n", "mapping"),
-    (b"---\npublished: last tuesday\n---\nIn 2021 it rained.\n", "ISO date"),
-    (b"---\npublished: 0001-01-01\n---\nLast year it rained.\n", "placeholder"),
-    (b"---\npublished: 2021-13-45\n---\nIn 2021 it rained.\n", "date"),
     (b"---\nvisibility: secret\n---\nIn 2021 it rained.\n", "visibility"),
     (b"---\nstatus: draft\n---\nIn 2021 it rained.\n", "status"),
     (b"---\ntitle: [a, b]\n---\nIn 2021 it rained.\n", "title"),
     (b"---\ntitle: only front matter\n---\n", "empty"),
+]
+# Files stored undated, each with the words its one warning must contain.
+UNDATED_FILES = [
+    (b"---\npublished: last tuesday\n---\nIn 2021 it rained.\n", "is not a date"),
+    (b"---\npublished: 0001-01-01\n---\nLast year it rained.\n", "placeholder"),
+    (b"---\npublished: 2021-13-45\n---\nIn 2021 it rained.\n", "is not a date"),
 ]
 BAD_LINES = [
     ("{not json", "malformed JSON"),
@@ -124,7 +128,6 @@ BAD_LINES = [
     ('{"title": "no text"}', "missing text"),
     ('{"text": 42}', "missing text"),
     ('{"text": "   "}', "empty"),
-    ('{"text": "In 2021 it rained.", "published": "yesterday"}', "ISO date"),
     ('{"text": "In 2021 it rained.", "visibility": "secret"}', "visibility"),
 ]
 
@@ -133,6 +136,7 @@ BAD_LINES = [
 class Expected:
     texts: dict[str, str] = field(default_factory=dict)  # article id -> text
     reasons: dict[str, str] = field(default_factory=dict)  # source -> words the reason holds
+    warnings: dict[str, str] = field(default_factory=dict)  # source -> words the warning holds
     either: set[str] = field(default_factory=set)  # noise: one article or one reason
 
 
@@ -164,9 +168,10 @@ def write_round(rng: random.Random, folder: Path, round_: int) -> Expected:
             # A byte order mark opening a file is an encoding mark, not text.
             expected.texts[path.resolve().as_posix()] = text.removeprefix("\ufeff")
         elif roll < 0.75:
-            data, words = BAD_FILES[n % len(BAD_FILES)]
+            data, words = (BAD_FILES + UNDATED_FILES)[n % (len(BAD_FILES) + len(UNDATED_FILES))]
             (folder / f"{n}.md").write_bytes(data)
-            expected.reasons[str(folder / f"{n}.md")] = words
+            bad = (data, words) in BAD_FILES
+            (expected.reasons if bad else expected.warnings)[str(folder / f"{n}.md")] = words
         elif roll < 0.85:
             path = folder / f"{n}.jsonl"
             lines = []
@@ -213,6 +218,11 @@ def check_round(report, expected: Expected, index_dir: Path) -> None:
         assert words.lower() in reasons[source][0].lower(), (source, reasons[source])
     stray = set(reasons) - set(expected.reasons) - expected.either
     assert not stray, f"good inputs were refused: {sorted(stray)[:5]}"
+    warned = {w.source: w.warning for w in report.warnings}
+    assert len(warned) == len(report.warnings), "an article got several warnings"
+    for source, words in expected.warnings.items():
+        assert words in warned.get(source, ""), (source, warned.get(source))
+    assert set(warned) - set(expected.warnings) <= expected.either
 
     store = Store.open_existing(index_dir)
     try:
@@ -279,6 +289,7 @@ def test_ten_thousand_files_and_ten_thousand_questions(tmp_path):
             for part in live.values():
                 merged.texts |= part.texts
                 merged.reasons |= part.reasons
+                merged.warnings |= part.warnings
                 merged.either |= part.either
             check_round(report, merged, index_dir)
             ask_all(engine, rng, index_dir, QUESTIONS // ROUNDS, counts)

@@ -229,16 +229,17 @@ def test_question_analysis_refuses_only_with_a_bad_question_error(question, prev
 
 
 @pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31", "0999-12-31T00:00:00"])
-def test_a_placeholder_publication_date_is_a_reason_not_a_crash(corpus_dir, engine_for_fuzz, published):
+def test_a_placeholder_publication_date_is_a_warning_not_a_crash(corpus_dir, engine_for_fuzz, published):
     # "last year" read against 0001-01-01 would be year 0: the whole ingest used to stop there.
     (corpus_dir / "placeholder.md").write_text(
         f"---\npublished: {published}\n---\nLast year the council met last month and last week.\n"
     )
     (corpus_dir / "good.md").write_text("---\npublished: 2022-05-01\n---\nLast year it rained.\n")
     report = engine_for_fuzz.ingest([corpus_dir])
-    assert len(report.added) == 1
-    [skip] = report.skipped
-    assert skip.source.endswith("placeholder.md") and "outside the years 1000 to 2999" in skip.reason
+    assert len(report.added) == 2 and report.skipped == []
+    [warning] = report.warnings
+    assert warning.source.endswith("placeholder.md")
+    assert "outside the years 1000 to 2999" in warning.warning and "stored undated" in warning.warning
 
 
 @pytest.fixture

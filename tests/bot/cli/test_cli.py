@@ -89,12 +89,16 @@ def assert_one_line_error(code: int, err: str, *words: str) -> None:
 def test_ingest_into_an_index_dir_prints_the_summary(run, hashing_model, newsroom_corpus, index_dir):
     code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
     assert code == 0
-    assert out.splitlines()[0] == "added 3, updated 0, removed 0, unchanged 0, skipped 0"
+    assert out.splitlines()[0] == (
+        "added 3, updated 0, removed 0, retracted 0, unchanged 0, skipped 0, warnings 0"
+    )
     assert (index_dir / "newsbot.sqlite3").exists() and (index_dir / "manifest.json").exists()
 
     code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
     assert code == 0
-    assert out.splitlines()[0] == "added 0, updated 0, removed 0, unchanged 3, skipped 0"
+    assert out.splitlines()[0] == (
+        "added 0, updated 0, removed 0, retracted 0, unchanged 3, skipped 0, warnings 0"
+    )
 
 
 def test_ingest_reports_skipped_files_with_reasons(run, hashing_model, newsroom_corpus, index_dir):
@@ -103,6 +107,21 @@ def test_ingest_reports_skipped_files_with_reasons(run, hashing_model, newsroom_
     assert code == 0
     assert "skipped 1" in out.splitlines()[0]
     assert "binary.md: binary file, not text" in out
+
+
+def test_the_summary_reports_retractions_as_retracted_and_dates_it_could_not_read(
+    run, hashing_model, newsroom_corpus, index_dir, write_article
+):
+    run("ingest", "--index-dir", index_dir, newsroom_corpus)
+    path = newsroom_corpus / "carjackings-2021.md"
+    path.write_text(path.read_text().replace("outlet:", "status: retracted\noutlet:"))
+    write_article("undated.md", "The ferry carried 120 riders.\n", published="last Tuesday")
+    code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "added 1, updated 0, removed 0, retracted 1, unchanged 2, skipped 0, warnings 1"
+    )
+    assert f"  warning {newsroom_corpus / 'undated.md'}: published 'last Tuesday' is not a date" in out
 
 
 def test_ingest_reads_the_corpus_folder_of_the_working_directory_by_default(

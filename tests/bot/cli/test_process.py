@@ -39,3 +39,31 @@ def test_a_reader_that_stops_early_ends_newsbot_quietly(newsbot, tmp_path, proce
         err = child.stderr.read().decode()
         assert child.wait(timeout=60) == 141, err
         assert err == "", "no traceback, no 'failed unexpectedly'"
+
+
+# ---- ingest ---------------------------------------------------------------------------------
+
+
+def assert_one_line_error(done) -> None:
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("newsbot: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_ingesting_a_path_that_does_not_exist_is_a_one_line_error(newsbot, tmp_path, newsroom_corpus):
+    done = newsbot("ingest", "--index-dir", tmp_path / "index", newsroom_corpus, tmp_path / "nonexistent")
+    assert_one_line_error(done)
+    assert str(tmp_path / "nonexistent") in done.stderr and "newsbot ingest PATH" in done.stderr
+    assert not (tmp_path / "index").exists(), "no index made for an ingest that did not run"
+
+
+def test_ingest_with_no_corpus_folder_where_it_runs_is_a_one_line_error(newsbot, tmp_path):
+    done = newsbot("ingest", "--index-dir", tmp_path / "index")
+    assert_one_line_error(done)
+    assert "No corpus/ folder in" in done.stderr and "newsbot ingest PATH" in done.stderr
+
+
+def test_the_ingest_summary_says_where_the_index_is(newsbot, tmp_path, newsroom_corpus):
+    done = newsbot("ingest", "--index-dir", tmp_path / "index", newsroom_corpus)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"index: {tmp_path / 'index'}"

@@ -12,6 +12,7 @@ import pytest
 
 from index.ingest.corpus import MAX_ARTICLE_BYTES, MAX_FRONT_MATTER_CHARS, read_corpus, split_front_matter
 from index.models import Status, Visibility
+from index.params import IngestParams
 
 
 def only_article(directory: Path):
@@ -157,10 +158,11 @@ def test_jsonl_good_lines_are_read_and_a_malformed_line_is_skipped_with_its_numb
     [
         (json.dumps([1, 2]), "line is not a JSON object"),
         (json.dumps({"title": "no text"}), "missing text field"),
+        (json.dumps({"title": "a number", "text": 42}), '"text" is a number, not text'),
+        (json.dumps({"title": "a list", "text": ["para"]}), '"text" is a list, not text'),
         (json.dumps({"title": "blank", "text": "   "}), "empty article"),
         (json.dumps({"text": "Body.", "visibility": "secret"}), "visibility"),
         (json.dumps({"text": "Body.", "status": "deleted"}), "status"),
-        (json.dumps({"text": "Body.", "published": "yesterday"}), "not an ISO date"),
         (json.dumps({"text": "Body.", "title": {"nested": 1}}), "title must be text"),
     ],
 )
@@ -212,19 +214,38 @@ def test_an_oversized_file_is_skipped(corpus_dir):
     assert f"{MAX_ARTICLE_BYTES:,}" in skip_reason(corpus_dir, "big.md")
 
 
-@pytest.mark.parametrize("value", ["28/07/2022", "yesterday", "July 28"])
-def test_a_published_value_that_is_not_an_iso_date_is_skipped(corpus_dir, value):
-    (corpus_dir / "a.md").write_text(f"---\npublished: {value}\n---\nBody.\n", encoding="utf-8")
-    assert "not an ISO date" in skip_reason(corpus_dir, "a.md")
-
-
-@pytest.mark.parametrize("value", ["2021-13-45", "2022-02-30"])
-def test_an_impossible_yaml_date_is_skipped_not_raised(corpus_dir, write_article, value):
-    write_article("good.md", "A good article.\n")
-    (corpus_dir / "bad.md").write_text(f"---\npublished: {value}\n---\nBody.\n", encoding="utf-8")
+def test_dates_as_exports_write_them_are_read(corpus_dir):
+    forms = ["2022/06/02", "June 2, 2022", "Thu, 02 Jun 2022 10:00:00 GMT", "2022-06-02T23:30:00-05:00"]
+    (corpus_dir / "export.jsonl").write_text(
+        "".join(
+            json.dumps({"text": f"Story {n}.", "published": form}) + "\n" for n, form in enumerate(forms)
+        ),
+        encoding="utf-8",
+    )
+    for n, form in enumerate(forms):
+        (corpus_dir / f"{n}.md").write_text(f"---\npublished: {form}\n---\nStory {n}.\n", encoding="utf-8")
     result = read_corpus(corpus_dir)
-    assert [Path(a.source).name for a in result.articles] == ["good.md"]
-    assert "date" in result.skipped[0].reason
+    assert (result.skipped, result.warnings) == ([], [])
+    assert [a.published for a in result.articles] == [dt.date(2022, 6, 2)] * 2 * len(forms)
+
+
+@pytest.mark.parametrize("value", ["yesterday", "July 28", "2021-13-45", "2022-02-30", "0001-01-01"])
+def test_a_date_that_cannot_be_read_leaves_the_article_undated_with_a_warning_naming_it(corpus_dir, value):
+    (corpus_dir / "a.md").write_text(f"---\npublished: {value}\n---\nBody.\n", encoding="utf-8")
+    (corpus_dir / "export.jsonl").write_text(json.dumps({"text": "Line.", "published": value}) + "\n")
+    result = read_corpus(corpus_dir)
+    assert result.skipped == []
+    assert [a.published for a in result.articles] == [None, None]
+    assert [Path(w.source).name for w in result.warnings] == ["a.md", "export.jsonl:1"]
+    for warning in result.warnings:
+        assert value in warning.warning and "stored undated" in warning.warning
+
+
+def test_the_day_and_month_order_of_numeric_dates_is_a_parameter(corpus_dir):
+    (corpus_dir / "a.md").write_text("---\npublished: 02/06/2022\n---\nBody.\n", encoding="utf-8")
+    assert only_article(corpus_dir).published == dt.date(2022, 2, 6)
+    [article] = read_corpus(corpus_dir, IngestParams(day_first=True)).articles
+    assert article.published == dt.date(2022, 6, 2)
 
 
 def test_a_bad_visibility_value_is_skipped(corpus_dir, write_article):

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from index import UserError
 from index.ingest.corpus import read_corpus
 from index.text.boilerplate import is_boilerplate_line
 
@@ -143,7 +144,7 @@ def test_ingesting_another_folder_removes_nothing_from_the_first(
     assert engine.stats().articles == 4
 
 
-def test_a_retracted_article_is_removed_and_never_cited(engine, newsroom_corpus):
+def test_a_retracted_article_is_reported_retracted_and_never_cited(engine, newsroom_corpus):
     article_id = "https://news.example/2022/01/carjackings-2021"
     figure = "In 2021, Chicago saw nearly 2,098 carjackings, according to the Cook County Sheriff's Office."
     engine.ingest([newsroom_corpus])
@@ -151,7 +152,7 @@ def test_a_retracted_article_is_removed_and_never_cited(engine, newsroom_corpus)
     set_front_matter(newsroom_corpus / "carjackings-2021.md", status="retracted")
 
     report = engine.ingest([newsroom_corpus])
-    assert report.removed == [article_id]
+    assert (report.retracted, report.removed, report.updated) == ([article_id], [], [])
     assert figure not in cited(engine)
     assert figure not in cited(engine, include_internal=True, question="how many carjackings in 2021?")
     assert engine.article(article_id) is None
@@ -208,7 +209,6 @@ def test_bad_files_are_skipped_with_reasons_while_good_ones_ingest(engine, newsr
     (newsroom_corpus / "binary.md").write_bytes(b"\x00\x01\x02" * 40)
     (newsroom_corpus / "latin1.md").write_bytes("Café owner shot".encode("latin-1"))
     (newsroom_corpus / "empty.md").write_text("", encoding="utf-8")
-    write_article("bad-date.md", "Body.\n", published="last Tuesday")
     write_article("bad-visibility.md", "Body.\n", visibility="everyone")
     (newsroom_corpus / "export.jsonl").write_text(
         json.dumps({"title": "Bridge reopens", "text": "The Wells Street bridge reopened to 9,000 cars."})
@@ -222,7 +222,6 @@ def test_bad_files_are_skipped_with_reasons_while_good_ones_ingest(engine, newsr
         "binary.md",
         "latin1.md",
         "empty.md",
-        "bad-date.md",
         "bad-visibility.md",
         "export.jsonl:2",
     }
@@ -230,10 +229,27 @@ def test_bad_files_are_skipped_with_reasons_while_good_ones_ingest(engine, newsr
     assert "The Wells Street bridge reopened to 9,000 cars." in cited(engine)
 
 
-def test_a_path_that_does_not_exist_is_skipped(engine, tmp_path):
-    report = engine.ingest([tmp_path / "no-such-folder"])
-    assert [s.reason for s in report.skipped] == ["no such file or folder"]
-    assert engine.stats().articles == 0
+def test_an_article_whose_date_cannot_be_read_is_stored_undated_with_a_warning(
+    engine, newsroom_corpus, write_article
+):
+    write_article("bad-date.md", "The ferry carried 120 riders.\n", published="last Tuesday")
+    report = engine.ingest([newsroom_corpus])
+    assert len(report.added) == 4 and report.skipped == []
+    [warning] = report.warnings
+    assert warning.source.endswith("bad-date.md") and "'last Tuesday'" in warning.warning
+    [stored] = [a for a in report.added if a.endswith("bad-date.md")]
+    assert engine.article(stored).published is None
+
+
+def test_a_path_that_does_not_exist_stops_the_ingest_before_anything_changes(
+    engine, newsroom_corpus, tmp_path
+):
+    engine.ingest([newsroom_corpus])
+    (newsroom_corpus / "beaches.txt").unlink()
+    with pytest.raises(UserError) as refused:
+        engine.ingest([newsroom_corpus, tmp_path / "no-such-folder"])
+    assert "no-such-folder" in str(refused.value) and "newsbot ingest PATH" in str(refused.value)
+    assert engine.stats().articles == 3, "nothing removed either"
 
 
 def test_a_duplicate_article_id_is_ingested_once_and_the_second_skipped(engine, corpus_dir, write_article):
