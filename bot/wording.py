@@ -22,12 +22,14 @@ def abstention_text(answer: Answer) -> str:
 
 
 def ingest_summary(report: IngestReport) -> str:
-    """One line of counts, then a line for each file or line skipped and each warning."""
+    """One line of counts, then a line for each duplicate, each file or line skipped and each
+    warning."""
     lines = [
         f"added {len(report.added)}, updated {len(report.updated)}, removed {len(report.removed)}, "
         f"retracted {len(report.retracted)}, unchanged {report.unchanged}, "
-        f"skipped {len(report.skipped)}, warnings {len(report.warnings)}"
+        f"duplicates {len(report.duplicates)}, skipped {len(report.skipped)}, warnings {len(report.warnings)}"
     ]
+    lines += [f"  duplicate {d.source}: same text as {d.of}, stored once" for d in report.duplicates]
     lines += [f"  skipped {s.source}: {s.reason}" for s in report.skipped]
     lines += [f"  warning {w.source}: {w.warning}" for w in report.warnings]
     return "\n".join(lines)

@@ -69,7 +69,10 @@ class Article(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    article_id: str = Field(description="The url when present, else the source path.")
+    article_id: str = Field(
+        description="The url when present, else its path in the folder ingested and the first "
+        "digits of its text's fingerprint: 'beaches.txt#5be1c2a9e0f3'."
+    )
     title: str
     text: str
     url: str | None = None
@@ -94,6 +97,10 @@ class Source(BaseModel):
     url: str | None
     outlet: str | None
     published: dt.date | None
+    also_published_as: list[str] = Field(
+        default=[],
+        description="Where the same text also arrived (urls, or files without one); stored once.",
+    )
 
 
 class Period(BaseModel):
@@ -211,6 +218,9 @@ class ArticleInfo(BaseModel):
     status: Status
     sentences: int
     chunks: int
+    also_published_as: list[str] = Field(
+        default=[], description="Where the same text also arrived (urls, or files without one)."
+    )
 
 
 class SkipReason(BaseModel):
@@ -226,12 +236,21 @@ class IngestWarning(BaseModel):
     warning: str
 
 
+class Duplicate(BaseModel):
+    """An article read whose text is stored already, under another name or the same one: it is
+    not stored again, and `of` lists it as also published."""
+
+    source: str
+    of: str = Field(description="The article_id of the stored article with the same text.")
+
+
 class IngestReport(BaseModel):
     added: list[str] = []
     updated: list[str] = []
     removed: list[str] = []
     retracted: list[str] = Field(default=[], description="Articles now on record as retracted.")
     unchanged: int = 0
+    duplicates: list[Duplicate] = []
     skipped: list[SkipReason] = []
     warnings: list[IngestWarning] = []
 

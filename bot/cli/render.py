@@ -120,6 +120,8 @@ def format_answer(answer: Answer) -> str:
             lines.append(
                 f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}"
             )
+            if c.source.also_published_as:
+                lines.append(f"    also published as: {', '.join(c.source.also_published_as)}")
     if answer.abstained and answer.related:
         lines.append("Related passages (not an answer):")
         for r in answer.related:

@@ -260,6 +260,19 @@ def render_search(query: str, hits: Sequence[SearchHit]) -> Page:
     )
 
 
+def also_published(names: Sequence[str]) -> str:
+    """The other places the same text arrived: links for urls, as many as the field holds; the
+    rest (files, which are the server's paths) only counted."""
+    shown: list[str] = []
+    for name in names:
+        if safe_url(name) and len(", ".join([*shown, link(name, name)])) <= FIELD_VALUE_MAX - 20:
+            shown.append(link(name, name))
+    rest = len(names) - len(shown)
+    if rest:
+        shown.append(f"{rest} more" if shown else f"{rest} {'copy' if rest == 1 else 'copies'} in files")
+    return ", ".join(shown)
+
+
 def render_article(info: ArticleInfo) -> Page:
     fields = [
         ("Outlet", inert(info.outlet or "unknown", 200)),
@@ -271,6 +284,8 @@ def render_article(info: ArticleInfo) -> Page:
         ("Link", link(info.url, info.url) if info.url else "none"),
         ("ID", inert(info.article_id, 300)),
     ]
+    if info.also_published_as:
+        fields.append(("Also published as", also_published(info.also_published_as)))
     return fit(
         title=inert(info.title or "Untitled", TITLE_MAX),
         description="",

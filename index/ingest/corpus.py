@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from ..models import Article, IngestWarning, SkipReason
 from ..params import IngestParams
+from ..text.fingerprint import ID_DIGITS, text_fingerprint
 from .dates import UnreadableDate, publication_date
 
 TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
@@ -167,12 +168,13 @@ def _kind(value: object) -> str:
 
 
 def build_article(
-    meta: dict, text: str, *, default_id: str, source: str, params: IngestParams = IngestParams()
+    meta: dict, text: str, *, name: str, source: str, params: IngestParams = IngestParams()
 ) -> tuple[Article, list[str]]:
     """Validate metadata and text into an Article, with warnings about what it was stored
-    without; raise BadArticle with a reason when it cannot be stored."""
-    for name, value in [("text", text), *meta.items()]:
-        _check_characters(name, value)
+    without; raise BadArticle with a reason when it cannot be stored. Its identity is its url,
+    else `name` (where it sits in the folder ingested) and its text's fingerprint."""
+    for key, value in [("text", text), *meta.items()]:
+        _check_characters(key, value)
     if not text.strip():
         raise BadArticle("empty article: no text")
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
@@ -191,7 +193,7 @@ def build_article(
     try:
         article = Article.model_validate(
             {
-                "article_id": url or default_id,
+                "article_id": url or f"{name}#{text_fingerprint(text)[:ID_DIGITS]}",
                 "title": title,
                 "text": text,
                 "url": url,
@@ -211,19 +213,17 @@ def build_article(
     return article, warnings
 
 
-def read_text_file(path: Path, article_id: str, result: ReadResult, params: IngestParams) -> None:
+def read_text_file(path: Path, name: str, result: ReadResult, params: IngestParams) -> None:
     raw = path.read_bytes()
     if len(raw) > MAX_ARTICLE_BYTES:
         raise BadArticle(f"file over {MAX_ARTICLE_BYTES:,} bytes")
     meta, body = split_front_matter(_decode(raw))
-    article, warnings = build_article(
-        meta, body, default_id=article_id, source=str(located(path)), params=params
-    )
+    article, warnings = build_article(meta, body, name=name, source=str(located(path)), params=params)
     result.articles.append(article)
     result.warnings += [IngestWarning(source=str(path), warning=w) for w in warnings]
 
 
-def read_jsonl_file(path: Path, result: ReadResult, params: IngestParams) -> None:
+def read_jsonl_file(path: Path, name: str, result: ReadResult, params: IngestParams) -> None:
     """One article per line; a bad line is skipped with its line number, the rest goes on."""
     source = str(located(path))
     with path.open("rb") as handle:
@@ -247,7 +247,7 @@ def read_jsonl_file(path: Path, result: ReadResult, params: IngestParams) -> Non
                 article, warnings = build_article(
                     meta,
                     text,
-                    default_id=f"{path_id(path)}#{number}",
+                    name=name,
                     source=f"{source}:{number}",
                     params=params,
                 )
@@ -272,10 +272,11 @@ def iter_files(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def path_id(path: Path) -> str:
-    """A path article's identity: its absolute path, however the folder was named on the
-    command line (`corpus/a.md` from the repo and `/abs/corpus/a.md` are one article)."""
-    return Path(os.path.realpath(path)).as_posix()
+def relative_name(path: Path, root: Path) -> str:
+    """Where a file sits in the folder ingested (its name, when a file was given): the same
+    whichever way the folder is spelled or wherever it was copied, so that a copy of the
+    archive is the same articles, not new ones."""
+    return path.name if path == root else path.relative_to(root).as_posix()
 
 
 def located(path: Path) -> Path:
@@ -290,7 +291,8 @@ def _shown(path: Path) -> str:
 
 
 def read_corpus(root: Path, params: IngestParams = IngestParams()) -> ReadResult:
-    """Read every article under `root`; ids of path-only articles are relative to where it lives."""
+    """Read every article under `root`; ids of articles without a url are their path relative
+    to `root` and their text's fingerprint."""
     result = ReadResult()
     for path in iter_files(root):
         suffix = path.suffix.lower()
@@ -307,10 +309,11 @@ def read_corpus(root: Path, params: IngestParams = IngestParams()) -> ReadResult
         source = str(located(path))
         result.seen_files.add(source)
         try:
+            name = relative_name(path, root)
             if suffix in JSONL_SUFFIXES:
-                read_jsonl_file(path, result, params)
+                read_jsonl_file(path, name, result, params)
             else:
-                read_text_file(path, path_id(path), result, params)
+                read_text_file(path, name, result, params)
         except BadArticle as exc:
             result.skipped.append(SkipReason(source=str(path), reason=str(exc)))
             result.unreadable.add(source)

@@ -4,7 +4,7 @@ batches (one transaction each), then the files derived from the last one (once p
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,22 +12,17 @@ from tqdm import tqdm
 
 from ..encoders.base import Encoder
 from ..errors import UserError
-from ..models import Article, IngestReport, SkipReason, Status
+from ..models import Article, IngestReport, Status
 from ..params import IngestParams
-from ..store.records import PreparedArticle, PreparedChunk, PreparedSentence
+from ..store.records import AlsoPublished, PreparedArticle, PreparedChunk, PreparedSentence
 from ..store.store import Store
 from .corpus import read_corpus
+from .identity import identify, source_file
 from .layout import ArticleLayout, layout_article
 
 
 def content_hash(article: Article) -> str:
     return hashlib.sha256(article.model_dump_json(exclude={"source"}).encode()).hexdigest()
-
-
-def source_file(article: Article) -> str:
-    """The file an article came from (JSONL sources carry ':line')."""
-    path, _, line = article.source.rpartition(":")
-    return path if line.isdigit() and path else article.source
 
 
 Layouts = list[ArticleLayout | None]
@@ -43,10 +38,15 @@ def lay_out(articles: Sequence[Article], encoder: Encoder, params: IngestParams)
 
 
 def prepare(
-    articles: Sequence[Article], encoder: Encoder, params: IngestParams, layouts: Layouts | None = None
+    articles: Sequence[Article],
+    encoder: Encoder,
+    params: IngestParams,
+    layouts: Layouts | None = None,
+    also: Mapping[str, list[AlsoPublished]] | None = None,
 ) -> list[PreparedArticle]:
     """Embed a batch laid out (by `lay_out`, here when `layouts` is not given); all texts of the
-    batch go to the model together."""
+    batch go to the model together. `also` gives each article the other names its text arrived
+    under."""
     if layouts is None:
         layouts = lay_out(articles, encoder, params)
     texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts, strict=True)]
@@ -92,7 +92,14 @@ def prepare(
                     )
                 )
         prepared.append(
-            PreparedArticle(article, content_hash(article), source_file(article), sentences, chunks)
+            PreparedArticle(
+                article,
+                content_hash(article),
+                source_file(article),
+                sentences,
+                chunks,
+                list((also or {}).get(article.article_id, [])),
+            )
         )
     return prepared
 
@@ -112,60 +119,58 @@ def check_paths(paths: Sequence[Path]) -> None:
         )
 
 
-def _under(path: str, roots: Sequence[Path]) -> bool:
-    for root in roots:
-        root_str = str(root.resolve())
-        if path == root_str or path.startswith(root_str.rstrip("/") + "/"):
-            return True
-    return False
-
-
 def ingest(
     store: Store, encoder: Encoder, paths: Sequence[Path], params: IngestParams, *, progress: bool = False
 ) -> IngestReport:
     check_paths(paths)
     report = IngestReport()
-    articles: dict[str, Article] = {}
+    read: list[Article] = []
     unreadable: set[str] = set()
     for root in paths:
         result = read_corpus(root, params)
         report.skipped += result.skipped
         report.warnings += result.warnings
         unreadable |= result.unreadable
-        for article in result.articles:
-            if article.article_id in articles:
-                report.skipped.append(
-                    SkipReason(
-                        source=article.source,
-                        reason=f"same id as {articles[article.article_id].source} ({article.article_id})",
-                    )
-                )
-                continue
-            articles[article.article_id] = article
+        read += result.articles
 
     existing = store.article_index()
+    found = identify(read, existing, paths, unreadable)
+    report.skipped += found.skipped
+    report.duplicates = found.duplicates
+    # A text changed in place gets a new id (its fingerprint's): the article at its file is updated.
+    replaced = {existing[r].source: r for r in found.removals}
+    in_place: set[str] = set()
     changed: list[Article] = []
-    for article_id, article in articles.items():
+    for article_id, article in found.kept.items():
         before = existing.get(article_id)
-        if before and before[1] == content_hash(article):
+        if before and before.content_hash == content_hash(article):
             report.unchanged += 1
             continue
         changed.append(article)
+        was = replaced.get(article.source) if before is None else None
+        if was is not None:
+            in_place.add(was)
         if article.status is Status.RETRACTED:
             report.retracted.append(article_id)
-        elif before:
+        elif before or was:
             report.updated.append(article_id)
         else:
             report.added.append(article_id)
-    removals = [
-        article_id
-        for article_id, (_, _, src) in existing.items()
-        if article_id not in articles and src not in unreadable and _under(src, paths)
-    ]
-    report.removed += removals
+    report.removed = [r for r in found.removals if r not in in_place]
+    removals = found.removals + found.merged
+
+    def names(article_id: str) -> list[AlsoPublished]:
+        if article_id in found.also:
+            return found.also[article_id]
+        return list(existing[article_id].also_published_as) if article_id in existing else []
+
+    also = {a.article_id: names(a.article_id) for a in changed}
+    renamed = {a: listed for a, listed in found.also.items() if a not in also}
 
     size = params.batch_articles
-    batches = [changed[n : n + size] for n in range(0, len(changed), size)] or ([[]] if removals else [])
+    batches = [changed[n : n + size] for n in range(0, len(changed), size)] or (
+        [[]] if removals or renamed else []
+    )
     bar = tqdm(total=len(changed), unit="article", disable=not progress, desc="ingest")
     # The next batch is laid out (pure Python: sentence splitting, periods) while the model
     # embeds this one and SQLite stores it, both of which release the interpreter's lock.
@@ -175,7 +180,12 @@ def ingest(
             layouts = coming.pop().result()
             if n + 1 < len(batches):
                 coming.append(layout.submit(lay_out, batches[n + 1], encoder, params))
-            store.apply(prepare(batch, encoder, params, layouts), removals if n == 0 else [])
+            first = n == 0
+            store.apply(
+                prepare(batch, encoder, params, layouts, also),
+                removals if first else [],
+                renamed if first else {},
+            )
             bar.update(len(batch))
     bar.close()
     if batches:  # an ingest that changes nothing writes nothing

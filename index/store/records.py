@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -35,6 +35,15 @@ class PreparedChunk:
     vector: np.ndarray
 
 
+@dataclass(frozen=True)
+class AlsoPublished:
+    """Another name the same text arrived under, and the file it was read from (so that it goes
+    when that file goes)."""
+
+    name: str
+    source_file: str
+
+
 @dataclass
 class PreparedArticle:
     article: Article
@@ -42,6 +51,19 @@ class PreparedArticle:
     source_file: str
     sentences: list[PreparedSentence]
     chunks: list[PreparedChunk]
+    also_published_as: list[AlsoPublished] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What an ingest knows of an article already stored."""
+
+    row: int
+    content_hash: str
+    source: str
+    source_file: str
+    fingerprint: str
+    also_published_as: tuple[AlsoPublished, ...]
 
 
 @dataclass
@@ -65,6 +87,18 @@ def to_blob(vector: np.ndarray) -> bytes:
 
 def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
+def also_json(also: Sequence[AlsoPublished]) -> str:
+    return json.dumps([{"name": a.name, "source_file": a.source_file} for a in also])
+
+
+def parse_also(raw: str) -> tuple[AlsoPublished, ...]:
+    return tuple(AlsoPublished(**a) for a in json.loads(raw))
+
+
+def also_names(raw: str) -> list[str]:
+    return [a.name for a in parse_also(raw)]
 
 
 def periods_json(periods: Sequence[Period]) -> str:

@@ -6,9 +6,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 
+from ..text.fingerprint import text_fingerprint
 from ..text.terms import content_terms, index_terms
 
-FORMAT_VERSION = 2
+# 3: articles carry their text's fingerprint and the other names the same text arrived under.
+FORMAT_VERSION = 3
 DB_NAME = "newsbot.sqlite3"
 MANIFEST_NAME = "manifest.json"
 
@@ -22,6 +24,8 @@ SCHEMA = (
     FTS_TABLE
     + """;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- fingerprint: index.text.fingerprint of the text; also_published_as: the other names the same
+-- text arrived under (index.store.records.also_json).
 CREATE TABLE IF NOT EXISTS articles(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id TEXT NOT NULL UNIQUE,
@@ -29,7 +33,8 @@ CREATE TABLE IF NOT EXISTS articles(
     published TEXT, published_inferred INTEGER NOT NULL,
     visibility TEXT NOT NULL, status TEXT NOT NULL,
     source TEXT NOT NULL, source_file TEXT NOT NULL,
-    text TEXT NOT NULL, content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL);
+    text TEXT NOT NULL, content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL DEFAULT '', also_published_as TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS articles_source_file ON articles(source_file);
 CREATE TABLE IF NOT EXISTS sentences(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -86,3 +91,18 @@ def upgrade_from_1(db: sqlite3.Connection) -> None:
     )
     db.execute("DELETE FROM terms")
     update_term_counts(db, (t for _, t in rows))
+
+
+def upgrade_from_2(db: sqlite3.Connection) -> None:
+    """Format 2 lacked the fingerprints and the other names: the columns are added and every
+    stored text fingerprinted (inside the caller's write transaction). The next ingest finds the
+    duplicates among them."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "fingerprint" not in columns:
+        db.execute("ALTER TABLE articles ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''")
+    if "also_published_as" not in columns:
+        db.execute("ALTER TABLE articles ADD COLUMN also_published_as TEXT NOT NULL DEFAULT '[]'")
+    rows = db.execute("SELECT id, text FROM articles").fetchall()
+    db.executemany(
+        "UPDATE articles SET fingerprint = ? WHERE id = ?", [(text_fingerprint(t), i) for i, t in rows]
+    )

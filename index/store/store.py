@@ -16,23 +16,44 @@ import logging
 import math
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import IndexIncompatibleError, IndexMissingError
+from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..models import ArticleInfo, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
+from ..text.fingerprint import text_fingerprint
 from ..text.terms import index_terms
 from .atomic import write_bytes_atomic
 from .builds import BuildRetired, IndexFolder, hold, missing_index, release
 from .check import consistency_problems
 from .connection import connect, wal_path
 from .diagnose import damaged, diagnosed
-from .records import PreparedArticle, StoredSentence, from_blob, parse_periods, periods_json, to_blob
-from .schema import DB_NAME, FORMAT_VERSION, MANIFEST_NAME, SCHEMA, update_term_counts, upgrade_from_1
+from .records import (
+    AlsoPublished,
+    PreparedArticle,
+    StoredArticle,
+    StoredSentence,
+    also_json,
+    also_names,
+    from_blob,
+    parse_also,
+    parse_periods,
+    periods_json,
+    to_blob,
+)
+from .schema import (
+    DB_NAME,
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    SCHEMA,
+    update_term_counts,
+    upgrade_from_1,
+    upgrade_from_2,
+)
 from .space import ensure_room
 from .vector_files import changes_since, keep_newest, newest_saved, vector_path
 from .vectors import VectorIndex
@@ -299,7 +320,7 @@ class Store:
 
     def _check_meta(self, meta: dict[str, str]) -> None:
         version = int(meta.get("format_version", 0))
-        if version not in (1, FORMAT_VERSION):
+        if not 1 <= version <= FORMAT_VERSION:
             raise IndexIncompatibleError(
                 f"The index in {self.directory} has format {meta.get('format_version')}, this "
                 f"newsbot reads format {FORMAT_VERSION}: rebuild it with `newsbot ingest --rebuild`."
@@ -317,8 +338,18 @@ class Store:
             except sqlite3.OperationalError as exc:
                 if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
                     raise
-        if version == 1:
-            self._upgrade_from_1()
+        if version < FORMAT_VERSION:
+            cannot = IndexIncompatibleError(
+                f"The index in {self.directory} has format {version} and this newsbot reads format "
+                f"{FORMAT_VERSION}; it upgrades it in place, but may not write there: run any newsbot "
+                "command once as a user who may write to it."
+            )
+            if self._immutable:
+                raise cannot
+            try:
+                self._upgrade(version)
+            except IndexReadOnlyError:
+                raise cannot from None
         self._check_manifest()
 
     def _check_manifest(self) -> None:
@@ -338,13 +369,14 @@ class Store:
         except OSError as exc:  # a read-only copy: the database is the truth anyway
             log.warning("could not rewrite the manifest in %s: %s", self.build, exc)
 
-    def _upgrade_from_1(self) -> None:
-        """Format 1 indexed porter stems and lacked the term counts: redo both from the chunks."""
-        log.warning(
-            "upgrading the index in %s to format %d (re-indexing terms)", self.directory, FORMAT_VERSION
-        )
+    def _upgrade(self, version: int) -> None:
+        """Format 1 indexed porter stems and lacked the term counts (redone from the chunks);
+        formats 1 and 2 lacked the texts' fingerprints (computed from the texts)."""
+        log.warning("upgrading the index in %s from format %d to %d", self.directory, version, FORMAT_VERSION)
         with self.write():
-            upgrade_from_1(self._db)
+            if version == 1:
+                upgrade_from_1(self._db)
+            upgrade_from_2(self._db)
             self._set_meta(format_version=str(FORMAT_VERSION))
         self._write_manifest()
 
@@ -477,10 +509,13 @@ class Store:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def article_index(self) -> dict[str, tuple[int, str, str]]:
-        """article_id -> (row id, content hash, source file)."""
-        rows = self._db.execute("SELECT article_id, id, content_hash, source_file FROM articles")
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    def article_index(self) -> dict[str, StoredArticle]:
+        """Every stored article by article_id, oldest first, as an ingest compares against it."""
+        rows = self._db.execute(
+            "SELECT article_id, id, content_hash, source, source_file, fingerprint, also_published_as "
+            "FROM articles ORDER BY id"
+        )
+        return {r[0]: StoredArticle(r[1], r[2], r[3], r[4], r[5], parse_also(r[6])) for r in rows}
 
     def _delete_article_rows(self, row_id: int) -> tuple[list[int], list[str]]:
         """Deletes an article's sentences and chunks; returns the chunks' ids and texts."""
@@ -491,9 +526,15 @@ class Store:
         self._db.execute("DELETE FROM sentences WHERE article = ?", (row_id,))
         return chunk_ids, [r[1] for r in rows]
 
-    def apply(self, upserts: Sequence[PreparedArticle], removals: Sequence[str]) -> None:
-        """Replace and remove articles as one generation: all of it is committed, or none.
-        Nothing is written when the disk is nearly full (DiskFullError, see StoreParams)."""
+    def apply(
+        self,
+        upserts: Sequence[PreparedArticle],
+        removals: Sequence[str],
+        also: Mapping[str, Sequence[AlsoPublished]] | None = None,
+    ) -> None:
+        """Replace and remove articles as one generation: all of it is committed, or none; `also`
+        gives stored articles their new lists of other names. Nothing is written when the disk
+        is nearly full (DiskFullError, see StoreParams)."""
         ensure_room(self.build, self.params.min_free_bytes, "Writing an ingest batch")
         with self.write():
             generation = self.generation()
@@ -507,7 +548,7 @@ class Store:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for article_id in removals:
                 if article_id in existing:
-                    row_id = existing[article_id][0]
+                    row_id = existing[article_id].row
                     ids, texts = self._delete_article_rows(row_id)
                     dropped += ids
                     removed_texts += texts
@@ -515,7 +556,7 @@ class Store:
             for prepared in upserts:
                 a = prepared.article
                 if a.article_id in existing:
-                    row_id = existing[a.article_id][0]
+                    row_id = existing[a.article_id].row
                     ids, texts = self._delete_article_rows(row_id)
                     dropped += ids
                     removed_texts += texts
@@ -524,7 +565,8 @@ class Store:
                     self._db.execute(
                         "INSERT INTO articles(article_id, title, url, outlet, author, published, "
                         "published_inferred, visibility, status, source, source_file, text, "
-                        "content_hash, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "content_hash, ingested_at, fingerprint, also_published_as) "
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
                             a.article_id,
                             a.title,
@@ -540,6 +582,8 @@ class Store:
                             a.text,
                             prepared.content_hash,
                             now,
+                            text_fingerprint(a.text),
+                            also_json(prepared.also_published_as),
                         ),
                     )
                 )
@@ -583,6 +627,10 @@ class Store:
                     new_ids.append(chunk_id)
                     new_vectors.append(from_blob(to_blob(c.vector)))
                 added_texts += [c.text for c in prepared.chunks]
+            self._db.executemany(
+                "UPDATE articles SET also_published_as = ? WHERE article_id = ?",
+                [(also_json(names), article_id) for article_id, names in (also or {}).items()],
+            )
             update_term_counts(self._db, added_texts, removed_texts)
             self._db.executemany(
                 "INSERT INTO removed_chunks(chunk, generation) VALUES(?, ?)",
@@ -788,7 +836,8 @@ class Store:
             return {}
         marks = ",".join("?" * len(rows))
         found = self._db.execute(
-            f"SELECT id, article_id, title, url, outlet, published FROM articles WHERE id IN ({marks})",
+            "SELECT id, article_id, title, url, outlet, published, also_published_as FROM articles "
+            f"WHERE id IN ({marks})",
             rows,
         )
         return {
@@ -798,6 +847,7 @@ class Store:
                 url=r[3],
                 outlet=r[4],
                 published=dt.date.fromisoformat(r[5]) if r[5] else None,
+                also_published_as=also_names(r[6]),
             )
             for r in found
         }
@@ -807,7 +857,7 @@ class Store:
             "SELECT a.article_id, a.title, a.url, a.outlet, a.author, a.published, "
             "a.published_inferred, a.visibility, a.status, "
             "(SELECT count(*) FROM sentences s WHERE s.article = a.id), "
-            "(SELECT count(*) FROM chunks c WHERE c.article = a.id) "
+            "(SELECT count(*) FROM chunks c WHERE c.article = a.id), a.also_published_as "
             f"FROM articles a WHERE {where} AND {self._visible(include_internal)} "
             "ORDER BY a.published DESC, a.title LIMIT ?",
             (*params, limit),
@@ -825,6 +875,7 @@ class Store:
                 status=Status(r[8]),
                 sentences=r[9],
                 chunks=r[10],
+                also_published_as=also_names(r[11]),
             )
             for r in rows
         ]

@@ -90,14 +90,14 @@ def test_ingest_into_an_index_dir_prints_the_summary(run, hashing_model, newsroo
     code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
     assert code == 0
     assert out.splitlines()[0] == (
-        "added 3, updated 0, removed 0, retracted 0, unchanged 0, skipped 0, warnings 0"
+        "added 3, updated 0, removed 0, retracted 0, unchanged 0, duplicates 0, skipped 0, warnings 0"
     )
     assert (index_dir / "newsbot.sqlite3").exists() and (index_dir / "manifest.json").exists()
 
     code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
     assert code == 0
     assert out.splitlines()[0] == (
-        "added 0, updated 0, removed 0, retracted 0, unchanged 3, skipped 0, warnings 0"
+        "added 0, updated 0, removed 0, retracted 0, unchanged 3, duplicates 0, skipped 0, warnings 0"
     )
 
 
@@ -119,7 +119,7 @@ def test_the_summary_reports_retractions_as_retracted_and_dates_it_could_not_rea
     code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)
     assert code == 0
     assert out.splitlines()[0] == (
-        "added 1, updated 0, removed 0, retracted 1, unchanged 2, skipped 0, warnings 1"
+        "added 1, updated 0, removed 0, retracted 1, unchanged 2, duplicates 0, skipped 0, warnings 1"
     )
     assert f"  warning {newsroom_corpus / 'undated.md'}: published 'last Tuesday' is not a date" in out
 

@@ -115,6 +115,7 @@ def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
         "url": SOURCE.url,
         "outlet": "Example Tribune",
         "published": "2022-01-05",
+        "also_published_as": [],
         "sentence": FIRST,
         "start": 10,
         "end": 10 + len(FIRST),
@@ -184,3 +185,13 @@ def test_an_abstention_for_a_period_no_article_reaches_says_what_the_archive_cov
         "Not in the archive: nothing I have on this speaks of 1990 (the articles I found on it are "
         "from 2021-01-05 to 2022-07-28)."
     )
+
+
+def test_a_citation_names_where_the_same_text_was_also_published():
+    copies = ["https://two.example/wire/bridge", "/archive/wire/bridge.txt"]
+    citation = cite(1, FIRST, "More than 500", None).model_copy(
+        update={"source": SOURCE.model_copy(update={"also_published_as": copies})}
+    )
+    answer = Answer(question="q", abstained=False, lines=[AnswerLine(citation=1)], citations=[citation])
+    assert f"    also published as: {', '.join(copies)}" in format_answer(answer).splitlines()
+    assert answer_json(answer)["citations"][0]["also_published_as"] == copies

@@ -406,3 +406,26 @@ def test_a_link_with_a_user_part_is_not_a_link() -> None:
     assert safe_url("https://user:pass@evil.example/") is None
     assert safe_url("https://evil.example\\@trusted.example/") is None
     assert safe_url("https://news.example/people/@reporter") == "https://news.example/people/@reporter"
+
+
+def test_an_article_links_the_urls_it_was_also_published_at_and_counts_its_copies_in_files() -> None:
+    info = ArticleInfo(
+        article_id="https://one.example/bridge",
+        title="Bridge reopens",
+        url="https://one.example/bridge",
+        outlet=None,
+        author=None,
+        published=None,
+        published_inferred=False,
+        visibility=Visibility.PUBLIC,
+        status=Status.PUBLISHED,
+        sentences=1,
+        chunks=1,
+        also_published_as=["https://two.example/bridge", "/srv/archive/wire/bridge.txt"],
+    )
+    fields = {f.name: f.value for f in render_article(info).embed.fields}
+    linked, rest = fields["Also published as"].split(", ")
+    assert linked.endswith("](https://two.example/bridge)") and rest == "1 more", (
+        "a server's file path is not shown in Discord"
+    )
+    assert_sendable(render_article(info).embed)

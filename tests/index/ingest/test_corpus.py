@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from index.ingest.corpus import MAX_ARTICLE_BYTES, MAX_FRONT_MATTER_CHARS, read_corpus, split_front_matter
 from index.models import Status, Visibility
 from index.params import IngestParams
+from index.text.fingerprint import text_fingerprint
 
 
 def only_article(directory: Path):
@@ -62,12 +64,13 @@ def test_a_yaml_date_value_is_read_as_a_date(corpus_dir):
     assert only_article(corpus_dir).published == dt.date(2021, 3, 16)
 
 
-def test_without_front_matter_the_title_is_the_first_line_and_the_id_is_the_path(corpus_dir):
+def test_without_front_matter_the_title_is_the_first_line_and_the_id_is_the_path_and_text(corpus_dir):
     path = corpus_dir / "beaches.txt"
     path.write_text("\n\n# Lake Michigan beaches reopen\nLifeguards returned on Monday.\n", encoding="utf-8")
     article = only_article(corpus_dir)
     assert article.title == "Lake Michigan beaches reopen"
-    assert article.article_id == path.as_posix()
+    assert article.article_id == f"beaches.txt#{text_fingerprint(article.text)[:12]}"
+    assert article.source == path.as_posix()
     assert article.url is None and article.published is None and article.outlet is None
     assert article.visibility is Visibility.PUBLIC and article.status is Status.PUBLISHED
     assert article.text.endswith("Lifeguards returned on Monday.\n")
@@ -119,7 +122,28 @@ def test_a_single_file_of_an_unsupported_type_is_skipped_with_a_reason(tmp_path)
 def test_articles_in_subfolders_are_read(corpus_dir, write_article):
     write_article("2022/07/a.md", "Body a.\n")
     write_article("b.md", "Body b.\n")
-    assert len(read_corpus(corpus_dir).articles) == 2
+    ids = sorted(a.article_id.split("#")[0] for a in read_corpus(corpus_dir).articles)
+    assert ids == ["2022/07/a.md", "b.md"], "paths relative to the folder read"
+
+
+def test_an_articles_id_is_the_same_wherever_its_folder_is(corpus_dir, tmp_path, write_article):
+    write_article("2022/a.md", "The ferry carried 120 riders.\n")
+    copy = tmp_path / "elsewhere" / "archive-copy"
+    shutil.copytree(corpus_dir, copy)
+    ids = [a.article_id for a in read_corpus(corpus_dir).articles]
+    assert [a.article_id for a in read_corpus(copy).articles] == ids
+    assert [a.article_id for a in read_corpus(corpus_dir / "2022" / "a.md").articles] != ids, (
+        "a file given alone is named by its file name"
+    )
+
+
+def test_texts_that_differ_only_in_spacing_have_one_fingerprint():
+    assert text_fingerprint("The ferry  carried\n120 riders.\n") == text_fingerprint(
+        "The ferry carried 120 riders."
+    )
+    assert text_fingerprint("The ferry carried 120 riders.") != text_fingerprint(
+        "The ferry carried 121 riders."
+    )
 
 
 # ---- JSONL ----------------------------------------------------------------------------------
@@ -148,7 +172,10 @@ def test_jsonl_good_lines_are_read_and_a_malformed_line_is_skipped_with_its_numb
     assert [a.title for a in result.articles] == ["One", "Three", "Five"]
     one, three, five = result.articles
     assert one.article_id == "https://news.example/1" and one.published == dt.date(2022, 1, 2)
-    assert three.article_id == f"{path}#3", "without a url the id is the file and line"
+    assert three.article_id == f"export.jsonl#{text_fingerprint('Third article, no url.')[:12]}", (
+        "without a url the id is the file and the text"
+    )
+    assert three.source == f"{path}:3"
     assert five.visibility is Visibility.INTERNAL
     assert [(s.source, s.reason.split(" (")[0]) for s in result.skipped] == [(f"{path}:2", "malformed JSON")]
 

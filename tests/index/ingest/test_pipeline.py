@@ -7,6 +7,8 @@ so a sentence missing from its citations cannot be cited by any question.
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,12 @@ from index.ingest.corpus import read_corpus
 from index.text.boilerplate import is_boilerplate_line
 
 OVERVIEW = "tell me about the archive"  # a 'what' question without a period: nothing is ruled out
+
+
+def path_id(corpus, name: str) -> str:
+    """The id of the article in file `name` of `corpus`, which has no url."""
+    [article_id] = [a.article_id for a in read_corpus(corpus).articles if a.source.endswith("/" + name)]
+    return article_id
 
 
 def cited(engine, *, include_internal: bool = False, question: str = OVERVIEW) -> set[str]:
@@ -33,7 +41,7 @@ def test_first_ingest_adds_every_article(engine, newsroom_corpus):
         [
             "https://news.example/2022/01/carjackings-2021",
             "https://intranet.example/memos/zeppelin",
-            (newsroom_corpus / "beaches.txt").as_posix(),
+            path_id(newsroom_corpus, "beaches.txt"),
         ]
     )
     assert (report.updated, report.removed, report.unchanged, report.skipped) == ([], [], 0, [])
@@ -81,7 +89,7 @@ def test_a_changed_article_replaces_its_old_version(engine, newsroom_corpus, wri
     write_article("beaches.txt", f"Lake Michigan beaches reopen\n{new}\n")
 
     report = engine.ingest([newsroom_corpus])
-    assert report.updated == [(newsroom_corpus / "beaches.txt").as_posix()]
+    assert report.updated == [path_id(newsroom_corpus, "beaches.txt")], "its id names its new text"
     assert (report.added, report.removed, report.unchanged) == ([], [], 2)
     texts = cited(engine)
     assert new in texts and old not in texts
@@ -115,13 +123,14 @@ def test_a_removed_file_is_removed_and_no_longer_cited(engine, newsroom_corpus):
     engine.ingest([newsroom_corpus])
     gone = "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
     assert gone in cited(engine)
+    beaches = path_id(newsroom_corpus, "beaches.txt")
     (newsroom_corpus / "beaches.txt").unlink()
     report = engine.ingest([newsroom_corpus])
-    assert report.removed == [(newsroom_corpus / "beaches.txt").as_posix()]
+    assert report.removed == [beaches]
     assert report.unchanged == 2
     assert gone not in cited(engine)
     assert engine.stats().articles == 2
-    assert engine.article((newsroom_corpus / "beaches.txt").as_posix()) is None
+    assert engine.article(beaches) is None
 
 
 def test_a_file_that_became_unreadable_keeps_its_article(engine, newsroom_corpus):
@@ -237,8 +246,7 @@ def test_an_article_whose_date_cannot_be_read_is_stored_undated_with_a_warning(
     assert len(report.added) == 4 and report.skipped == []
     [warning] = report.warnings
     assert warning.source.endswith("bad-date.md") and "'last Tuesday'" in warning.warning
-    [stored] = [a for a in report.added if a.endswith("bad-date.md")]
-    assert engine.article(stored).published is None
+    assert engine.article(path_id(newsroom_corpus, "bad-date.md")).published is None
 
 
 def test_a_path_that_does_not_exist_stops_the_ingest_before_anything_changes(
@@ -250,14 +258,6 @@ def test_a_path_that_does_not_exist_stops_the_ingest_before_anything_changes(
         engine.ingest([newsroom_corpus, tmp_path / "no-such-folder"])
     assert "no-such-folder" in str(refused.value) and "newsbot ingest PATH" in str(refused.value)
     assert engine.stats().articles == 3, "nothing removed either"
-
-
-def test_a_duplicate_article_id_is_ingested_once_and_the_second_skipped(engine, corpus_dir, write_article):
-    write_article("a.md", "First copy.\n", url="https://news.example/same")
-    write_article("b.md", "Second copy.\n", url="https://news.example/same")
-    report = engine.ingest([corpus_dir])
-    assert report.added == ["https://news.example/same"]
-    assert len(report.skipped) == 1 and "same id" in report.skipped[0].reason
 
 
 def test_jsonl_articles_are_updated_and_removed_line_by_line(engine, corpus_dir):
@@ -281,5 +281,115 @@ def test_jsonl_articles_are_updated_and_removed_line_by_line(engine, corpus_dir)
 
 def test_a_single_file_can_be_ingested(engine, newsroom_corpus):
     report = engine.ingest([newsroom_corpus / "beaches.txt"])
-    assert report.added == [(newsroom_corpus / "beaches.txt").as_posix()]
+    assert report.added == [path_id(newsroom_corpus, "beaches.txt")]
     assert engine.stats().articles == 1
+
+
+# ---- identity and duplicates ------------------------------------------------------------------
+
+
+def cited_list(engine, question: str = OVERVIEW) -> list[str]:
+    answer = engine.ask(question, include_internal=True)
+    return [c.sentence for c in answer.citations]
+
+
+def test_a_copy_of_the_corpus_is_the_same_articles_not_new_ones(engine, newsroom_corpus, tmp_path):
+    engine.ingest([newsroom_corpus])
+    copy = tmp_path / "somewhere" / "corpus-copy"
+    shutil.copytree(newsroom_corpus, copy)
+    report = engine.ingest([copy])
+    assert (report.added, report.updated, report.unchanged) == ([], [], 3)
+    assert engine.stats().articles == 3
+    both = engine.ingest([newsroom_corpus, copy])
+    assert (both.unchanged, len(both.duplicates)) == (3, 3)
+    assert engine.stats().articles == 3
+    sentences = cited_list(engine)
+    assert len(sentences) == len(set(sentences)), "no sentence cited twice"
+
+
+STORY = "The Wells Street bridge reopened to 9,000 cars on Monday, the transportation department said.\n"
+
+
+@pytest.fixture
+def wire_copies(corpus_dir, write_article):
+    """One wire story under three names: two urls and a file without one."""
+    write_article("a.md", STORY, url="https://one.example/bridge", title="Bridge reopens")
+    write_article("b.md", STORY, url="https://two.example/wire/bridge", title="Wells St. bridge open")
+    write_article(
+        "c.txt",
+        "The Wells Street bridge reopened to 9,000 cars  on Monday,\nthe transportation department said.",
+    )
+    return corpus_dir
+
+
+def test_the_same_text_under_other_names_is_stored_once_and_lists_them(engine, wire_copies):
+    report = engine.ingest([wire_copies])
+    assert report.added == ["https://one.example/bridge"]
+    assert [(Path(d.source).name, d.of) for d in report.duplicates] == [
+        ("b.md", "https://one.example/bridge"),
+        ("c.txt", "https://one.example/bridge"),
+    ]
+    assert engine.stats().articles == 1
+    names = ["https://two.example/wire/bridge", str(wire_copies / "c.txt")]
+    assert engine.article("https://one.example/bridge").also_published_as == names
+    answer = engine.ask(OVERVIEW)
+    [citation] = [c for c in answer.citations if "Wells Street" in c.sentence]
+    assert citation.source.also_published_as == names
+    assert engine.article("https://two.example/wire/bridge") is None
+    again = engine.ingest([wire_copies])
+    assert (again.added, again.unchanged, len(again.duplicates)) == ([], 1, 2)
+
+
+def test_a_duplicate_whose_file_goes_is_no_longer_listed(engine, wire_copies):
+    engine.ingest([wire_copies])
+    (wire_copies / "b.md").unlink()
+    report = engine.ingest([wire_copies])
+    assert (report.removed, report.unchanged) == ([], 1)
+    assert engine.article("https://one.example/bridge").also_published_as == [str(wire_copies / "c.txt")]
+
+
+def test_when_the_stored_copy_goes_a_duplicate_takes_its_place(engine, wire_copies):
+    engine.ingest([wire_copies])
+    (wire_copies / "a.md").unlink()
+    report = engine.ingest([wire_copies])
+    assert (report.removed, report.added) == (
+        ["https://one.example/bridge"],
+        ["https://two.example/wire/bridge"],
+    )
+    assert engine.article("https://two.example/wire/bridge").also_published_as == [str(wire_copies / "c.txt")]
+    assert any("Wells Street" in s for s in cited(engine))
+
+
+def test_an_article_edited_into_a_copy_of_another_is_merged_into_it(engine, corpus_dir, write_article):
+    write_article("a.md", STORY, url="https://one.example/bridge")
+    write_article("b.md", "The Wells Street bridge stays shut.\n", url="https://two.example/bridge")
+    engine.ingest([corpus_dir])
+    write_article("b.md", STORY, url="https://two.example/bridge")
+    report = engine.ingest([corpus_dir])
+    assert [d.of for d in report.duplicates] == ["https://one.example/bridge"]
+    assert engine.stats().articles == 1 and engine.article("https://two.example/bridge") is None
+    assert engine.article("https://one.example/bridge").also_published_as == ["https://two.example/bridge"]
+
+
+def test_one_url_given_two_texts_keeps_the_first_and_says_why(engine, corpus_dir, write_article):
+    write_article("a.md", "First text.\n", url="https://news.example/same")
+    write_article("b.md", "Second text.\n", url="https://news.example/same")
+    report = engine.ingest([corpus_dir])
+    assert report.added == ["https://news.example/same"]
+    [skipped] = report.skipped
+    assert (
+        skipped.source.endswith("b.md")
+        and "same id as" in skipped.reason
+        and "another text" in skipped.reason
+    )
+
+
+def test_a_sentence_two_different_stories_share_is_cited_once(engine, corpus_dir, write_article):
+    shared = "The transportation department said the bridge carries 9,000 cars a day."
+    write_article(
+        "a.md", f"The Wells Street bridge reopened on Monday. {shared}\n", url="https://a.example/1"
+    )
+    write_article("b.md", f"{shared} Its paint job cost 2 million dollars.\n", url="https://b.example/2")
+    engine.ingest([corpus_dir])
+    assert engine.stats().articles == 2, "different texts: two articles"
+    assert cited_list(engine).count(shared) == 1

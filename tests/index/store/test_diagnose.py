@@ -19,6 +19,7 @@ from index.engine import Engine
 from index.store.schema import DB_NAME
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.paths import REPO_ROOT
+from tests.index.store.test_store import as_format_2
 
 VERBATIM = "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
 TIMEOUT = 120.0  # seconds: a bound against hangs, never a measurement
@@ -32,6 +33,7 @@ from pathlib import Path
 from index import Engine, UserError
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
+from tests.index.store.test_store import as_format_2
 
 index, more = map(Path, sys.argv[1:])
 engine = Engine.open(index, HashingEncoder(), reranker=OverlapReranker(), params=FAKE_MODEL_PARAMS)
@@ -97,6 +99,30 @@ def test_a_read_only_index_answers_and_says_in_one_line_why_it_takes_no_writes(
     for write in ("feedback", "ingest"):
         assert "can be read but not changed" in results[write] and "damaged" not in results[write]
         assert "\n" not in results[write]
+
+
+def test_a_read_only_index_of_an_older_format_says_how_to_upgrade_it(built_index):
+    as_format_2(built_index)
+    opening = (
+        "import sys\nfrom pathlib import Path\nfrom index import Engine, UserError\n"
+        "from tests.fixtures.encoder import HashingEncoder\n"
+        "try:\n    Engine.open(Path(sys.argv[1]), HashingEncoder())\n"
+        "except UserError as exc:\n    print(exc)\n"
+    )
+    chmod_all(built_index, 0o444)
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", opening, str(built_index)],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            timeout=TIMEOUT,
+            preexec_fn=without_write_override if os.geteuid() == 0 else None,
+        )
+    finally:
+        chmod_all(built_index, 0o644)
+    assert child.returncode == 0, child.stderr
+    assert "has format 2" in child.stdout and "as a user who may write to it" in child.stdout
 
 
 def newsbot(capsys, monkeypatch, *argv) -> tuple[int, str]:

@@ -143,12 +143,12 @@ def test_a_question_is_answered_between_two_batches_of_one_ingest(tmp_path, monk
     prepare, batches = pipeline.prepare, []
     second_batch, release = threading.Event(), threading.Event()
 
-    def paused_prepare(articles, encoder, params, layouts=None):
+    def paused_prepare(articles, *rest):
         batches.append(articles)
         if len(batches) == 2:
             second_batch.set()
             assert release.wait(WAIT)
-        return prepare(articles, encoder, params, layouts)
+        return prepare(articles, *rest)
 
     monkeypatch.setattr(pipeline, "prepare", paused_prepare)
     ingesting = threading.Thread(target=engine.ingest, args=([corpus],))

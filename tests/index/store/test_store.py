@@ -3,6 +3,7 @@ consistent, vector files written once per ingest and as the umask says."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from index.store.builds import IndexFolder
 from index.store.schema import DB_NAME, FORMAT_VERSION, MANIFEST_NAME
 from index.store.store import Store
 from index.store.vectors import VectorIndex
+from index.text.fingerprint import text_fingerprint
 from index.text.terms import content_terms
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
@@ -287,6 +289,40 @@ def test_a_format_1_index_is_upgraded_in_place_and_answers_the_same(built_index,
     engine = Engine.open(built_index, encoder)
     try:
         assert engine.search("lifeguards lakefront beaches") == before
+    finally:
+        engine.close()
+    assert json.loads((built_index / MANIFEST_NAME).read_text())["format_version"] == FORMAT_VERSION
+
+
+def as_format_2(index_dir) -> None:
+    """The index as newsbot left it before articles had fingerprints and other names."""
+    with contextlib.closing(sqlite3.connect(index_dir / DB_NAME)) as db, db:
+        db.execute("ALTER TABLE articles DROP COLUMN fingerprint")
+        db.execute("ALTER TABLE articles DROP COLUMN also_published_as")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'format_version'")
+
+
+def test_a_format_2_index_is_upgraded_in_place_and_then_finds_duplicates(
+    built_index, encoder, newsroom_corpus, write_article, tmp_path
+):
+    as_format_2(built_index)
+    engine = Engine.open(built_index, encoder)
+    try:
+        with sqlite3.connect(built_index / DB_NAME) as db:
+            rows = db.execute("SELECT text, fingerprint, also_published_as FROM articles").fetchall()
+        assert [(f, also) for _, f, also in rows] == [(text_fingerprint(t), "[]") for t, _, _ in rows]
+        copy = (
+            (newsroom_corpus / "carjackings-2021.md")
+            .read_text()
+            .replace("news.example/2022/01/carjackings-2021", "wire.example/carjackings")
+        )
+        (tmp_path / "wire").mkdir()
+        (tmp_path / "wire" / "copy.md").write_text(copy)
+        report = engine.ingest([tmp_path / "wire"])
+        assert [d.of for d in report.duplicates] == ["https://news.example/2022/01/carjackings-2021"]
+        assert engine.article(report.duplicates[0].of).also_published_as == [
+            "https://wire.example/carjackings"
+        ]
     finally:
         engine.close()
     assert json.loads((built_index / MANIFEST_NAME).read_text())["format_version"] == FORMAT_VERSION
