@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .answering.compose import Judged, Rerank, compose, judge
+from .answering.explain import explanation
 from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
@@ -278,12 +279,16 @@ class Engine:
         include_internal: bool = False,
         previous: str | None = None,
         as_of: dt.date | None = None,
+        explain: bool = False,
         lap: Lap = _no_lap,
     ) -> Answer:
         """`previous` is the question a follow-up refers to; `as_of` the day relative periods
-        ("this week", "last year") are read against (default: today). `lap(stage)` is called as
-        each stage ends (encode, wait, retrieve, read, compose): a caller that times the calls
-        learns where the time went (`newsbot bench`)."""
+        ("this week", "last year") are read against (default: today); `explain` adds how the
+        question was read and why each of the best candidates was or was not chosen
+        (`Answer.explanation`). `lap(stage)` is called as each stage ends (encode, wait, retrieve,
+        read, compose): a caller that times the calls learns where the time went (`newsbot
+        bench`)."""
+        as_of = as_of or self._today()
         analysis, vector, found, idf = self._gather(question, include_internal, previous, as_of, lap)
         answer = compose(
             analysis,
@@ -295,6 +300,12 @@ class Engine:
             rerank=self._rerank(),
         )
         lap("compose")
+        if explain:
+            judged = judge(
+                analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank()
+            )
+            why = explanation(analysis, judged, answer, as_of, self.params.answer)
+            answer = answer.model_copy(update={"explanation": why})
         return answer
 
     def judge(

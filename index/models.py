@@ -158,6 +158,52 @@ class AbstainReason(StrEnum):
     PERIOD_NOT_COVERED = "period_not_covered"  # nothing on the topic speaks of or dates from it
 
 
+class QuestionReading(BaseModel):
+    """How the engine read a question."""
+
+    kind: AnswerKind
+    period: str | None = Field(default=None, description="The period asked about, in its words.")
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    as_of: dt.date = Field(description="The day relative periods were read against.")
+    counted: str | None = Field(default=None, description="What a 'how many' question counts.")
+    names: list[str] = Field(default=[], description="Places, people and bodies it names.")
+    terms: list[str] = Field(default=[], description="The exact terms looked for.")
+    read_as: str = Field(description="What was searched: a follow-up with the previous question's context.")
+
+
+class Verdict(StrEnum):
+    """What became of a candidate sentence."""
+
+    CHOSEN = "chosen"  # the answer states it
+    NOT_CHOSEN = "not chosen"  # it could answer, above the threshold, but others were chosen
+    BELOW_THRESHOLD = "below threshold"  # it could answer, but not likely enough
+    RULED_OUT = "ruled out"  # it cannot answer this question, whatever its score
+    NOT_READ = "not read"  # not among the best the cross-encoder reads
+
+
+class ExplainedCandidate(BaseModel):
+    sentence: str
+    article_id: str
+    title: str
+    relevance: float = Field(description="First-stage relevance (dense, exact terms, chunk), weighted.")
+    dense: float
+    lexical: float
+    rerank: float | None = Field(description="The cross-encoder's logit; None when it did not read it.")
+    probability: float = Field(description="The calibrated probability that it answers.")
+    period_fit: PeriodFit
+    verdict: Verdict
+    reason: str = Field(description="Why, in words.")
+
+
+class Explanation(BaseModel):
+    """Why the answer is what it is: the question as read, and the best candidates' fates."""
+
+    reading: QuestionReading
+    threshold: float
+    candidates: list[ExplainedCandidate]
+
+
 class Answer(BaseModel):
     question: str
     abstained: bool
@@ -183,6 +229,7 @@ class Answer(BaseModel):
         description="The calibrated probability that the best answering sentence answers; the bot "
         "abstains below the threshold.",
     )
+    explanation: Explanation | None = Field(default=None, description="When asked for (--explain).")
 
     def citation(self, n: int) -> Citation:
         return next(c for c in self.quoted if c.n == n)

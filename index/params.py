@@ -115,6 +115,9 @@ class AnswerParams(_Params):
     max_answers: int = Field(default=4, gt=0, description="Most figures one answer lists.")
     max_citations: int = Field(default=8, gt=0, description="Most citations one answer carries.")
     related: int = Field(default=3, ge=0, description="Related passages shown with an abstention.")
+    explained: int = Field(
+        default=8, gt=0, description="Candidate sentences an explanation (--explain) goes through."
+    )
     dense_weight: float = Field(
         default=0.6, description="Weight of dense similarity in first-stage relevance."
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from index import (
+    Answer,
     BadQuestionError,
     Encoder,
     Engine,
@@ -37,7 +38,15 @@ from .options import (
     ServeOptions,
     StatsOptions,
 )
-from .render import answer_json, format_answer, format_hits, format_ingest, format_stats, hit_json
+from .render import (
+    answer_json,
+    format_answer,
+    format_hits,
+    format_ingest,
+    format_stats,
+    hit_json,
+    printable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -124,33 +133,51 @@ def question_line(raw: bytes) -> QuestionLine:
         ) from None
 
 
+def _answer_line(engine: Engine, raw: bytes, options: AskOptions) -> Answer | str:
+    """The answer to one line of standard input, or the error a user can act on."""
+    try:
+        line = question_line(raw)
+        return engine.ask(
+            line.question,
+            include_internal=options.internal,
+            previous=line.previous,
+            as_of=line.as_of or options.as_of,
+            explain=options.explain,
+        )
+    except UserError as exc:
+        return str(exc)
+
+
+def _ask_each_line(engine: Engine, options: AskOptions) -> None:
+    """One answer per line of standard input, blank lines included (as an error), so that
+    answer N is line N; JSONL with --json, else each question and its answer as text."""
+    for raw in sys.stdin.buffer:
+        shown = raw.decode("utf-8", "backslashreplace").strip()
+        result = _answer_line(engine, raw, options)
+        if options.json_output:
+            out = answer_json(result) if isinstance(result, Answer) else {"question": shown, "error": result}
+            print(json.dumps(out), flush=True)
+        else:
+            text = format_answer(result) if isinstance(result, Answer) else f"newsbot: {result}"
+            print(printable(f"> {shown}\n{text}\n"), flush=True)
+
+
 def ask(options: AskOptions, settings: Settings) -> int:
-    if options.question is None and not options.json_output:
-        raise UserError("Give a question, or use --json to read questions from stdin.")
+    if options.question is None and sys.stdin.isatty():
+        raise UserError(
+            'Give a question (newsbot ask "..."), or questions one a line on standard input '
+            "(newsbot ask < questions.txt); newsbot chat takes one after another, with follow-ups."
+        )
     # Python hands over argument bytes that are not UTF-8 as stand-ins; os.fsencode restores them.
     question = None if options.question is None else question_text(os.fsencode(options.question))
     engine = _engine(settings)
     try:
         if question is None:
-            # Lines are read as bytes and decoded one by one, so one that is not UTF-8 gets an
-            # error line and the rest of the batch is answered.
-            for raw in sys.stdin.buffer:
-                shown = raw.decode("utf-8", "backslashreplace").strip()
-                if not shown:
-                    continue
-                try:
-                    line = question_line(raw)
-                    answer = engine.ask(
-                        line.question,
-                        include_internal=options.internal,
-                        previous=line.previous,
-                        as_of=line.as_of or options.as_of,
-                    )
-                    print(json.dumps(answer_json(answer)), flush=True)
-                except UserError as exc:
-                    print(json.dumps({"question": shown, "error": str(exc)}), flush=True)
+            _ask_each_line(engine, options)
             return 0
-        answer = engine.ask(question, include_internal=options.internal, as_of=options.as_of)
+        answer = engine.ask(
+            question, include_internal=options.internal, as_of=options.as_of, explain=options.explain
+        )
     finally:
         engine.close()
     print(json.dumps(answer_json(answer), indent=2) if options.json_output else format_answer(answer))

@@ -41,6 +41,7 @@ class AskOptions(Options):
     json_output: bool = False
     internal: bool = False
     as_of: dt.date | None = None
+    explain: bool = False
 
 
 class SearchOptions(Options):
@@ -172,9 +173,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
-    p.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
+    p.add_argument("question", nargs="?", help="the question; without one, one question a line from stdin")
     p.add_argument(
-        "--json", dest="json_output", action="store_true", help="print JSON (JSONL when reading stdin)"
+        "--json",
+        dest="json_output",
+        action="store_true",
+        help='print JSON (JSONL when reading stdin, where a line may be {"question", "as_of", "previous"})',
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="also show how the question was read and why each candidate sentence was or was not chosen",
     )
     p.add_argument("--internal", action="store_true", help="also cite internal articles")
     p.add_argument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from index import Answer, Citation, IngestReport, Quote, SearchHit, Stats
+from index import Answer, Citation, Explanation, IngestReport, Quote, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
 from ..wording import NO_PERIOD, abstention_text, ingest_summary, lead
@@ -99,6 +99,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "lines": [line.model_dump(mode="json") for line in answer.lines],
         "abstain_reason": answer.abstain_reason.value if answer.abstain_reason else None,
         "lead": lead(answer),
+        "explain": answer.explanation.model_dump(mode="json") if answer.explanation else None,
     }
 
 
@@ -127,7 +128,32 @@ def format_answer(answer: Answer) -> str:
         for r in answer.related:
             when = f", {r.source.published.isoformat()}" if r.source.published else ""
             lines.append(f'  - "{r.sentence}" ({r.source.title}{when})')
+    if answer.explanation:
+        lines += ["", explanation_text(answer.explanation)]
     return printable("\n".join(lines).rstrip())
+
+
+def explanation_text(why: Explanation) -> str:
+    """How the question was read, then each candidate with its scores and what became of it."""
+    r = why.reading
+    period = f"{r.period} ({r.period_from} to {r.period_to})" if r.period else "none"
+    read = [
+        "How the question was read:",
+        f"  kind: {r.kind.value}; period: {period}; as of {r.as_of}",
+        f"  counts: {r.counted or '-'}; names: {', '.join(r.names) or '-'}",
+        f"  terms: {', '.join(r.terms) or '-'}",
+        f"  searched as: {r.read_as}",
+        f"Candidates (the answer needs a probability of at least {why.threshold:.2f}):",
+    ]
+    for n, c in enumerate(why.candidates, start=1):
+        rerank = "-" if c.rerank is None else f"{c.rerank:.2f}"
+        read.append(f"  {n}. {c.verdict.value}: {c.reason}")
+        read.append(f'     "{c.sentence}" ({c.title})')
+        read.append(
+            f"     probability {c.probability:.2f}, cross-encoder {rerank}, relevance {c.relevance:.2f} "
+            f"(dense {c.dense:.2f}, terms {c.lexical:.2f}), period {c.period_fit.value}"
+        )
+    return "\n".join(read)
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def validate_question(question: str) -> str:
         raise BadQuestionError('The question is empty: ask something, e.g. "how many carjackings in 2021?"')
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise BadQuestionError(
-            f"The question is {len(cleaned):,} characters long; keep it under {MAX_QUESTION_CHARS}."
+            f"The question is {len(cleaned):,} characters long; the most is {MAX_QUESTION_CHARS}."
         )
     if not re.search(r"\w", cleaned):
         raise BadQuestionError("The question has no words in it.")

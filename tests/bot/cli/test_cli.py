@@ -176,18 +176,14 @@ def test_ask_json_without_a_question_reads_jsonl_from_stdin(run, ingested, monke
     code, out, err = run("ask", "--index-dir", ingested, "--json")
     assert code == 0, err
     lines = out.splitlines()
-    assert len(lines) == 4, "one JSON object per non-blank line"
+    assert len(lines) == 6, "one JSON object per line, blank ones too: answer N is line N"
     objects = [json.loads(line) for line in lines]
-    assert [o["question"] for o in objects] == [
-        VERBATIM,
-        "how many carjackings in 2019?",
-        "?!",
-        "what is the sticker program?",
-    ]
+    assert [o["question"] for o in objects] == [q.strip() for q in questions]
     assert objects[0]["citations"][0]["sentence"] == VERBATIM
-    assert objects[1]["abstained"] is True
-    assert "no words" in objects[2]["error"], "a bad question becomes an error object, the rest goes on"
-    assert "answer" in objects[3]
+    assert "empty" in objects[1]["error"] and "empty" in objects[3]["error"]
+    assert objects[2]["abstained"] is True
+    assert "no words" in objects[4]["error"], "a bad question becomes an error object, the rest goes on"
+    assert "answer" in objects[5]
 
 
 def test_jsonl_lines_may_carry_an_as_of_day_and_a_previous_question(run, ingested, monkeypatch):
@@ -241,9 +237,24 @@ def test_a_question_that_is_not_utf8_is_a_clear_error(run, ingested):
     assert out == ""
 
 
-def test_ask_without_a_question_or_json_is_a_clear_error(run, ingested):
-    code, _, err = run("ask", "--index-dir", ingested)
-    assert_one_line_error(code, err, "question")
+def test_ask_explain_shows_how_the_question_was_read_and_what_became_of_each_candidate(run, ingested):
+    code, out, err = run("ask", "--index-dir", ingested, "--explain", VERBATIM)
+    assert code == 0, err
+    answer, explained = out.split("\nHow the question was read:\n")
+    assert f'[1] "{VERBATIM}"' in answer
+    assert "  kind: what; period: none; as of " in explained
+    assert f'  1. chosen: the answer states it\n     "{VERBATIM}"' in explained
+    assert "probability" in explained and "cross-encoder" in explained and "relevance" in explained
+
+    code, out, err = run("ask", "--index-dir", ingested, "--json", "--explain", VERBATIM)
+    explain = json.loads(out)["explain"]
+    assert explain["reading"]["kind"] == "what" and explain["threshold"] == 0.5
+    assert explain["candidates"][0]["verdict"] == "chosen"
+    assert {"sentence", "article_id", "probability", "rerank", "relevance", "reason"} <= set(
+        explain["candidates"][0]
+    )
+    code, out, err = run("ask", "--index-dir", ingested, "--json", VERBATIM)
+    assert json.loads(out)["explain"] is None, "only when asked for"
 
 
 def test_an_empty_question_is_refused_with_a_clear_message(run, ingested):
@@ -254,7 +265,7 @@ def test_an_empty_question_is_refused_with_a_clear_message(run, ingested):
 
 def test_a_5000_character_question_is_refused_with_a_clear_message(run, ingested):
     code, out, err = run("ask", "--index-dir", ingested, "--json", "why " * 1250)
-    assert_one_line_error(code, err, "characters long", "500")
+    assert_one_line_error(code, err, "4,999 characters long; the most is 500.")
     assert out == ""
 
 

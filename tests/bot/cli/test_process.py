@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import pty
 import subprocess
+from pathlib import Path
+
+import pytest
 
 from tests.bot.cli.conftest import launch_command
 
@@ -67,3 +73,54 @@ def test_the_ingest_summary_says_where_the_index_is(newsbot, tmp_path, newsroom_
     done = newsbot("ingest", "--index-dir", tmp_path / "index", newsroom_corpus)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == f"index: {tmp_path / 'index'}"
+
+
+# ---- ask on standard input ------------------------------------------------------------------
+
+VERBATIM = "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
+
+
+@pytest.fixture
+def ingested(newsbot, tmp_path, newsroom_corpus) -> Path:
+    index_dir = tmp_path / "index"
+    done = newsbot("ingest", "--index-dir", index_dir, "-q", newsroom_corpus)
+    assert done.returncode == 0, done.stderr
+    return index_dir
+
+
+def test_a_file_of_questions_is_answered_as_text_each_after_its_question(newsbot, ingested):
+    done = newsbot(
+        "ask", "--index-dir", ingested, stdin=f"{VERBATIM}\n\nhow many carjackings in 2019?\n".encode()
+    )
+    assert done.returncode == 0, done.stderr
+    blocks = done.stdout.rstrip("\n").split("\n\n> ")
+    assert len(blocks) == 3, "one block per line, the blank one too"
+    assert blocks[0].startswith(f"> {VERBATIM}\n") and f'[1] "{VERBATIM}"' in blocks[0]
+    assert blocks[1].startswith("\nnewsbot: The question is empty"), "a blank line is answered with why"
+    assert blocks[2].startswith("how many carjackings in 2019?\nNot in the archive")
+
+
+def test_jsonl_answers_line_n_of_the_input_on_line_n(newsbot, ingested):
+    done = newsbot("ask", "--index-dir", ingested, "--json", stdin=f"\n{VERBATIM}\n   \n".encode())
+    assert done.returncode == 0, done.stderr
+    blank, answered, spaces = (json.loads(line) for line in done.stdout.splitlines())
+    assert "empty" in blank["error"] and "empty" in spaces["error"]
+    assert answered["citations"][0]["sentence"] == VERBATIM
+
+
+def test_ask_with_no_question_at_a_terminal_says_how_to_ask(newsbot, ingested, process_env):
+    leader, follower = pty.openpty()
+    try:
+        child = subprocess.run(
+            launch_command("ask", "--index-dir", ingested),
+            stdin=follower,
+            capture_output=True,
+            env=process_env,
+            timeout=120,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    err = child.stderr.decode()
+    assert child.returncode == 2 and err.count("\n") == 1, err
+    assert "newsbot ask < questions.txt" in err and "newsbot chat" in err

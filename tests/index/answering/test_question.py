@@ -136,7 +136,8 @@ def test_a_5000_character_question_is_refused_with_its_length_and_the_limit():
     with pytest.raises(BadQuestionError) as caught:
         analyse("why " * 1250, TODAY)
     message = str(caught.value)
-    assert "4,999" in message and str(MAX_QUESTION_CHARS) in message
+    assert "4,999" in message and f"the most is {MAX_QUESTION_CHARS}" in message
+    assert "under" not in message, f"{MAX_QUESTION_CHARS} characters are allowed, not only fewer"
     assert isinstance(caught.value, UserError)
 
 
