@@ -26,11 +26,13 @@ from index import (
 from index.ingest.pipeline import check_paths
 
 from ..settings import Settings
+from .chat import converse, with_history
 from .options import (
     DEFAULT_CORPUS,
     AskOptions,
     BenchOptions,
     CalibrateOptions,
+    ChatOptions,
     EvalOptions,
     IngestOptions,
     Options,
@@ -184,6 +186,40 @@ def ask(options: AskOptions, settings: Settings) -> int:
     return 0
 
 
+def chat(options: ChatOptions, settings: Settings) -> int:
+    engine = _engine(settings)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+
+    def ask_one(question: str, previous: str | None) -> Answer:
+        return engine.ask(
+            question,
+            include_internal=options.internal,
+            previous=previous,
+            as_of=options.as_of,
+            explain=options.explain,
+        )
+
+    def read() -> str:
+        return input("? " if interactive else "")
+
+    def show(text: str) -> None:
+        print(text, flush=True)
+
+    def talk() -> None:
+        if interactive:
+            print('Ask away; follow-ups ("and in 2022?") are read against the question before. Ctrl-D ends.')
+        converse(ask_one, read, show, format_answer)
+
+    try:
+        if interactive:
+            with_history(talk)
+        else:
+            talk()
+    finally:
+        engine.close()
+    return 0
+
+
 def search(options: SearchOptions, settings: Settings) -> int:
     engine = _engine(settings)
     try:
@@ -297,6 +333,8 @@ def run(options: Options, settings: Settings) -> int:
             return ingest(options, settings)
         case AskOptions():
             return ask(options, settings)
+        case ChatOptions():
+            return chat(options, settings)
         case SearchOptions():
             return search(options, settings)
         case StatsOptions():

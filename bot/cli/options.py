@@ -44,6 +44,13 @@ class AskOptions(Options):
     explain: bool = False
 
 
+class ChatOptions(Options):
+    command = "chat"
+    internal: bool = False
+    as_of: dt.date | None = None
+    explain: bool = False
+
+
 class SearchOptions(Options):
     command = "search"
     query: str
@@ -106,6 +113,7 @@ _COMMANDS: dict[str, type[Options]] = {
     for c in (
         IngestOptions,
         AskOptions,
+        ChatOptions,
         SearchOptions,
         StatsOptions,
         EvalOptions,
@@ -191,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=_day,
         help="YYYY-MM-DD: read 'this week', 'last year' against this day instead of today",
     )
+
+    p = sub.add_parser(
+        "chat",
+        parents=[common],
+        help="ask one question after another; a follow-up ('and in 2022?') is read against the one before",
+    )
+    p.add_argument("--internal", action="store_true", help="also cite internal articles")
+    p.add_argument("--as-of", type=_day, help="YYYY-MM-DD: the day relative periods are read against")
+    p.add_argument("--explain", action="store_true", help="explain each answer (see ask --explain)")
 
     p = sub.add_parser("search", parents=[common], help="find articles")
     p.add_argument("query", help="words to look for")

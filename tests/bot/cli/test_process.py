@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import subprocess
 from pathlib import Path
 
@@ -124,3 +125,41 @@ def test_ask_with_no_question_at_a_terminal_says_how_to_ask(newsbot, ingested, p
     err = child.stderr.decode()
     assert child.returncode == 2 and err.count("\n") == 1, err
     assert "newsbot ask < questions.txt" in err and "newsbot chat" in err
+
+
+# ---- chat -----------------------------------------------------------------------------------
+
+
+def test_chat_reads_follow_ups_against_the_question_they_follow(newsbot, ingested):
+    questions = "how many carjackings in 2021?\nand in 2019?\nand in 2018?\n"
+    done = newsbot("chat", "--index-dir", ingested, "--explain", stdin=questions.encode())
+    assert done.returncode == 0, done.stderr
+    searched = [line for line in done.stdout.splitlines() if line.startswith("  searched as: ")]
+    assert len(searched) == 3
+    assert all("carjackings" in line for line in searched), searched
+    assert "2019" in searched[1] and "2018" in searched[2] and "2019" not in searched[2]
+
+
+def test_chat_at_a_terminal_keeps_the_questions_in_its_history(newsbot, ingested, process_env, tmp_path):
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        launch_command("chat", "--index-dir", ingested),
+        stdin=follower,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=process_env,
+    )
+    os.close(follower)
+    seen = b""
+    try:
+        for typed in (f"{VERBATIM}\n".encode(), b"\x04"):  # a question, then Ctrl-D
+            while not seen.rstrip().endswith(b"?"):  # the prompt
+                assert select.select([leader], [], [], 60)[0], f"no prompt after {seen!r}"
+                seen += os.read(leader, 4096)
+            os.write(leader, typed)
+            seen = b""
+        assert child.wait(timeout=60) == 0
+    finally:
+        os.close(leader)
+    history = tmp_path / "xdg-state" / "newsbot" / "chat_history"
+    assert VERBATIM in history.read_text()
