@@ -18,7 +18,7 @@ from .answering.question import QuestionAnalysis, analyse_in_context, validate_q
 from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
 from .encoders.reranker import Reranker
-from .errors import IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
+from .errors import BadQuestionError, IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
 from .ingest.pipeline import ingest
 from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
 from .params import EngineParams
@@ -27,12 +27,12 @@ from .store.builds import BuildRetired, Builds, IndexFolder
 from .store.diagnose import diagnosed
 from .store.space import ensure_room, megabytes
 from .store.store import Store
-from .text.terms import content_terms
+from .text.snippets import cut, matched_words
+from .text.terms import content_terms, stem
 
 log = logging.getLogger(__name__)
 Lap = Callable[[str], None]
 _NOT_CARRIED = "the feedback of the index being replaced cannot be carried over: %s"
-SNIPPET_CHARS = 300
 
 
 def _no_lap(stage: str) -> None:
@@ -322,17 +322,24 @@ class Engine:
         return judge(analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank())
 
     def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:
-        """Articles matching the query, best first, one hit per article with its best passage."""
+        """Articles matching the query, best first, one hit per article with its best matching
+        sentence; an article none of whose sentences shares a term with the query or comes close
+        to it in meaning (`RetrievalParams.search_min_similarity`) is not a match."""
+        if limit < 1:
+            raise BadQuestionError(f"A search lists at least 1 article (not {limit}).")
         query = validate_question(query)
+        params = self.params.retrieval
         vector = self.encoder.encode([query])[0]
+        ordered = content_terms(query)
+        terms = set(ordered)
         with self.snapshot() as store:
             chunks = retrieve(
                 store,
                 vector,
-                content_terms(query),
-                self.params.retrieval,
+                ordered,
+                params,
                 include_internal=include_internal,
-                top=limit * self.params.retrieval.search_factor,
+                top=limit * params.search_factor,
             )
             rows = store.chunk_article_rows([c for c, _ in chunks])
             texts = store.chunk_sentences([c for c, _ in chunks])
@@ -340,11 +347,22 @@ class Engine:
             hits: dict[int, SearchHit] = {}
             for chunk_id, fused in chunks:
                 article_row = rows.get(chunk_id)
-                if article_row is None or article_row in hits or len(hits) >= limit:
+                sentences = texts.get(chunk_id, [])
+                if article_row is None or article_row in hits or len(hits) >= limit or not sentences:
                     continue
-                snippet = " ".join(s.text for s in texts.get(chunk_id, []))
+                matched = {s.id: matched_words(s.text, terms) for s in sentences}
+                best = max(
+                    sentences,
+                    key=lambda s: (
+                        len({stem(s.text[a:b]) for a, b in matched[s.id]}),
+                        float(vector @ s.vector),
+                    ),
+                )
+                if not matched[best.id] and float(vector @ best.vector) < params.search_min_similarity:
+                    continue
+                snippet, marks = cut(best.text, matched[best.id], params.snippet_chars)
                 hits[article_row] = SearchHit(
-                    source=sources[article_row], snippet=snippet[:SNIPPET_CHARS], score=round(fused, 5)
+                    source=sources[article_row], snippet=snippet, score=round(fused, 5), marks=marks
                 )
         return list(hits.values())
 

@@ -247,8 +247,11 @@ class Answer(BaseModel):
 
 class SearchHit(BaseModel):
     source: Source
-    snippet: str
+    snippet: str = Field(description="The article's sentence that best matches the query, cut between words.")
     score: float
+    marks: list[tuple[int, int]] = Field(
+        default=[], description="Where the snippet's words that match the query's terms start and end."
+    )
 
 
 class ArticleInfo(BaseModel):

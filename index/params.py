@@ -45,6 +45,18 @@ class RetrievalParams(_Params):
     search_factor: int = Field(
         default=4, gt=0, description="`newsbot search`: fused chunks looked at per article listed."
     )
+    search_min_similarity: float = Field(
+        default=0.4,
+        description="`newsbot search`: an article is listed when its best sentence shares a term "
+        "with the query or means at least this close to it (dense similarity); fusion ranks any "
+        "chunk, so without a floor every query lists the nearest articles, related or not. "
+        "Measured with all-MiniLM-L6-v2 on corpus/, the best sentence for: 'vehicle thefts' 0.46, "
+        "'car stolen' 0.49, 'hospital' 0.47; 'zebra crossing elections' 0.36, 'stock market "
+        "earnings' 0.22, 'weather forecast snow' 0.15.",
+    )
+    snippet_chars: int = Field(
+        default=300, gt=40, description="`newsbot search`: longest snippet, cut between words."
+    )
 
 
 class Calibration(_Params):

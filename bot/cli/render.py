@@ -157,7 +157,21 @@ def explanation_text(why: Explanation) -> str:
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
-    return {**hit.source.model_dump(mode="json"), "snippet": hit.snippet, "score": hit.score}
+    return {
+        **hit.source.model_dump(mode="json"),
+        "snippet": hit.snippet,
+        "score": hit.score,
+        "marks": [list(mark) for mark in hit.marks],
+    }
+
+
+def marked_snippet(hit: SearchHit) -> str:
+    """The snippet with the words that match the query in **bold**."""
+    text, shown, at = hit.snippet, [], 0
+    for a, b in hit.marks:
+        shown += [text[at:a], f"**{text[a:b]}**"]
+        at = b
+    return "".join([*shown, text[at:]])
 
 
 def format_hits(hits: list[SearchHit]) -> str:
@@ -166,9 +180,9 @@ def format_hits(hits: list[SearchHit]) -> str:
     lines = []
     for n, h in enumerate(hits, start=1):
         s = h.source
-        when = s.published.isoformat() if s.published else "date unknown"
-        lines.append(f"{n}. {s.title} ({s.outlet or 'outlet unknown'}, {when}) {s.url or s.article_id}")
-        lines.append(f"   {h.snippet}")
+        known = ", ".join(part for part in (s.outlet, s.published and s.published.isoformat()) if part)
+        lines.append(f"{n}. {s.title}" + (f" ({known})" if known else "") + f" {s.url or s.article_id}")
+        lines.append(f"   {marked_snippet(h)}")
     return printable("\n".join(lines))
 
 

@@ -49,6 +49,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each word of `text` (as `words` finds them) starts and ends."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
 def index_terms(text: str) -> str:
     """The full-text index's view of a text: every word's stem, stop words and repeats kept
     (they count for term frequency and length), separated by spaces."""

@@ -84,6 +84,22 @@ def test_search_returns_one_hit_per_article_best_first(engine):
     assert len(engine.search("beaches", limit=1)) == 1
 
 
+def test_search_lists_no_article_that_neither_shares_a_term_nor_comes_close_in_meaning(engine):
+    assert engine.search("zebra crossing elections") == [], "fusion ranks any chunk: a floor is needed"
+
+
+def test_a_search_snippet_is_the_best_matching_sentence_with_the_matched_words_marked(engine):
+    [hit] = [h for h in engine.search("park district lifeguards") if h.source.title.startswith("Lake")]
+    assert hit.snippet == "Lifeguards returned to 23 lakefront beaches on Monday, the park district said."
+    assert [hit.snippet[a:b] for a, b in hit.marks] == ["Lifeguards", "park", "district"]
+
+
+@pytest.mark.parametrize("limit", [0, -3])
+def test_a_search_lists_at_least_one_article(engine, limit):
+    with pytest.raises(BadQuestionError, match="at least 1"):
+        engine.search("beaches", limit=limit)
+
+
 def test_search_hides_internal_articles_unless_asked(engine):
     assert "https://intranet.example/memos/zeppelin" not in {
         h.source.article_id for h in engine.search("zeppelin budget")

@@ -195,3 +195,12 @@ def test_a_citation_names_where_the_same_text_was_also_published():
     answer = Answer(question="q", abstained=False, lines=[AnswerLine(citation=1)], citations=[citation])
     assert f"    also published as: {', '.join(copies)}" in format_answer(answer).splitlines()
     assert answer_json(answer)["citations"][0]["also_published_as"] == copies
+
+
+def test_search_hits_mark_the_matched_words_and_say_nothing_of_an_outlet_not_known():
+    snippet = "Lifeguards returned to 23 lakefront beaches on Monday."
+    source = SOURCE.model_copy(update={"outlet": None})
+    hit = SearchHit(source=source, snippet=snippet, score=0.5, marks=[(0, 10), (36, 43)])
+    first, second = format_hits([hit]).splitlines()
+    assert first == f"1. Carjackings (2022-01-05) {SOURCE.url}", "no 'outlet unknown'"
+    assert second == "   **Lifeguards** returned to 23 lakefront **beaches** on Monday."
