@@ -19,7 +19,8 @@ from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
 from .encoders.reranker import Reranker
 from .errors import BadQuestionError, IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
-from .ingest.pipeline import ingest
+from .ingest.pipeline import ingest, plan
+from .ingest.progress import IngestProgress
 from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
 from .params import EngineParams
 from .store.atomic import write_bytes_atomic
@@ -120,7 +121,7 @@ class Engine:
         paths: Sequence[Path],
         *,
         params: EngineParams = EngineParams(),
-        progress: bool = False,
+        progress: IngestProgress | None = None,
     ) -> IngestReport:
         """The archive built afresh from `paths` and the uploads folder, in a new build inside the
         index folder, then made live in one rename with its feedback carried over.
@@ -216,7 +217,14 @@ class Engine:
             with store.snapshot():
                 yield store
 
-    def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
+    def unchanged(self, paths: Sequence[Path]) -> IngestReport | None:
+        """The report of ingesting `paths` when that would change nothing (found without the
+        model: an engine from `open_existing` answers it), else None."""
+        with self.snapshot() as store:
+            planned = plan(store, [Path(p) for p in paths], self.params.ingest)
+        return None if planned.writes else planned.report
+
+    def ingest(self, paths: Sequence[Path], *, progress: IngestProgress | None = None) -> IngestReport:
         """Writes through a connection of its own, one ingest at a time: meanwhile questions are
         answered from the generation last committed, not held until the whole ingest is done. An
         ingest whose build a rebuild retired runs again, into the live build."""

@@ -244,6 +244,12 @@ class IngestParams(_Params):
         ge=0,
         description="Sentences consecutive chunks share, so a fact split at an edge is whole in one.",
     )
+    progress_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="`newsbot ingest` with standard error not a terminal (a log, CI, a service "
+        "manager): seconds between progress lines.",
+    )
     day_first: bool = Field(
         default=False,
         description="Read a numeric date whose first two numbers could each be the month "

@@ -1,9 +1,11 @@
 """Runs `newsbot` in a child process the way tests need it, without test hooks in the package.
 
-    python tests/launch_newsbot.py [--batch N] [--discord URL] [--gate FILE] -- NEWSBOT ARGS...
+    python tests/launch_newsbot.py [--batch N] [--progress-seconds S] [--discord URL] [--gate FILE]
+        -- NEWSBOT ARGS...
 
 Always swaps the model for the HashingEncoder. `--batch` sets articles per ingest transaction
-(small batches make an ingest long enough to be killed mid-write). `--discord` points discord.py
+(small batches make an ingest long enough to be killed mid-write). `--progress-seconds` sets
+the interval of an ingest's progress lines. `--discord` points discord.py
 at a fake Discord. `--gate` holds every question until FILE exists, so a test can stop the bot
 while an answer is in flight.
 """
@@ -52,14 +54,17 @@ def main(argv: list[str]) -> int:
     split = argv.index("--")
     parser = argparse.ArgumentParser()
     parser.add_argument("--batch", type=int)
+    parser.add_argument("--progress-seconds", type=float)
     parser.add_argument("--discord")
     parser.add_argument("--gate", type=Path)
     options = parser.parse_args(argv[:split])
 
     bot.cli.commands.load_encoder = lambda model_dir=None, backend=None: HashingEncoder()
     bot.cli.commands.load_reranker = lambda folder=None, **options: OverlapReranker()
-    if options.batch:
-        bot.cli.commands.PARAMS = EngineParams(ingest=IngestParams(batch_articles=options.batch))
+    ingest = {"batch_articles": options.batch, "progress_seconds": options.progress_seconds}
+    given = {name: value for name, value in ingest.items() if value}
+    if given:
+        bot.cli.commands.PARAMS = EngineParams(ingest=IngestParams(**given))
     if options.discord:
         point_discord_at(options.discord)
     if options.gate:

@@ -18,12 +18,14 @@ from index import (
     Engine,
     EngineParams,
     IndexMissingError,
+    IngestReport,
     Reranker,
     UserError,
     load_encoder,
     load_reranker,
 )
 from index.ingest.pipeline import check_paths
+from index.ingest.progress import IngestProgress
 
 from ..settings import Settings
 from .chat import converse, with_history
@@ -40,6 +42,7 @@ from .options import (
     ServeOptions,
     StatsOptions,
 )
+from .progress import ProgressLines, TerminalBar
 from .render import (
     answer_json,
     format_answer,
@@ -76,6 +79,25 @@ def _engine(settings: Settings) -> Engine:
     return Engine.open(settings.index_dir, _encoder(settings), reranker=_reranker(settings), params=PARAMS)
 
 
+def _progress(options: IngestOptions) -> IngestProgress | None:
+    if options.quiet:
+        return None
+    if sys.stderr.isatty():
+        return TerminalBar()
+    return ProgressLines(sys.stderr, PARAMS.ingest.progress_seconds)
+
+
+def _unchanged(settings: Settings, paths: list[Path]) -> IngestReport | None:
+    """The report of an ingest that would change nothing, found without loading the model."""
+    if not (settings.index_dir / "newsbot.sqlite3").exists():
+        return None
+    engine = Engine.open_existing(settings.index_dir, params=PARAMS)
+    try:
+        return engine.unchanged(paths)
+    finally:
+        engine.close()
+
+
 def ingest(options: IngestOptions, settings: Settings) -> int:
     paths = options.paths or [DEFAULT_CORPUS]
     if not paths[0].exists() and not options.paths:
@@ -84,16 +106,19 @@ def ingest(options: IngestOptions, settings: Settings) -> int:
             f"(newsbot ingest PATH ...), or run it where {DEFAULT_CORPUS}/ is."
         )
     check_paths(paths)  # before an index is made or a model loaded
-    progress = sys.stderr.isatty() and not options.quiet
-    encoder = _encoder(settings)
-    if options.rebuild:
-        report = Engine.rebuild(settings.index_dir, encoder, paths, params=PARAMS, progress=progress)
-    else:
-        engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
-        try:
-            report = engine.ingest(paths, progress=progress)
-        finally:
-            engine.close()
+    report = None if options.rebuild else _unchanged(settings, paths)
+    if report is None:
+        encoder = _encoder(settings)
+        if options.rebuild:
+            report = Engine.rebuild(
+                settings.index_dir, encoder, paths, params=PARAMS, progress=_progress(options)
+            )
+        else:
+            engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
+            try:
+                report = engine.ingest(paths, progress=_progress(options))
+            finally:
+                engine.close()
     print(format_ingest(report, settings.index_dir))
     return 0
 

@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="add, update and remove articles")
     p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus/)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or progress lines")
 
     p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     p.add_argument("question", nargs="?", help="the question; without one, one question a line from stdin")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from tqdm import tqdm
 
 from ..encoders.base import Encoder
 from ..errors import UserError
@@ -19,6 +18,7 @@ from ..store.store import Store
 from .corpus import read_corpus
 from .identity import identify, source_file
 from .layout import ArticleLayout, layout_article
+from .progress import IngestProgress
 
 
 def content_hash(article: Article) -> str:
@@ -119,9 +119,23 @@ def check_paths(paths: Sequence[Path]) -> None:
         )
 
 
-def ingest(
-    store: Store, encoder: Encoder, paths: Sequence[Path], params: IngestParams, *, progress: bool = False
-) -> IngestReport:
+@dataclass
+class Plan:
+    """What an ingest will do, worked out from the files and the store without the model."""
+
+    report: IngestReport
+    changed: list[Article] = field(default_factory=list)  # to lay out, embed and store
+    removals: list[str] = field(default_factory=list)
+    also: dict[str, list[AlsoPublished]] = field(default_factory=dict)  # of the changed articles
+    renamed: dict[str, list[AlsoPublished]] = field(default_factory=dict)  # of stored ones
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.changed or self.removals or self.renamed)
+
+
+def plan(store: Store, paths: Sequence[Path], params: IngestParams) -> Plan:
+    """Read `paths` and compare them with the store: no model is needed, nothing is written."""
     check_paths(paths)
     report = IngestReport()
     read: list[Article] = []
@@ -157,7 +171,6 @@ def ingest(
         else:
             report.added.append(article_id)
     report.removed = [r for r in found.removals if r not in in_place]
-    removals = found.removals + found.merged
 
     def names(article_id: str) -> list[AlsoPublished]:
         if article_id in found.also:
@@ -166,28 +179,51 @@ def ingest(
 
     also = {a.article_id: names(a.article_id) for a in changed}
     renamed = {a: listed for a, listed in found.also.items() if a not in also}
+    return Plan(report, changed, found.removals + found.merged, also, renamed)
 
-    size = params.batch_articles
+
+def carry_out(
+    store: Store,
+    encoder: Encoder,
+    planned: Plan,
+    params: IngestParams,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    """Write what `planned` says, in batches of `params.batch_articles` (one transaction each)."""
+    changed, size = planned.changed, params.batch_articles
     batches = [changed[n : n + size] for n in range(0, len(changed), size)] or (
-        [[]] if removals or renamed else []
+        [[]] if planned.writes else []
     )
-    bar = tqdm(total=len(changed), unit="article", disable=not progress, desc="ingest")
-    # The next batch is laid out (pure Python: sentence splitting, periods) while the model
-    # embeds this one and SQLite stores it, both of which release the interpreter's lock.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout") as layout:
-        coming = [layout.submit(lay_out, batches[0], encoder, params)] if batches else []
-        for n, batch in enumerate(batches):
-            layouts = coming.pop().result()
-            if n + 1 < len(batches):
-                coming.append(layout.submit(lay_out, batches[n + 1], encoder, params))
-            first = n == 0
-            store.apply(
-                prepare(batch, encoder, params, layouts, also),
-                removals if first else [],
-                renamed if first else {},
-            )
-            bar.update(len(batch))
-    bar.close()
+    if progress:
+        progress.start(len(changed))
+    try:
+        # The next batch is laid out (pure Python: sentence splitting, periods) while the model
+        # embeds this one and SQLite stores it, both of which release the interpreter's lock.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout") as layout:
+            coming = [layout.submit(lay_out, batches[0], encoder, params)] if batches else []
+            for n, batch in enumerate(batches):
+                layouts = coming.pop().result()
+                if n + 1 < len(batches):
+                    coming.append(layout.submit(lay_out, batches[n + 1], encoder, params))
+                first = n == 0
+                prepared = prepare(batch, encoder, params, layouts, planned.also)
+                store.apply(prepared, planned.removals if first else [], planned.renamed if first else {})
+                if progress:
+                    progress.advance(len(batch), sum(len(p.chunks) for p in prepared))
+    finally:
+        if progress:
+            progress.close()
     if batches:  # an ingest that changes nothing writes nothing
         store.save_files()
-    return report
+    return planned.report
+
+
+def ingest(
+    store: Store,
+    encoder: Encoder,
+    paths: Sequence[Path],
+    params: IngestParams,
+    *,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    return carry_out(store, encoder, plan(store, paths, params), params, progress)

@@ -101,6 +101,23 @@ def test_ingest_into_an_index_dir_prints_the_summary(run, hashing_model, newsroo
     )
 
 
+def test_an_unchanged_folder_is_checked_without_the_model(run, ingested, newsroom_corpus, monkeypatch):
+    loaded: list[str] = []
+
+    def counted_model(model_dir=None, backend=None):
+        loaded.append("model")
+        return HashingEncoder()
+
+    monkeypatch.setattr(bot.cli.commands, "load_encoder", counted_model)
+    code, out, err = run("ingest", "--index-dir", ingested, newsroom_corpus)
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("added 0, updated 0, removed 0, retracted 0, unchanged 3,")
+    assert loaded == [], "nothing changed: the model is not loaded"
+    (newsroom_corpus / "new.md").write_text("A new story about the harbour ferry.\n", encoding="utf-8")
+    code, out, err = run("ingest", "--index-dir", ingested, newsroom_corpus)
+    assert (code, loaded) == (0, ["model"]) and out.startswith("added 1,"), err
+
+
 def test_ingest_reports_skipped_files_with_reasons(run, hashing_model, newsroom_corpus, index_dir):
     (newsroom_corpus / "binary.md").write_bytes(b"\x00" * 16)
     code, out, _ = run("ingest", "--index-dir", index_dir, newsroom_corpus)

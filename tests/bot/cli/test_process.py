@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 from pathlib import Path
@@ -163,3 +164,35 @@ def test_chat_at_a_terminal_keeps_the_questions_in_its_history(newsbot, ingested
         os.close(leader)
     history = tmp_path / "xdg-state" / "newsbot" / "chat_history"
     assert VERBATIM in history.read_text()
+
+
+# ---- ingest progress ------------------------------------------------------------------------
+
+PROGRESS = re.compile(r"ingest: (\d+) of 30 articles, (starting|[\d.]+ chunks/s, about \w+ left)")
+
+
+def test_an_ingest_nobody_watches_on_a_terminal_prints_progress_lines_at_an_interval(
+    newsbot, tmp_path, write_article, corpus_dir
+):
+    for n in range(30):
+        write_article(f"a{n:02}.md", f"Story {n} says the council met on Monday for the {n}th time.\n")
+    done = newsbot(
+        "ingest",
+        "--index-dir",
+        tmp_path / "index",
+        corpus_dir,
+        launcher=("--batch", "1", "--progress-seconds", "0.01"),
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert PROGRESS.fullmatch(lines[0]) and lines[0].endswith("starting"), lines[:3]
+    ticks = [PROGRESS.fullmatch(line) for line in lines[1:-1]]
+    assert len(ticks) >= 2 and all(ticks), lines
+    counts = [int(tick[1]) for tick in ticks if tick]
+    assert counts == sorted(counts), "counting up"
+    assert re.fullmatch(r"ingest: 30 of 30 articles in \w+", lines[-1])
+    assert "\r" not in done.stderr, "no bar redrawn into a log"
+    quiet = newsbot(
+        "ingest", "-q", "--index-dir", tmp_path / "other", corpus_dir, launcher=("--progress-seconds", "0.01")
+    )
+    assert quiet.returncode == 0 and quiet.stderr == ""
