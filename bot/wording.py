@@ -46,3 +46,14 @@ def lead(answer: Answer) -> str | None:
     if span is None:
         return None
     return f"{span}, {line.period}" if line.period and line.period not in span else span
+
+
+def retraction_note(answer: Answer) -> str | None:
+    """What to say when the answer would have come from a retracted article, which is never
+    cited: 'The article that reported this ("Title") was retracted on 2022-08-01.'"""
+    gone = answer.retracted
+    if gone is None or gone.retracted_on is None:
+        return None
+    return (
+        f'The article that reported this ("{gone.title}") was retracted on {gone.retracted_on.isoformat()}.'
+    )

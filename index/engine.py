@@ -256,26 +256,40 @@ class Engine:
         return folder.uploads / name
 
     def _gather(
-        self, question: str, include_internal: bool, previous: str | None, as_of: dt.date | None, lap: Lap
-    ) -> tuple[QuestionAnalysis, np.ndarray, list[Candidate], dict[str, float]]:
-        """The question read, its vector, the candidate sentences and the IDF of its terms."""
+        self,
+        question: str,
+        include_internal: bool,
+        previous: str | None,
+        as_of: dt.date | None,
+        lap: Lap,
+        *,
+        retracted: bool = False,
+    ) -> tuple[QuestionAnalysis, np.ndarray, list[Candidate], dict[str, float], list[Candidate]]:
+        """The question read, its vector, the candidate sentences, the IDF of its terms and, with
+        `retracted`, the candidates from retracted articles (for a note, never an answer)."""
         analysis = analyse_in_context(question, previous, as_of or self._today())
         vector = self.encoder.encode([analysis.text])[0]
         lap("encode")
+        terms = content_terms(analysis.text)
         with self.snapshot() as store:
             lap("wait")
-            chunks = retrieve(
-                store,
-                vector,
-                content_terms(analysis.text),
-                self.params.retrieval,
-                include_internal=include_internal,
-            )
+            chunks = retrieve(store, vector, terms, self.params.retrieval, include_internal=include_internal)
             lap("retrieve")
             found = _one_per_text(candidates(store, chunks))
             idf = store.term_idf(analysis.terms)
+            gone: list[Candidate] = []
+            if retracted and store.has_retracted():
+                hits = retrieve(
+                    store,
+                    vector,
+                    terms,
+                    self.params.retrieval,
+                    include_internal=include_internal,
+                    retracted=True,
+                )
+                gone = candidates(store, hits)
             lap("read")
-        return analysis, vector, found, idf
+        return analysis, vector, found, idf, gone
 
     def _rerank(self) -> Rerank | None:
         return self._reranker.score if self._reranker is not None else None
@@ -297,7 +311,9 @@ class Engine:
         read, compose): a caller that times the calls learns where the time went (`newsbot
         bench`)."""
         as_of = as_of or self._today()
-        analysis, vector, found, idf = self._gather(question, include_internal, previous, as_of, lap)
+        analysis, vector, found, idf, gone = self._gather(
+            question, include_internal, previous, as_of, lap, retracted=True
+        )
         answer = compose(
             analysis,
             vector,
@@ -307,6 +323,12 @@ class Engine:
             encode=self.encoder.encode,
             rerank=self._rerank(),
         )
+        if gone:  # would the answer have come from a retracted article?
+            would = compose(
+                analysis, vector, found + gone, self.params.answer, idf, self.encoder.encode, self._rerank()
+            )
+            retracted = next((c.source for c in would.stated if c.source.retracted_on), None)
+            answer = answer.model_copy(update={"retracted": retracted})
         lap("compose")
         if explain:
             judged = judge(
@@ -326,7 +348,7 @@ class Engine:
     ) -> list[Judged]:
         """Every candidate sentence for `question` with what decides whether it answers (its
         features and calibrated probability), best first: for calibration and explanations."""
-        analysis, vector, found, idf = self._gather(question, include_internal, previous, as_of, _no_lap)
+        analysis, vector, found, idf, _ = self._gather(question, include_internal, previous, as_of, _no_lap)
         return judge(analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank())
 
     def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:

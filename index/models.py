@@ -101,6 +101,10 @@ class Source(BaseModel):
         default=[],
         description="Where the same text also arrived (urls, or files without one); stored once.",
     )
+    retracted_on: dt.date | None = Field(
+        default=None,
+        description="For a retracted article (never cited): the day the archive recorded it so.",
+    )
 
 
 class Period(BaseModel):
@@ -230,6 +234,10 @@ class Answer(BaseModel):
         "abstains below the threshold.",
     )
     explanation: Explanation | None = Field(default=None, description="When asked for (--explain).")
+    retracted: Source | None = Field(
+        default=None,
+        description="The retracted article the answer would have come from: its text is not cited.",
+    )
 
     def citation(self, n: int) -> Citation:
         return next(c for c in self.quoted if c.n == n)

@@ -8,7 +8,7 @@ from typing import Any
 from index import Answer, Citation, Explanation, IngestReport, Quote, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_text, ingest_summary, lead
+from ..wording import NO_PERIOD, abstention_text, ingest_summary, lead, retraction_note
 
 # Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
 # bidirectional overrides, each as its Python escape ("\x1b", "\r", "\u202e").
@@ -100,6 +100,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "abstain_reason": answer.abstain_reason.value if answer.abstain_reason else None,
         "lead": lead(answer),
         "explain": answer.explanation.model_dump(mode="json") if answer.explanation else None,
+        "retracted": answer.retracted.model_dump(mode="json") if answer.retracted else None,
+        "retraction_note": retraction_note(answer),
     }
 
 
@@ -110,8 +112,10 @@ def _byline(quote: Quote) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    """The answer, its citations and any related passages, for the terminal."""
-    lines = [answer_text(answer), ""]
+    """The answer, a note when it would have come from a retracted article, its citations and
+    any related passages, for the terminal."""
+    note = retraction_note(answer)
+    lines = [answer_text(answer), *([note] if note else []), ""]
     for heading, quotes in (("", answer.citations), ("More sources:", answer.more_sources)):
         if quotes and heading:
             lines.append(heading)

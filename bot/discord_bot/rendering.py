@@ -18,7 +18,7 @@ from discord.utils import escape_mentions
 from index import Answer, ArticleInfo, Citation, IngestReport, Quote, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_reason, ingest_summary, lead
+from ..wording import NO_PERIOD, abstention_reason, ingest_summary, lead, retraction_note
 
 # Discord's documented limits; lengths are counted in code points (Discord's API is Python).
 TITLE_MAX = 256
@@ -210,6 +210,9 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
         description = "**Not in the archive.**\n" + inert(
             reason[0].upper() + reason[1:] + ".", DESCRIPTION_MAX
         )
+        note = retraction_note(answer)
+        if note:
+            description += "\n" + inert(note, 400)
         if answer.related:
             description += "\n\nThe closest passages are below as related reading, not as an answer."
         fields = [_related_field(r) for r in answer.related[:CITATIONS_PER_PAGE]]
@@ -229,9 +232,12 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
         shown = f"Source {start + 1}" if n == 1 else f"Sources {start + 1}–{start + n}"
         return f"{shown} of {total} · quotes are verbatim from the archive" if n else "Quotes are verbatim."
 
+    note = retraction_note(answer)
     return fit(
         title=title,
-        description=answer_description(answer),
+        description=truncate(
+            answer_description(answer) + (f"\n{inert(note, 400)}" if note else ""), DESCRIPTION_MAX
+        ),
         fields=[_citation_field(c) for c in cited],
         footer=footer,
         colour=ANSWER_COLOUR,

@@ -45,16 +45,20 @@ def retrieve(
     *,
     include_internal: bool,
     top: int | None = None,
+    retracted: bool = False,
 ) -> list[tuple[int, float]]:
     """The best chunk ids by fused rank (`params.top`, or `top`), among articles this audience
-    may see. `terms` are the question's content terms (index.text.terms.content_terms)."""
+    may see (with `retracted`, among the retracted ones it may see instead). `terms` are the
+    question's content terms (index.text.terms.content_terms)."""
     depth = params.depth
     dense_hits = store.vectors().search(query_vector, depth * params.overfetch)
-    visible = store.visible_chunks([i for i, _ in dense_hits], include_internal)
+    visible = store.visible_chunks([i for i, _ in dense_hits], include_internal, retracted)
     dense = [i for i, _ in dense_hits if i in visible][:depth]
     chunks_with = store.term_chunks(terms)
     lexical_query = rare_terms(terms, chunks_with, params.lexical_postings)
-    lexical = store.lexical_chunks(lexical_query, depth, include_internal, overfetch=params.lexical_overfetch)
+    lexical = store.lexical_chunks(
+        lexical_query, depth, include_internal, overfetch=params.lexical_overfetch, retracted=retracted
+    )
     return rrf_fuse([dense, [i for i, _ in lexical]], params.rrf_k)[: top or params.top]
 
 

@@ -25,16 +25,14 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(article.model_dump_json(exclude={"source"}).encode()).hexdigest()
 
 
-Layouts = list[ArticleLayout | None]
+Layouts = list[ArticleLayout]
 
 
 def lay_out(articles: Sequence[Article], encoder: Encoder, params: IngestParams) -> Layouts:
-    """Sentences, periods and chunks of each published article of a batch (no model call but
-    the tokenizer's counts)."""
-    return [
-        layout_article(a, encoder.count_tokens, params) if a.status is Status.PUBLISHED else None
-        for a in articles
-    ]
+    """Sentences, periods and chunks of each article of a batch (no model call but the
+    tokenizer's counts). A retracted article's are kept too, never shown: an answer that would
+    have come from it says that it was retracted."""
+    return [layout_article(a, encoder.count_tokens, params) for a in articles]
 
 
 def prepare(
@@ -49,13 +47,12 @@ def prepare(
     under."""
     if layouts is None:
         layouts = lay_out(articles, encoder, params)
-    texts = [layout.chunk_texts(a) if layout else [] for a, layout in zip(articles, layouts, strict=True)]
+    texts = [layout.chunk_texts(a) for a, layout in zip(articles, layouts, strict=True)]
     sentence_vectors = iter(
         encoder.encode(
             [
                 article.text[s:e]
                 for article, layout in zip(articles, layouts, strict=True)
-                if layout
                 for (s, e), boiler in zip(layout.spans, layout.boilerplate, strict=True)
                 if not boiler
             ]
@@ -66,31 +63,30 @@ def prepare(
     for article, layout, article_texts in zip(articles, layouts, texts, strict=True):
         sentences: list[PreparedSentence] = []
         chunks: list[PreparedChunk] = []
-        if layout is not None:
-            for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate, strict=True)):
-                sentences.append(
-                    PreparedSentence(
-                        position=i,
-                        paragraph=layout.paragraphs[i],
-                        start=start,
-                        end=end,
-                        boilerplate=boiler,
-                        periods=layout.periods[i],
-                        vector=None if boiler else next(sentence_vectors),
-                    )
+        for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate, strict=True)):
+            sentences.append(
+                PreparedSentence(
+                    position=i,
+                    paragraph=layout.paragraphs[i],
+                    start=start,
+                    end=end,
+                    boilerplate=boiler,
+                    periods=layout.periods[i],
+                    vector=None if boiler else next(sentence_vectors),
                 )
-            for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=True)):
-                chunks.append(
-                    PreparedChunk(
-                        position=n,
-                        first_sentence=first,
-                        last_sentence=last,
-                        start=layout.spans[first][0],
-                        end=layout.spans[last][1],
-                        text=text,
-                        vector=next(chunk_vectors),
-                    )
+            )
+        for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=True)):
+            chunks.append(
+                PreparedChunk(
+                    position=n,
+                    first_sentence=first,
+                    last_sentence=last,
+                    start=layout.spans[first][0],
+                    end=layout.spans[last][1],
+                    text=text,
+                    vector=next(chunk_vectors),
                 )
+            )
         prepared.append(
             PreparedArticle(
                 article,

@@ -733,23 +733,40 @@ class Store:
         return int(helpful), int(unhelpful)
 
     @staticmethod
-    def _visible(include_internal: bool) -> str:
-        return "a.status = 'published'" + ("" if include_internal else " AND a.visibility = 'public'")
+    def _visible(include_internal: bool, retracted: bool = False) -> str:
+        """Articles this audience may be shown; with `retracted`, the retracted ones instead (kept
+        only to say that an answer would have come from one)."""
+        status = "a.status = 'retracted'" if retracted else "a.status = 'published'"
+        return status + ("" if include_internal else " AND a.visibility = 'public'")
 
-    def visible_chunks(self, chunk_ids: Sequence[int], include_internal: bool) -> set[int]:
+    def has_retracted(self) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM articles WHERE status = 'retracted' LIMIT 1").fetchone()
+            is not None
+        )
+
+    def visible_chunks(
+        self, chunk_ids: Sequence[int], include_internal: bool, retracted: bool = False
+    ) -> set[int]:
         if not chunk_ids:
             return set()
         marks = ",".join("?" * len(chunk_ids))
         rows = self._db.execute(
             "SELECT c.id FROM chunks c INDEXED BY chunks_span "
             "JOIN articles a INDEXED BY articles_visibility ON a.id = c.article "
-            f"WHERE c.id IN ({marks}) AND {self._visible(include_internal)}",
+            f"WHERE c.id IN ({marks}) AND {self._visible(include_internal, retracted)}",
             list(chunk_ids),
         )
         return {r[0] for r in rows}
 
     def lexical_chunks(
-        self, terms: Sequence[str], limit: int, include_internal: bool, *, overfetch: int = 4
+        self,
+        terms: Sequence[str],
+        limit: int,
+        include_internal: bool,
+        *,
+        overfetch: int = 4,
+        retracted: bool = False,
     ) -> list[tuple[int, float]]:
         """Chunks holding any of these terms (content_terms' stems), best BM25 first; `overfetch`
         times `limit` are ranked, for hits in articles this audience may not see."""
@@ -762,7 +779,7 @@ class Store:
             "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?",
             (query, limit * overfetch),
         ).fetchall()
-        visible = self.visible_chunks([r[0] for r in rows], include_internal)
+        visible = self.visible_chunks([r[0] for r in rows], include_internal, retracted)
         return [(r[0], -float(r[1])) for r in rows if r[0] in visible][:limit]  # bm25: lower is better
 
     def chunk_total(self) -> int:
@@ -836,8 +853,8 @@ class Store:
             return {}
         marks = ",".join("?" * len(rows))
         found = self._db.execute(
-            "SELECT id, article_id, title, url, outlet, published, also_published_as FROM articles "
-            f"WHERE id IN ({marks})",
+            "SELECT id, article_id, title, url, outlet, published, also_published_as, "
+            f"CASE status WHEN 'retracted' THEN ingested_at END FROM articles WHERE id IN ({marks})",
             rows,
         )
         return {
@@ -848,6 +865,7 @@ class Store:
                 outlet=r[4],
                 published=dt.date.fromisoformat(r[5]) if r[5] else None,
                 also_published_as=also_names(r[6]),
+                retracted_on=dt.datetime.fromisoformat(r[7]).date() if r[7] else None,
             )
             for r in found
         }

@@ -116,6 +116,7 @@ def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
         "outlet": "Example Tribune",
         "published": "2022-01-05",
         "also_published_as": [],
+        "retracted_on": None,
         "sentence": FIRST,
         "start": 10,
         "end": 10 + len(FIRST),
@@ -204,3 +205,16 @@ def test_search_hits_mark_the_matched_words_and_say_nothing_of_an_outlet_not_kno
     first, second = format_hits([hit]).splitlines()
     assert first == f"1. Carjackings (2022-01-05) {SOURCE.url}", "no 'outlet unknown'"
     assert second == "   **Lifeguards** returned to 23 lakefront **beaches** on Monday."
+
+
+def test_an_answer_that_would_have_come_from_a_retracted_article_says_when_it_was_retracted():
+    gone = SOURCE.model_copy(update={"retracted_on": dt.date(2022, 8, 1)})
+    answer = Answer(question="q", abstained=True, period="2021", retracted=gone)
+    note = 'The article that reported this ("Carjackings") was retracted on 2022-08-01.'
+    assert format_answer(answer).splitlines()[:2] == [
+        "Not in the archive: no article I have answers this for 2021.",
+        note,
+    ]
+    shown = answer_json(answer)
+    assert shown["retraction_note"] == note and shown["retracted"]["retracted_on"] == "2022-08-01"
+    assert answer_json(listing())["retracted"] is None

@@ -429,3 +429,19 @@ def test_an_article_links_the_urls_it_was_also_published_at_and_counts_its_copie
         "a server's file path is not shown in Discord"
     )
     assert_sendable(render_article(info).embed)
+
+
+def test_an_abstention_says_when_the_article_it_would_have_come_from_was_retracted() -> None:
+    gone = Source(
+        article_id="a",
+        title="Carjackings",
+        url=None,
+        outlet=None,
+        published=None,
+        retracted_on=dt.date(2022, 8, 1),
+    )
+    answer = Answer(question="q", abstained=True, period="2021", retracted=gone)
+    description = render_answer(answer).embed.description or ""
+    assert description.splitlines()[-1] == (
+        'The article that reported this \\("Carjackings"\\) was retracted on 2022\\-08\\-01\\.'
+    ), "inert, as all archive text is"

@@ -6,6 +6,7 @@ so a sentence missing from its citations cannot be cited by any question.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -169,6 +170,23 @@ def test_a_retracted_article_is_reported_retracted_and_never_cited(engine, newsr
     stats = engine.stats()
     assert (stats.articles, stats.retracted) == (2, 1)
     assert stats.vectors == stats.chunks
+
+
+def test_an_answer_that_would_have_come_from_a_retracted_article_says_so(open_engine, newsroom_corpus):
+    engine = open_engine()  # the shipped threshold: an answer, not every sentence
+    engine.ingest([newsroom_corpus])
+    question = "how many carjackings in 2021?"
+    assert engine.ask(question).retracted is None, "nothing retracted yet"
+    set_front_matter(newsroom_corpus / "carjackings-2021.md", status="retracted")
+    engine.ingest([newsroom_corpus])
+
+    answer = engine.ask(question)
+    assert answer.retracted is not None
+    assert answer.retracted.article_id == "https://news.example/2022/01/carjackings-2021"
+    assert answer.retracted.retracted_on == dt.date.today(), "the day the archive recorded it"
+    shown = {c.sentence for c in answer.quoted} | {r.sentence for r in answer.related}
+    assert not any("2,098" in text for text in shown), "its text is still never cited"
+    assert engine.ask("what do lifeguards do at the beaches?").retracted is None
 
 
 def test_a_retracted_article_can_be_republished(engine, newsroom_corpus):
