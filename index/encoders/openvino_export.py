@@ -3,43 +3,45 @@
 The exported graph includes the model's own pooling, so an exported encoder returns what
 `SentenceTransformer.encode` returns, up to rounding. The int8 variant quantises weights and
 activations with NNCF, calibrated on local news text shipped in `calibration.txt` (never on a
-downloaded data set). Nothing is downloaded; the export is cached per model and version.
+downloaded data set). Nothing is downloaded; the export is cached per model content and runtime version.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import logging
 import warnings
 from pathlib import Path
 
-from .cache import cache_root, made_once
+from .cache import cache_root, content_digest, made_once
 
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = 1  # bump when the export procedure changes
+# Bump when the export procedure changes. 2: folders keyed by the model's content, not its
+# files' times (a reinstall of the same model made another 345 MB folder).
+EXPORT_VERSION = 2
 CALIBRATION_TEXT = Path(__file__).with_name("calibration.txt")
 
 
-def _model_fingerprint(model_dir: Path) -> str:
-    """Changes when the model's files change (names, sizes, modification times)."""
-    digest = hashlib.sha256()
-    for path in sorted(model_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(model_dir)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
+def _runtime() -> str:
+    import openvino
+
+    return f"ov{openvino.__version__.split('-')[0]}-v{EXPORT_VERSION}"
 
 
 def export_dir(model_dir: Path, *, int8: bool, root: Path | None = None) -> Path:
-    import openvino
+    """Where the export of this model for this runtime lives: named by the model's content, the
+    OpenVINO version and EXPORT_VERSION."""
+    base = root or cache_root()
+    content = content_digest(model_dir, base / ".digests")
+    return base / ("openvino-int8" if int8 else "openvino") / f"{content[:16]}-{_runtime()}"
 
-    version = openvino.__version__.split("-")[0]
-    key = f"{_model_fingerprint(model_dir)}-ov{version}-v{EXPORT_VERSION}"
-    return (root or cache_root()) / ("openvino-int8" if int8 else "openvino") / key
+
+def _other_runtime(folder: Path) -> bool:
+    """An export for another OpenVINO version or export procedure: this install cannot use it."""
+    return not folder.name.endswith(f"-{_runtime()}")
 
 
 def calibration_texts() -> list[str]:
@@ -133,10 +135,11 @@ def _quantize(model, tokenizer, input_names: list[str], max_length: int):
 
 def ensure_export(model_dir: Path, *, int8: bool, root: Path | None = None) -> Path:
     """The export folder for this model (int8 or not), made on first use."""
-    what = f"{model_dir.name} for the openvino{'-int8' if int8 else ''} encoder backend"
     return made_once(
         export_dir(model_dir, int8=int8, root=root),
         "export.json",
         lambda folder: _export_openvino(model_dir, folder, int8=int8),
-        what,
+        f"the embedding model ({model_dir.name}{', int8' if int8 else ''})",
+        expect="" if int8 else "~40 s",
+        stale=_other_runtime,
     )

@@ -6,6 +6,10 @@ default) with torch fp32 on SQuAD sentences and questions: text nobody here wrot
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
+
 import numpy as np
 import pytest
 
@@ -46,7 +50,9 @@ def test_a_failed_export_leaves_no_half_written_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(openvino_export, "_export_openvino", broken)
     with pytest.raises(RuntimeError):
         openvino_export.ensure_export(bundled_model_dir(), int8=False, root=tmp_path)
-    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not [p for p in (tmp_path / "openvino").rglob("*") if p.is_file()], (
+        "nothing but the model's remembered digest"
+    )
 
 
 def test_an_existing_export_is_reused_not_redone(tmp_path, monkeypatch):
@@ -65,6 +71,42 @@ def test_the_export_folder_changes_with_the_model_files(tmp_path):
     (model / "config.json").write_text('{"changed": true}')
     assert openvino_export.export_dir(model, int8=False, root=tmp_path) != before
     assert openvino_export.export_dir(model, int8=True, root=tmp_path) != before
+
+
+def test_a_reinstall_of_the_same_model_uses_the_same_export(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    (model / "weights.bin").write_bytes(b"\x01" * 1000)
+    before = openvino_export.export_dir(model, int8=False, root=tmp_path / "cache")
+    shutil.copytree(model, tmp_path / "reinstalled")  # new files, new times, the same bytes
+    os.utime(tmp_path / "reinstalled" / "weights.bin", (1, 1))
+    assert openvino_export.export_dir(tmp_path / "reinstalled", int8=False, root=tmp_path / "cache") == before
+
+
+def fake_export(model_dir, target, int8):
+    (target / "export.json").write_text("{}")
+
+
+def test_making_an_export_says_so_in_a_plain_line_and_removes_stale_ones(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(openvino_export, "_export_openvino", fake_export)
+    root = tmp_path / "cache"
+    target = openvino_export.export_dir(bundled_model_dir(), int8=False, root=root)
+    folders = target.parent
+    older_runtime = folders / f"{target.name.split('-')[0]}-ov2020.1.0-v1"
+    long_unused = folders / f"0123456789abcdef-{target.name.split('-', 1)[1]}"
+    in_use = folders / f"fedcba9876543210-{target.name.split('-', 1)[1]}"
+    for folder in (older_runtime, long_unused, in_use):
+        folder.mkdir(parents=True)
+        (folder / "export.json").write_text("{}")
+    month_and_more = time.time() - 31 * 86400
+    os.utime(long_unused / "export.json", (month_and_more, month_and_more))
+
+    assert openvino_export.ensure_export(bundled_model_dir(), int8=False, root=root) == target
+    err = capsys.readouterr().err
+    assert err.startswith("Preparing the embedding model (") and "for this CPU, once: ~40 s (" in err
+    assert err.count("\n") == 1 and "WARNING" not in err
+    assert sorted(p.name for p in folders.iterdir()) == sorted([target.name, in_use.name])
 
 
 class StubTorchEncoder:
