@@ -7,12 +7,14 @@ import os
 import pty
 import re
 import select
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.bot.cli.conftest import launch_command
+from tests.fixtures.paths import REPO_ROOT
 
 
 def test_newsbot_without_a_command_prints_the_help(newsbot):
@@ -196,3 +198,18 @@ def test_an_ingest_nobody_watches_on_a_terminal_prints_progress_lines_at_an_inte
         "ingest", "-q", "--index-dir", tmp_path / "other", corpus_dir, launcher=("--progress-seconds", "0.01")
     )
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+# ---- the README's worked example ------------------------------------------------------------
+
+
+def test_the_readmes_load_your_archive_example_prints_what_it_shows(newsbot, tmp_path):
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Load your archive", 1)[1]
+    command, rest = section.split("$ newsbot ingest ", 1)[1].split("\n", 1)
+    shown = rest.split("\n\n", 1)[0]
+    shutil.copytree(REPO_ROOT / "tests" / "fixtures" / "archive_example", tmp_path / "archive")
+    args = [arg.replace("/srv", str(tmp_path)) for arg in command.split()]
+    done = newsbot("ingest", "-q", *args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip("\n").replace(str(tmp_path), "/srv") == shown
