@@ -52,6 +52,8 @@ CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
 -- themselves carry text and vectors and, past a few GB, are read from disk one page per row.
 CREATE INDEX IF NOT EXISTS chunks_span ON chunks(id, article, first_sentence, last_sentence);
 CREATE INDEX IF NOT EXISTS articles_visibility ON articles(id, status, visibility);
+-- Whether any article is retracted, asked with every question (Store.has_retracted).
+CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
 -- How many chunks hold each term (index.text.terms.content_terms): IDF weights, and which terms FTS5
 -- can rank quickly, in one lookup instead of a count over the postings.
 CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
