@@ -177,8 +177,11 @@ def _answer_line(engine: Engine, raw: bytes, options: AskOptions) -> Answer | st
 
 def _ask_each_line(engine: Engine, options: AskOptions) -> None:
     """One answer per line of standard input, blank lines included (as an error), so that
-    answer N is line N; JSONL with --json, else each question and its answer as text."""
+    answer N is line N; JSONL with --json, else each question and its answer as text. No line
+    at all is an error: a question was meant to come."""
+    asked = 0
     for raw in sys.stdin.buffer:
+        asked += 1
         shown = raw.decode("utf-8", "backslashreplace").strip()
         result = _answer_line(engine, raw, options)
         if options.json_output:
@@ -187,6 +190,8 @@ def _ask_each_line(engine: Engine, options: AskOptions) -> None:
         else:
             text = format_answer(result) if isinstance(result, Answer) else f"newsbot: {result}"
             print(printable(f"> {shown}\n{text}\n"), flush=True)
+    if not asked:
+        raise BadQuestionError('No questions on standard input: give one (newsbot ask "...") or a line each.')
 
 
 def ask(options: AskOptions, settings: Settings) -> int:

@@ -112,6 +112,10 @@ def test_jsonl_answers_line_n_of_the_input_on_line_n(newsbot, ingested):
     assert answered["citations"][0]["sentence"] == VERBATIM
 
 
+def test_ask_with_nothing_on_standard_input_is_a_one_line_error(newsbot, ingested):
+    assert_one_line_error(newsbot("ask", "--index-dir", ingested, "--json", stdin=b""))
+
+
 def test_ask_with_no_question_at_a_terminal_says_how_to_ask(newsbot, ingested, process_env):
     leader, follower = pty.openpty()
     try:
