@@ -33,7 +33,6 @@ from pathlib import Path
 from index import Engine, UserError
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
-from tests.index.store.test_store import as_format_2
 
 index, more = map(Path, sys.argv[1:])
 engine = Engine.open(index, HashingEncoder(), reranker=OverlapReranker(), params=FAKE_MODEL_PARAMS)
