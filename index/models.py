@@ -93,6 +93,10 @@ class Source(BaseModel):
     url: str | None
     outlet: str | None
     published: dt.date | None
+    note: str | None = Field(
+        default=None, description="The article's correction and update notes, verbatim, if any."
+    )
+    updated: dt.date | None = Field(default=None, description="The latest date its notes give.")
 
 
 class Period(BaseModel):
@@ -221,3 +225,5 @@ class Stats(BaseModel):
     feedback_helpful: int
     feedback_unhelpful: int
     index_dir: str
+    last_refresh: dt.datetime | None = Field(default=None, description="When feeds were last refreshed.")
+    last_refresh_summary: str | None = Field(default=None, description="What that refresh did, in a line.")

@@ -77,7 +77,14 @@ def prepare(articles: Sequence[Article], encoder: Encoder, params: IngestParams)
                     )
                 )
         prepared.append(
-            PreparedArticle(article, content_hash(article), source_file(article), sentences, chunks)
+            PreparedArticle(
+                article,
+                content_hash(article),
+                source_file(article),
+                sentences,
+                chunks,
+                layout.note if layout is not None else None,
+            )
         )
     return prepared
 
@@ -144,5 +151,28 @@ def ingest(
         bar.update(len(batch))
     bar.close()
     if batches:  # an ingest that changes nothing writes nothing
+        store.save_files()
+    return report
+
+
+def ingest_articles(
+    store: Store, encoder: Encoder, articles: Sequence[Article], params: IngestParams
+) -> IngestReport:
+    """Adds and updates articles read elsewhere (feeds); removes none. As `ingest`, batch by batch
+    and only what changed."""
+    report = IngestReport()
+    existing = store.article_index()
+    changed = []
+    for article in {a.article_id: a for a in articles}.values():
+        before = existing.get(article.article_id)
+        if before and before[1] == content_hash(article):
+            report.unchanged += 1
+            continue
+        changed.append(article)
+        (report.updated if before else report.added).append(article.article_id)
+    size = params.batch_articles
+    for n in range(0, len(changed), size):
+        store.apply(prepare(changed[n : n + size], encoder, params), [])
+    if changed:
         store.save_files()
     return report

@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..models import Article, Period
+from ..text.corrections import Note
 
 
 @dataclass
@@ -42,6 +43,7 @@ class PreparedArticle:
     source_file: str
     sentences: list[PreparedSentence]
     chunks: list[PreparedChunk]
+    note: Note | None = None  # its correction and update notes
 
 
 @dataclass
