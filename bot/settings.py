@@ -18,6 +18,7 @@ def default_index_dir() -> Path:
 
 
 IdList = Annotated[list[int], NoDecode]
+UrlList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -94,6 +95,25 @@ class Settings(BaseSettings):
         gt=0,
         description="How many DM and thread conversations the bot remembers for follow-up questions.",
     )
+
+    feeds: UrlList = Field(
+        default_factory=list,
+        description="Comma-separated RSS/Atom feed or XML sitemap URLs that `newsbot ingest --feeds` "
+        "and the bot's scheduled refresh read.",
+    )
+    refresh_minutes: float = Field(
+        default=0,
+        ge=0,
+        description="How often `newsbot serve` refreshes NEWSBOT_FEEDS, in minutes; 0 means never "
+        "(admins can still run /refresh).",
+    )
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("guild_ids", "newsroom_channel_ids", "admin_role_ids", mode="before")
     @classmethod

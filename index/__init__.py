@@ -8,6 +8,9 @@ from .encoders.base import Encoder
 from .encoders.factory import DEFAULT_BACKEND, EncoderBackend, load_encoder
 from .engine import Engine
 from .errors import BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
+from .feeds.fetch import http_client
+from .feeds.records import RefreshReport
+from .gaps.topics import GapReport, GapTopic
 from .models import (
     AbstainReason,
     Answer,
@@ -27,6 +30,7 @@ from .models import (
 from .params import (
     AnswerParams,
     EngineParams,
+    FeedParams,
     IngestParams,
     RetrievalParams,
     StoreParams,
@@ -47,11 +51,15 @@ __all__ = [
     "EncoderBackend",
     "Engine",
     "EngineParams",
+    "FeedParams",
+    "GapReport",
+    "GapTopic",
     "IndexIncompatibleError",
     "IndexMissingError",
     "IngestParams",
     "IngestReport",
     "Quote",
+    "RefreshReport",
     "RetrievalParams",
     "SearchHit",
     "SkipReason",
@@ -62,5 +70,6 @@ __all__ = [
     "UserError",
     "VectorParams",
     "Visibility",
+    "http_client",
     "load_encoder",
 ]

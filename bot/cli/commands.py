@@ -7,7 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from index import BadQuestionError, Encoder, Engine, EngineParams, IndexMissingError, UserError, load_encoder
+from index import (
+    BadQuestionError,
+    Encoder,
+    Engine,
+    EngineParams,
+    IndexMissingError,
+    UserError,
+    http_client,
+    load_encoder,
+)
 
 from ..settings import Settings
 from .options import (
@@ -16,11 +25,21 @@ from .options import (
     EvalOptions,
     IngestOptions,
     Options,
+    ReportOptions,
     SearchOptions,
     ServeOptions,
     StatsOptions,
 )
-from .render import answer_json, format_answer, format_hits, format_ingest, format_stats, hit_json
+from .render import (
+    answer_json,
+    format_answer,
+    format_gaps,
+    format_hits,
+    format_ingest,
+    format_refresh,
+    format_stats,
+    hit_json,
+)
 
 # The engine's knobs are its defaults (index/params.py says what set each); built once here.
 PARAMS = EngineParams()
@@ -39,19 +58,32 @@ def _engine(settings: Settings) -> Engine:
     return Engine.open(settings.index_dir, _encoder(settings), params=PARAMS)
 
 
+def feeds_of(options: IngestOptions, settings: Settings) -> list[str]:
+    """The feeds an ingest refreshes: those given with --feed, and with --feeds the configured."""
+    if options.configured_feeds and not settings.feeds:
+        raise UserError(
+            "--feeds refreshes the feeds in NEWSBOT_FEEDS, which is empty: set it, or use --feed URL."
+        )
+    return [*options.feeds, *(settings.feeds if options.configured_feeds else [])]
+
+
 def ingest(options: IngestOptions, settings: Settings) -> int:
-    paths = options.paths or [Path("corpus")]
+    feeds = feeds_of(options, settings)
+    paths = options.paths or ([] if feeds else [Path("corpus")])
     progress = sys.stderr.isatty() and not options.quiet
     encoder = _encoder(settings)
     if options.rebuild:
         report = Engine.rebuild(settings.index_dir, encoder, paths, params=PARAMS, progress=progress)
-    else:
-        engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
-        try:
-            report = engine.ingest(paths, progress=progress)
-        finally:
-            engine.close()
-    print(format_ingest(report))
+        print(format_ingest(report))
+    engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
+    try:
+        if paths and not options.rebuild:
+            print(format_ingest(engine.ingest(paths, progress=progress)))
+        if feeds:
+            with http_client(PARAMS.feeds) as client:
+                print(format_refresh(engine.refresh(feeds, client)))
+    finally:
+        engine.close()
     return 0
 
 
@@ -149,6 +181,16 @@ def serve(options: ServeOptions, settings: Settings) -> int:
     return run_bot(settings, lambda: _encoder(settings), params=PARAMS)
 
 
+def report(options: ReportOptions, settings: Settings) -> int:
+    engine = _engine(settings)
+    try:
+        gaps = engine.coverage_gaps()
+    finally:
+        engine.close()
+    print(gaps.model_dump_json(indent=2) if options.json_output else format_gaps(gaps))
+    return 0
+
+
 def run(options: Options, settings: Settings) -> int:
     match options:
         case IngestOptions():
@@ -165,4 +207,6 @@ def run(options: Options, settings: Settings) -> int:
             return bench(options, settings)
         case ServeOptions():
             return serve(options, settings)
+        case ReportOptions():
+            return report(options, settings)
     raise AssertionError(f"no command for {type(options).__name__}")

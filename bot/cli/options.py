@@ -28,6 +28,8 @@ class IngestOptions(Options):
     paths: list[Path] = []
     rebuild: bool = False
     quiet: bool = False
+    feeds: list[str] = []
+    configured_feeds: bool = False
 
 
 class AskOptions(Options):
@@ -83,16 +85,30 @@ class ServeOptions(Options):
     command = "serve"
 
 
+class ReportOptions(Options):
+    command = "report"
+    json_output: bool = False
+
+
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
-    for c in (IngestOptions, AskOptions, SearchOptions, StatsOptions, EvalOptions, BenchOptions, ServeOptions)
+    for c in (
+        IngestOptions,
+        AskOptions,
+        SearchOptions,
+        StatsOptions,
+        EvalOptions,
+        BenchOptions,
+        ServeOptions,
+        ReportOptions,
+    )
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
-        description="The `newsbot` command line: ingest, ask, search, stats, eval, bench, serve.",
+        description="The `newsbot` command line: ingest, ask, search, stats, eval, bench, serve, report.",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index-dir", type=Path, help="index directory (default: NEWSBOT_INDEX_DIR)")
@@ -103,6 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus/)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--feed",
+        dest="feeds",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also refresh this RSS/Atom feed or XML sitemap (repeatable); with no PATH, only feeds",
+    )
+    p.add_argument(
+        "--feeds",
+        dest="configured_feeds",
+        action="store_true",
+        help="also refresh every feed in NEWSBOT_FEEDS",
+    )
 
     p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     p.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
@@ -153,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("serve", parents=[common], help="run the Discord bot")
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="coverage gaps: the topics asked about that the archive cannot answer",
+    )
+    p.add_argument("--json", dest="json_output", action="store_true")
     return parser
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from index import Answer, Citation, IngestReport, Quote, SearchHit, Stats
+from index import Answer, Citation, GapReport, IngestReport, Quote, RefreshReport, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_text, ingest_summary
+from ..wording import NO_PERIOD, abstention_text, gaps_text, ingest_summary, refresh_text
 
 # Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
 # bidirectional overrides, each as its Python escape ("\x1b", "\r", "\u202e").
@@ -108,6 +108,8 @@ def format_answer(answer: Answer) -> str:
         meta = _byline(c)
         lines.append(f'[{c.n}] "{c.sentence}"')
         lines.append(f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}")
+        if c.source.note:
+            lines.append(f"    Note: {c.source.note}")
     if answer.abstained and answer.related:
         lines.append("Related passages (not an answer):")
         for r in answer.related:
@@ -138,3 +140,11 @@ def format_stats(stats: Stats) -> str:
 
 def format_ingest(report: IngestReport) -> str:
     return printable(ingest_summary(report))
+
+
+def format_refresh(report: RefreshReport) -> str:
+    return printable(refresh_text(report))
+
+
+def format_gaps(report: GapReport) -> str:
+    return printable(gaps_text(report))
