@@ -10,12 +10,37 @@ from collections.abc import Iterator
 import pytest
 
 import bot.cli.commands
+from bot.cli import main
 from index import Engine, EngineParams
-from tests.bot.cli.test_cli import clean_environment, hashing_model, run  # noqa: F401 (fixtures)
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.news_site import NewsSite, serve_site
 from tests.fixtures.riverton import FAILING, FEED, build_riverton
 from tests.index.feeds.conftest import FEED_PARAMS
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path, clean_env):
+    """No .env and no NEWSBOT_* settings from the machine running the tests."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+
+
+@pytest.fixture
+def hashing_model(monkeypatch):
+    monkeypatch.setattr(
+        bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder()
+    )
+
+
+@pytest.fixture
+def run(capsys):
+    def run_(*argv: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_
 
 
 @pytest.fixture

@@ -102,6 +102,8 @@ def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
         "url": SOURCE.url,
         "outlet": "Example Tribune",
         "published": "2022-01-05",
+        "note": None,
+        "updated": None,
         "sentence": FIRST,
         "start": 10,
         "end": 10 + len(FIRST),
