@@ -57,7 +57,8 @@ class Settings(BaseSettings):
         "articles.",
     )
     admin_role_ids: IdList = Field(
-        default_factory=list, description="Comma-separated role ids allowed to run /ingest."
+        default_factory=list,
+        description="Comma-separated role ids allowed to run /ingest, /refresh and /report.",
     )
     cooldown_seconds: float = Field(
         default=3.0, ge=0, description="Minimum seconds between two questions from one user."
