@@ -374,12 +374,9 @@ class Engine:
         helpful), most asked first (index/gaps/)."""
         with self.snapshot() as store:
             questions = store.unanswered(self.params.gaps.max_questions)
-        vectors = self.encoder.encode(questions) if questions else None
-        return (
-            gap_topics(questions, vectors, self.params.gaps)
-            if vectors is not None
-            else GapReport(questions=0)
-        )
+        if not questions:
+            return GapReport(questions=0)
+        return gap_topics(questions, self.encoder.encode(questions), self.params.gaps)
 
     def stats(self) -> Stats:
         with self.snapshot() as store:

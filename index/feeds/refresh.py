@@ -4,6 +4,7 @@ new or changed. Nothing here writes to the index; failures are collected, never 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ from .extract import page_article
 from .fetch import HTML_TYPES, Fetcher, FetchFailed
 from .listing import BadListing, read_listing
 from .records import FeedState, ListedPage, PageState, Validators
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,6 +77,10 @@ class _Run:
                 self.out.failed.append(SkipReason(source=child, reason=str(exc)))
         return pages[: self.params.max_pages]
 
+    def fail(self, url: str, reason: str) -> None:
+        self.out.failed.append(SkipReason(source=url, reason=reason))
+        self.out.pages.append(PageState(url=url, checked=self.now, error=reason))
+
     def page(self, listed: ListedPage) -> None:
         known = self.known_pages.get(listed.url)
         # Validators only for a page whose article the index holds: a 304 must not leave it out.
@@ -91,8 +98,11 @@ class _Run:
             self.out.fetched += 1
             article = page_article(fetched, listed)
         except (FetchFailed, BadArticle) as exc:
-            self.out.failed.append(SkipReason(source=listed.url, reason=str(exc)))
-            self.out.pages.append(PageState(url=listed.url, checked=self.now, error=str(exc)))
+            self.fail(listed.url, str(exc))
+            return
+        except Exception as exc:  # a bug in extraction: logged, and the other pages go on
+            log.exception("reading the article at %s failed", listed.url)
+            self.fail(listed.url, f"could not read the page ({type(exc).__name__}; see the log)")
             return
         self.out.articles.append(article)
         self.out.pages.append(PageState(url=listed.url, validators=fetched.validators, checked=self.now))

@@ -153,3 +153,25 @@ def test_a_corrected_article_from_the_feed_is_cited_with_its_note(
     water = [c for c in answer.citations if c.source.article_id == site.url("/news/water-main.html")]
     assert water and all(c.source.note and "60 years old" in c.source.note for c in water)
     assert not any("60 years old" in c.sentence for c in answer.citations)
+
+
+def test_a_page_the_extractor_chokes_on_is_logged_and_the_others_go_on(
+    site, client, open_engine, feed_params, monkeypatch, caplog
+):
+    import index.feeds.refresh
+
+    real = index.feeds.refresh.page_article
+
+    def choking(page, listed):
+        if listed.url.endswith("/news/library.html"):
+            raise RuntimeError("extractor bug")
+        return real(page, listed)
+
+    monkeypatch.setattr(index.feeds.refresh, "page_article", choking)
+    engine = open_engine(feed_params)
+    report = engine.refresh(feeds(site), client)
+
+    reasons = {f.source: f.reason for f in report.failed}
+    assert reasons[site.url("/news/library.html")] == "could not read the page (RuntimeError; see the log)"
+    assert "extractor bug" in caplog.text
+    assert stored_ids(engine) == {site.url(p) for p in GOOD if p != "/news/library.html"}
