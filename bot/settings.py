@@ -109,6 +109,18 @@ class Settings(BaseSettings):
         "(admins can still run /refresh).",
     )
 
+    report_channel_id: int | None = Field(
+        default=None,
+        description="Channel the coverage report (`/report`) is posted to every NEWSBOT_REPORT_DAYS; "
+        "empty: never posted.",
+    )
+    report_days: float = Field(
+        default=7,
+        gt=0,
+        description="Days of running between two posts of the coverage report (the first that long "
+        "after start).",
+    )
+
     @field_validator("feeds", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:

@@ -21,6 +21,7 @@ from .failures import NO_PINGS, report
 from .identity import make_salt
 from .messages import MessageQuestions
 from .refresher import Refresher
+from .report_poster import ReportPoster
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,12 @@ class NewsBot(discord.Client):
             log_questions=settings.log_questions,
         )
         self._refresher = Refresher(self._archive, settings.feeds, feeds_client, settings.refresh_minutes)
-        self._scheduled: asyncio.Task | None = None
+        self._poster = ReportPoster(
+            self._archive,
+            lambda: self.get_channel(settings.report_channel_id) if settings.report_channel_id else None,
+            settings.report_days,
+        )
+        self._scheduled: list[asyncio.Task] = []
         self._commands = build_commands(
             archive=self._archive, settings=settings, cooldown=cooldown, refresher=self._refresher
         )
@@ -76,11 +82,13 @@ class NewsBot(discord.Client):
             await self.tree.sync()
         log.info("slash commands synced to %s", self._settings.guild_ids or "all guilds (global)")
         if self._refresher.scheduled:
-            self._scheduled = asyncio.create_task(self._refresher.run(), name="newsbot-refresh")
+            self._scheduled.append(asyncio.create_task(self._refresher.run(), name="newsbot-refresh"))
+        if self._settings.report_channel_id:
+            self._scheduled.append(asyncio.create_task(self._poster.run(), name="newsbot-report"))
 
     async def close(self) -> None:
-        if self._scheduled is not None:
-            self._scheduled.cancel()
+        for task in self._scheduled:
+            task.cancel()
         await super().close()
 
     async def on_ready(self) -> None:

@@ -168,3 +168,16 @@ async def test_the_report_groups_the_questions_the_bot_could_not_answer(fake: Fa
     assert "3 questions" in report
     assert report.index("(2 asked)") < report.index("(1 asked)")
     assert "snow plow street schedule" in report
+
+
+async def test_the_report_is_posted_to_the_configured_channel_on_its_schedule(
+    fake: FakeDiscord, start_bot, engine: Engine
+) -> None:
+    for question in ("pool opening hours summer", "pool opening hours weekend"):
+        engine.record_abstention(user_hash="u", question=question)
+    await start_bot(report_channel_id=fake.newsroom_id, report_days=0.2 / 86_400)
+
+    posts = await fake.wait_for(lambda: fake.bot_messages(fake.newsroom_id))
+    embed = posts[0]["embeds"][0]
+    assert embed["title"] == "Coverage gaps: what the archive could not answer"
+    assert "(2 asked)" in displayed([embed])
