@@ -158,11 +158,18 @@ async def test_a_second_refresh_while_one_runs_is_refused(
     held.set()
 
 
-async def test_the_report_groups_the_questions_the_bot_could_not_answer(fake: FakeDiscord, start_bot) -> None:
+async def test_the_report_groups_the_questions_the_bot_could_not_answer(
+    fake: FakeDiscord, start_bot, engine: Engine
+) -> None:
     await start_bot()
     for question in ("pool opening hours summer", "pool opening hours weekend", "snow plow street schedule"):
         answer = await ask(fake, question)
         assert "Not in the archive" in answer["embeds"][0]["description"]
+
+    with engine.snapshot() as store:
+        kept = store.abstentions()
+    assert [len(user) for _, user, _ in kept] == [64] * 3, "user ids kept only as sha256 hashes"
+    assert not {str(u) for u in fake.users} & {user for _, user, _ in kept}
 
     report = displayed([(await admin_says(fake, "report"))["embeds"][0]])
     assert "3 questions" in report
@@ -181,3 +188,12 @@ async def test_the_report_is_posted_to_the_configured_channel_on_its_schedule(
     embed = posts[0]["embeds"][0]
     assert embed["title"] == "Coverage gaps: what the archive could not answer"
     assert "(2 asked)" in displayed([embed])
+
+
+async def test_with_question_logging_off_no_unanswered_question_is_kept(
+    fake: FakeDiscord, start_bot, engine: Engine
+) -> None:
+    await start_bot(log_questions=False)
+    answer = await ask(fake, "pool opening hours summer")
+    assert "Not in the archive" in answer["embeds"][0]["description"]
+    assert engine.coverage_gaps().questions == 0
