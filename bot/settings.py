@@ -18,6 +18,7 @@ def default_index_dir() -> Path:
 
 
 IdList = Annotated[list[int], NoDecode]
+UrlList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -61,7 +62,8 @@ class Settings(BaseSettings):
         "articles.",
     )
     admin_role_ids: IdList = Field(
-        default_factory=list, description="Comma-separated role ids allowed to run /ingest."
+        default_factory=list,
+        description="Comma-separated role ids allowed to run /ingest, /refresh and /report.",
     )
     cooldown_seconds: float = Field(
         default=3.0, ge=0, description="Minimum seconds between two questions from one user."
@@ -99,6 +101,37 @@ class Settings(BaseSettings):
         gt=0,
         description="How many DM and thread conversations the bot remembers for follow-up questions.",
     )
+
+    feeds: UrlList = Field(
+        default_factory=list,
+        description="Comma-separated RSS/Atom feed or XML sitemap URLs that `newsbot ingest --feeds` "
+        "and the bot's scheduled refresh read.",
+    )
+    refresh_minutes: float = Field(
+        default=0,
+        ge=0,
+        description="How often `newsbot serve` refreshes NEWSBOT_FEEDS, in minutes; 0 means never "
+        "(admins can still run /refresh).",
+    )
+
+    report_channel_id: int | None = Field(
+        default=None,
+        description="Channel the coverage report (`/report`) is posted to every NEWSBOT_REPORT_DAYS; "
+        "empty: never posted.",
+    )
+    report_days: float = Field(
+        default=7,
+        gt=0,
+        description="Days of running between two posts of the coverage report (the first that long "
+        "after start).",
+    )
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("guild_ids", "newsroom_channel_ids", "admin_role_ids", mode="before")
     @classmethod

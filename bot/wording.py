@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index import AbstainReason, Answer, IngestReport
+from index import AbstainReason, Answer, GapReport, IngestReport, RefreshReport
 
 NO_PERIOD = "period not stated in the sentence"
 
@@ -57,3 +57,21 @@ def retraction_note(answer: Answer) -> str | None:
     return (
         f'The article that reported this ("{gone.title}") was retracted on {gone.retracted_on.isoformat()}.'
     )
+
+
+def refresh_text(report: RefreshReport) -> str:
+    """A refresh: its one-line summary, what the ingest did, and each failure with its reason."""
+    lines = [f"refreshed: {report.summary()}", ingest_summary(report.ingest)]
+    lines += [f"  failed {f.source}: {f.reason}" for f in report.failed]
+    return "\n".join(lines)
+
+
+def gaps_text(report: GapReport) -> str:
+    """The coverage report: topics most asked first, each with its count and example questions."""
+    if not report.topics:
+        return f"No unanswered topics ({report.questions} unanswered questions kept)."
+    lines = [f"Topics the archive could not answer ({report.questions} questions):"]
+    for n, topic in enumerate(report.topics, start=1):
+        lines.append(f"{n}. {topic.question} ({topic.count} asked)")
+        lines += [f"   - {example}" for example in topic.examples]
+    return "\n".join(lines)

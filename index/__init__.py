@@ -9,6 +9,9 @@ from .encoders.factory import DEFAULT_BACKEND, EncoderBackend, load_encoder
 from .encoders.reranker import Reranker, load_reranker
 from .engine import Engine
 from .errors import BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
+from .feeds.fetch import http_client
+from .feeds.records import RefreshReport
+from .gaps.topics import GapReport, GapTopic
 from .models import (
     AbstainReason,
     Answer,
@@ -30,6 +33,7 @@ from .models import (
 from .params import (
     AnswerParams,
     EngineParams,
+    FeedParams,
     IngestParams,
     RetrievalParams,
     StoreParams,
@@ -52,11 +56,15 @@ __all__ = [
     "EngineParams",
     "ExplainedCandidate",
     "Explanation",
+    "FeedParams",
+    "GapReport",
+    "GapTopic",
     "IndexIncompatibleError",
     "IndexMissingError",
     "IngestParams",
     "IngestReport",
     "Quote",
+    "RefreshReport",
     "Reranker",
     "RetrievalParams",
     "SearchHit",
@@ -68,6 +76,7 @@ __all__ = [
     "UserError",
     "VectorParams",
     "Visibility",
+    "http_client",
     "load_encoder",
     "load_reranker",
 ]

@@ -9,7 +9,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+import httpx
 import numpy as np
 
 from .answering.compose import Judged, Rerank, compose, judge
@@ -19,7 +21,11 @@ from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
 from .encoders.reranker import Reranker
 from .errors import BadQuestionError, IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
-from .ingest.pipeline import ingest, plan
+from .feeds.fetch import Fetcher
+from .feeds.records import RefreshReport
+from .feeds.refresh import Collected, collect
+from .gaps.topics import GapReport, gap_topics
+from .ingest.pipeline import ingest, ingest_articles, plan
 from .ingest.progress import IngestProgress
 from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
 from .params import EngineParams
@@ -33,6 +39,7 @@ from .text.terms import content_terms, stem
 
 log = logging.getLogger(__name__)
 Lap = Callable[[str], None]
+Written = TypeVar("Written")
 _NOT_CARRIED = "the feedback of the index being replaced cannot be carried over: %s"
 
 
@@ -85,6 +92,7 @@ class Engine:
         self._today = today
         self._lock = threading.RLock()
         self._ingest_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -182,6 +190,7 @@ class Engine:
             with old.write():
                 late = self.ingest(_uploads(builds.folder))
                 self._store.add_feedback(old.feedback())
+                self._store.add_abstentions(old.abstentions())
                 builds.switch(self._store.build)
         except IndexDamagedError as exc:
             log.warning(_NOT_CARRIED, exc)
@@ -224,24 +233,71 @@ class Engine:
             planned = plan(store, [Path(p) for p in paths], self.params.ingest)
         return None if planned.writes else planned.report
 
-    def ingest(self, paths: Sequence[Path], *, progress: IngestProgress | None = None) -> IngestReport:
-        """Writes through a connection of its own, one ingest at a time: meanwhile questions are
-        answered from the generation last committed, not held until the whole ingest is done. An
-        ingest whose build a rebuild retired runs again, into the live build."""
+    def _writing(self, write: Callable[[Store], Written]) -> Written:
+        """`write(store)` through a connection of its own, one writer at a time: meanwhile questions
+        are answered from the generation last committed, not held until the whole write is done.
+        A write whose build a rebuild retired runs again, into the live build."""
         with self._ingest_lock:
             while True:
                 with self._lock:
                     writer = self._current().reopened()
                 try:
-                    return ingest(
-                        writer, self.encoder, [Path(p) for p in paths], self.params.ingest, progress=progress
-                    )
+                    return write(writer)
                 except BuildRetired:
                     log.info(
                         "%s was rebuilt during an ingest: ingesting into the new build", writer.directory
                     )
                 finally:
                     writer.close()
+
+    def ingest(self, paths: Sequence[Path], *, progress: IngestProgress | None = None) -> IngestReport:
+        """One ingest at a time, through a connection of its own: see `_writing`."""
+        return self._writing(
+            lambda writer: ingest(
+                writer, self.encoder, [Path(p) for p in paths], self.params.ingest, progress=progress
+            )
+        )
+
+    def refresh(
+        self, feeds: Sequence[str], client: httpx.Client, *, progress: IngestProgress | None = None
+    ) -> RefreshReport:
+        """Reads the feeds and sitemaps at these URLs through `client` and ingests their new and
+        changed articles (index/feeds/). One refresh at a time; the fetching holds no lock, so
+        questions and ingests go on meanwhile, and the articles are written like an ingest's.
+        Failures are reported, never raised, and tried again next time."""
+        with self._refresh_lock:
+            with self.snapshot() as store:
+                known_feeds, known_pages = store.feed_state()
+                stored = set(store.article_index())
+            now = dt.datetime.now(dt.UTC)
+            collected = collect(
+                feeds,
+                Fetcher(client, self.params.feeds),
+                self.params.feeds,
+                known_feeds=known_feeds,
+                known_pages=known_pages,
+                stored=stored,
+                now=now,
+            )
+            return self._writing(lambda writer: self._store_refresh(writer, collected, now, progress))
+
+    def _store_refresh(
+        self, writer: Store, collected: Collected, started: dt.datetime, progress: IngestProgress | None
+    ) -> RefreshReport:
+        ingested = ingest_articles(
+            writer, self.encoder, collected.articles, self.params.ingest, progress=progress
+        )
+        report = RefreshReport(
+            feeds=collected.feeds_read,
+            fetched=collected.fetched,
+            not_modified=collected.not_modified,
+            ingest=ingested,
+            failed=collected.failed,
+            finished=dt.datetime.now(dt.UTC),
+        )
+        writer.save_feed_state(collected.feeds, collected.pages, report.summary())
+        log.info("refresh started %s: %s", started.isoformat(timespec="seconds"), report.summary())
+        return report
 
     def save_upload(self, name: str, data: bytes) -> Path:
         """Keeps a file sent for ingesting in the index's uploads folder, replacing one of the same
@@ -414,6 +470,26 @@ class Engine:
                 except BuildRetired:
                     continue  # a rebuild made another build live meanwhile: it takes the feedback
 
+    def record_abstention(self, *, user_hash: str, question: str) -> None:
+        """Keeps a question the archive could not answer, for the coverage report (callers keep
+        none where question logging is off)."""
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._lock:
+            while True:
+                try:
+                    return self._current().add_abstentions([(created, user_hash, question)])
+                except BuildRetired:
+                    continue
+
+    def coverage_gaps(self) -> GapReport:
+        """The topics of the questions kept as unanswered (abstentions, answers marked not
+        helpful), most asked first (index/gaps/)."""
+        with self.snapshot() as store:
+            questions = store.unanswered(self.params.gaps.max_questions)
+        if not questions:
+            return GapReport(questions=0)
+        return gap_topics(questions, self.encoder.encode(questions), self.params.gaps)
+
     def stats(self) -> Stats:
         with self.snapshot() as store:
             counts = store.counts()
@@ -430,4 +506,6 @@ class Engine:
             feedback_helpful=helpful,
             feedback_unhelpful=unhelpful,
             index_dir=str(store.directory),
+            last_refresh=dt.datetime.fromisoformat(meta["last_refresh"]) if "last_refresh" in meta else None,
+            last_refresh_summary=meta.get("last_refresh_summary"),
         )

@@ -105,6 +105,10 @@ class Source(BaseModel):
         default=None,
         description="For a retracted article (never cited): the day the archive recorded it so.",
     )
+    note: str | None = Field(
+        default=None, description="The article's correction and update notes, verbatim, if any."
+    )
+    updated: dt.date | None = Field(default=None, description="The latest date its notes give.")
 
 
 class Period(BaseModel):
@@ -326,3 +330,5 @@ class Stats(BaseModel):
     feedback_helpful: int
     feedback_unhelpful: int
     index_dir: str
+    last_refresh: dt.datetime | None = Field(default=None, description="When feeds were last refreshed.")
+    last_refresh_summary: str | None = Field(default=None, description="What that refresh did, in a line.")

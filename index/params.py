@@ -259,9 +259,77 @@ class IngestParams(_Params):
     )
 
 
+class FeedParams(_Params):
+    """Fetching feeds, sitemaps and article pages over HTTP (index/feeds/)."""
+
+    user_agent: str = Field(
+        default="newsbot/0.1 (+archive refresh)",
+        description="Sent with every request and matched against robots.txt groups.",
+    )
+    timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="Longest a page may take, connection to last byte; a slower one fails and is "
+        "tried again next refresh. News pages arrive in well under a second; 20 s covers a slow "
+        "CMS without letting one page hold a refresh.",
+    )
+    max_page_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        description="Largest page, feed or sitemap read; a larger one fails. News article pages "
+        "weigh 100 KB to 2 MB of HTML with inline scripts; the text itself is capped at 2 MB "
+        "(index/ingest/corpus.py).",
+    )
+    host_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="Least time between two requests to one host (robots.txt's Crawl-delay when "
+        "longer, up to `max_crawl_delay_s`): one request a second is the usual polite rate.",
+    )
+    max_crawl_delay_s: float = Field(
+        default=30.0, ge=0, description="A larger Crawl-delay in robots.txt is read as this."
+    )
+    max_redirects: int = Field(
+        default=5, ge=0, description="Redirects followed per page (browsers allow 20; CMSs use 1 or 2)."
+    )
+    max_pages: int = Field(
+        default=500,
+        gt=0,
+        description="Most article pages one feed or sitemap contributes per refresh (a news sitemap "
+        "lists the last two days, a few hundred URLs for a large newsroom).",
+    )
+    max_sitemaps: int = Field(
+        default=20, gt=0, description="Most child sitemaps read from one sitemap index."
+    )
+
+
+class GapParams(_Params):
+    """Coverage gaps: unanswered questions grouped by topic (index/gaps/)."""
+
+    similarity: float = Field(
+        default=0.4,
+        gt=-1,
+        lt=1,
+        description="Groups merge while their questions' mean cosine similarity is at least this. "
+        "Measured with all-MiniLM-L6-v2 on the scripted questions of tests/index/gaps (pool hours, "
+        "snow plowing, a dog park, a parade): 0.35 to 0.40 groups them as a person does; 0.30 "
+        "puts the parade with the dog park, 0.45 splits 'how much is a pool pass' from the pool.",
+    )
+    topics: int = Field(default=10, gt=0, description="Topics a report lists, most asked first.")
+    examples: int = Field(default=3, gt=0, description="Example questions shown per topic.")
+    max_questions: int = Field(
+        default=2000,
+        gt=0,
+        description="Newest questions grouped: scipy's average linkage keeps the n(n-1)/2 "
+        "distances, 16 MB for 2,000 questions.",
+    )
+
+
 class EngineParams(_Params):
     retrieval: RetrievalParams = RetrievalParams()
     answer: AnswerParams = AnswerParams()
     vectors: VectorParams = VectorParams()
     store: StoreParams = StoreParams()
     ingest: IngestParams = IngestParams()
+    feeds: FeedParams = FeedParams()
+    gaps: GapParams = GapParams()

@@ -21,6 +21,7 @@ from index import (
     IngestReport,
     Reranker,
     UserError,
+    http_client,
     load_encoder,
     load_reranker,
 )
@@ -38,6 +39,7 @@ from .options import (
     EvalOptions,
     IngestOptions,
     Options,
+    ReportOptions,
     SearchOptions,
     ServeOptions,
     StatsOptions,
@@ -46,8 +48,10 @@ from .progress import ProgressLines, TerminalBar
 from .render import (
     answer_json,
     format_answer,
+    format_gaps,
     format_hits,
     format_ingest,
+    format_refresh,
     format_stats,
     hit_json,
     printable,
@@ -70,13 +74,15 @@ def _reranker(settings: Settings) -> Reranker:
     return load_reranker(settings.reranker_path, max_tokens=rerank.max_tokens, threads=rerank.threads)
 
 
-def _engine(settings: Settings) -> Engine:
+def _engine(settings: Settings, *, reranking: bool = True) -> Engine:
+    """The engine on the index; without `reranking`, for what ranks no answers (the report)."""
     if not (settings.index_dir / "newsbot.sqlite3").exists():
         # Fail before the model loads: a missing index should be reported at once.
         raise IndexMissingError(
             f"No index at {settings.index_dir}: run `newsbot ingest` first (or pass --index-dir)."
         )
-    return Engine.open(settings.index_dir, _encoder(settings), reranker=_reranker(settings), params=PARAMS)
+    reranker = _reranker(settings) if reranking else None
+    return Engine.open(settings.index_dir, _encoder(settings), reranker=reranker, params=PARAMS)
 
 
 def _progress(options: IngestOptions) -> IngestProgress | None:
@@ -98,28 +104,47 @@ def _unchanged(settings: Settings, paths: list[Path]) -> IngestReport | None:
         engine.close()
 
 
+def feeds_of(options: IngestOptions, settings: Settings) -> list[str]:
+    """The feeds an ingest refreshes: those given with --feed, and with --feeds the configured."""
+    if options.configured_feeds and not settings.feeds:
+        raise UserError(
+            "--feeds refreshes the feeds in NEWSBOT_FEEDS, which is empty: set it, or use --feed URL."
+        )
+    return [*options.feeds, *(settings.feeds if options.configured_feeds else [])]
+
+
 def ingest(options: IngestOptions, settings: Settings) -> int:
-    paths = options.paths or [DEFAULT_CORPUS]
-    if not paths[0].exists() and not options.paths:
+    feeds = feeds_of(options, settings)
+    # Only feeds given: no folder is ingested (a rebuild starts from the uploads alone).
+    paths = options.paths or ([] if feeds else [DEFAULT_CORPUS])
+    if not options.paths and not feeds and not DEFAULT_CORPUS.exists():
         raise UserError(
             f"No {DEFAULT_CORPUS}/ folder in {Path.cwd()}: give the folders or files to ingest "
             f"(newsbot ingest PATH ...), or run it where {DEFAULT_CORPUS}/ is."
         )
     check_paths(paths)  # before an index is made or a model loaded
-    report = None if options.rebuild else _unchanged(settings, paths)
-    if report is None:
-        encoder = _encoder(settings)
-        if options.rebuild:
-            report = Engine.rebuild(
-                settings.index_dir, encoder, paths, params=PARAMS, progress=_progress(options)
-            )
-        else:
-            engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
-            try:
-                report = engine.ingest(paths, progress=_progress(options))
-            finally:
-                engine.close()
-    print(format_ingest(report, settings.index_dir))
+    report = None if options.rebuild or not paths else _unchanged(settings, paths)
+    if report is not None:
+        print(format_ingest(report, settings.index_dir))
+        if not feeds:
+            return 0
+    encoder = _encoder(settings)
+    if options.rebuild:
+        report = Engine.rebuild(
+            settings.index_dir, encoder, paths, params=PARAMS, progress=_progress(options)
+        )
+        print(format_ingest(report, settings.index_dir))
+        if not feeds:
+            return 0
+    engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
+    try:
+        if paths and report is None:
+            print(format_ingest(engine.ingest(paths, progress=_progress(options)), settings.index_dir))
+        if feeds:
+            with http_client(PARAMS.feeds) as client:
+                print(format_refresh(engine.refresh(feeds, client, progress=_progress(options))))
+    finally:
+        engine.close()
     return 0
 
 
@@ -357,6 +382,16 @@ def serve(options: ServeOptions, settings: Settings) -> int:
     return run_bot(settings, lambda: _encoder(settings), lambda: _reranker(settings), params=PARAMS)
 
 
+def report(options: ReportOptions, settings: Settings) -> int:
+    engine = _engine(settings, reranking=False)
+    try:
+        gaps = engine.coverage_gaps()
+    finally:
+        engine.close()
+    print(gaps.model_dump_json(indent=2) if options.json_output else format_gaps(gaps))
+    return 0
+
+
 def run(options: Options, settings: Settings) -> int:
     match options:
         case IngestOptions():
@@ -377,4 +412,6 @@ def run(options: Options, settings: Settings) -> int:
             return bench(options, settings)
         case ServeOptions():
             return serve(options, settings)
+        case ReportOptions():
+            return report(options, settings)
     raise AssertionError(f"no command for {type(options).__name__}")

@@ -33,6 +33,8 @@ class IngestOptions(Options):
     paths: list[Path] = []
     rebuild: bool = False
     quiet: bool = False
+    feeds: list[str] = []
+    configured_feeds: bool = False
 
 
 class AskOptions(Options):
@@ -108,6 +110,11 @@ class ServeOptions(Options):
     command = "serve"
 
 
+class ReportOptions(Options):
+    command = "report"
+    json_output: bool = False
+
+
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
     for c in (
@@ -120,6 +127,7 @@ _COMMANDS: dict[str, type[Options]] = {
         CalibrateOptions,
         BenchOptions,
         ServeOptions,
+        ReportOptions,
     )
 }
 
@@ -179,6 +187,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: corpus/)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or progress lines")
+    p.add_argument(
+        "--feed",
+        dest="feeds",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also refresh this RSS/Atom feed or XML sitemap (repeatable); with no PATH, only feeds",
+    )
+    p.add_argument(
+        "--feeds",
+        dest="configured_feeds",
+        action="store_true",
+        help="also refresh every feed in NEWSBOT_FEEDS",
+    )
 
     p = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     p.add_argument("question", nargs="?", help="the question; without one, one question a line from stdin")
@@ -284,6 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("serve", parents=[common], help="run the Discord bot")
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="coverage gaps: the topics asked about that the archive cannot answer",
+    )
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
     return parser
 
 

@@ -5,10 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from index import Answer, Citation, Explanation, IngestReport, Quote, SearchHit, Stats
+from index import (
+    Answer,
+    Citation,
+    Explanation,
+    GapReport,
+    IngestReport,
+    Quote,
+    RefreshReport,
+    SearchHit,
+    Stats,
+)
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_text, ingest_summary, lead, retraction_note
+from ..wording import (
+    NO_PERIOD,
+    abstention_text,
+    gaps_text,
+    ingest_summary,
+    lead,
+    refresh_text,
+    retraction_note,
+)
 
 # Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
 # bidirectional overrides, each as its Python escape ("\x1b", "\r", "\u202e").
@@ -112,8 +130,8 @@ def _byline(quote: Quote) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    """The answer, a note when it would have come from a retracted article, its citations and
-    any related passages, for the terminal."""
+    """The answer, a note when it would have come from a retracted article, its citations (each
+    with its article's correction note) and any related passages, for the terminal."""
     note = retraction_note(answer)
     lines = [answer_text(answer), *([note] if note else []), ""]
     for heading, quotes in (("", answer.citations), ("More sources:", answer.more_sources)):
@@ -127,6 +145,8 @@ def format_answer(answer: Answer) -> str:
             )
             if c.source.also_published_as:
                 lines.append(f"    also published as: {', '.join(c.source.also_published_as)}")
+            if c.source.note:
+                lines.append(f"    Note: {c.source.note}")
     if answer.abstained and answer.related:
         lines.append("Related passages (not an answer):")
         for r in answer.related:
@@ -197,3 +217,11 @@ def format_stats(stats: Stats) -> str:
 def format_ingest(report: IngestReport, index_dir: Path) -> str:
     """The summary, and where the archive it changed is."""
     return printable(f"{ingest_summary(report)}\nindex: {index_dir}")
+
+
+def format_refresh(report: RefreshReport) -> str:
+    return printable(refresh_text(report))
+
+
+def format_gaps(report: GapReport) -> str:
+    return printable(gaps_text(report))

@@ -9,8 +9,9 @@ import signal
 from collections.abc import Callable
 
 import discord
+import httpx
 
-from index import Encoder, Engine, EngineParams, Reranker, UserError
+from index import Encoder, Engine, EngineParams, Reranker, UserError, http_client
 
 from ..settings import Settings
 from .client import NewsBot
@@ -50,7 +51,8 @@ def run_bot(
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger("discord").level))
     engine = Engine.open(settings.index_dir, load_model(), reranker=load_reranker(), params=params)
     try:
-        asyncio.run(_serve(settings, engine, token))
+        with http_client(params.feeds) as feeds_client:
+            asyncio.run(_serve(settings, engine, token, feeds_client))
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
@@ -58,8 +60,8 @@ def run_bot(
     return 0
 
 
-async def _serve(settings: Settings, engine: Engine, token: str) -> None:
-    async with NewsBot(settings=settings, engine=engine) as bot:
+async def _serve(settings: Settings, engine: Engine, token: str, feeds_client: httpx.Client) -> None:
+    async with NewsBot(settings=settings, engine=engine, feeds_client=feeds_client) as bot:
         loop = asyncio.get_running_loop()
         stopping: list[asyncio.Task] = []  # holds the tasks: the loop keeps only weak references
 

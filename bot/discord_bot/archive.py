@@ -5,8 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
-from index import Answer, ArticleInfo, Engine, IngestReport, SearchHit, Stats, UserError
+import httpx
+
+from index import (
+    Answer,
+    ArticleInfo,
+    Engine,
+    GapReport,
+    IngestReport,
+    RefreshReport,
+    SearchHit,
+    Stats,
+    UserError,
+)
 
 from .identity import user_hash
 
@@ -60,9 +73,30 @@ class Archive:
                 include_internal,
                 question,
             )
-        return await asyncio.to_thread(
+        answer = await asyncio.to_thread(
             self._engine.ask, question, include_internal=include_internal, previous=previous
         )
+        if answer.abstained and self._log_questions:
+            await self._keep_unanswered(question, user_id)
+        return answer
+
+    async def _keep_unanswered(self, question: str, user_id: int) -> None:
+        """Keeps an abstention for the coverage report; failing to costs the user nothing."""
+        try:
+            await asyncio.to_thread(
+                self._engine.record_abstention, user_hash=self.user(user_id), question=question
+            )
+        except Exception:
+            log.warning("could not keep an unanswered question for the coverage report", exc_info=True)
+
+    async def refresh(self, feeds: Sequence[str], client: httpx.Client) -> RefreshReport:
+        """Not counted as in flight (a scheduled refresh has no reply to send); one stopped
+        midway finishes its thread before the engine closes."""
+        return await asyncio.to_thread(self._engine.refresh, feeds, client)
+
+    async def coverage_gaps(self) -> GapReport:
+        self._begin()
+        return await asyncio.to_thread(self._engine.coverage_gaps)
 
     async def search(self, query: str, *, include_internal: bool) -> list[SearchHit]:
         self._begin()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import discord
+import httpx
 from discord import app_commands
 
 from index import Engine
@@ -18,6 +20,8 @@ from .cooldown import Cooldown
 from .failures import NO_PINGS, report
 from .identity import make_salt
 from .messages import MessageQuestions
+from .refresher import Refresher
+from .report_poster import ReportPoster
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +37,11 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 
 class NewsBot(discord.Client):
-    def __init__(self, *, settings: Settings, engine: Engine, **options: Any) -> None:
-        """`options` go to discord.Client (tests shorten `guild_ready_timeout`)."""
+    def __init__(
+        self, *, settings: Settings, engine: Engine, feeds_client: httpx.Client | None = None, **options: Any
+    ) -> None:
+        """`feeds_client` fetches the feeds (none: no refresh); `options` go to discord.Client
+        (tests shorten `guild_ready_timeout`)."""
         super().__init__(intents=intents_for(settings), allowed_mentions=NO_PINGS, **options)
         self._settings = settings
         self.tree = app_commands.CommandTree(self)
@@ -45,7 +52,16 @@ class NewsBot(discord.Client):
             salt=make_salt(settings.user_hash_salt.get_secret_value()),
             log_questions=settings.log_questions,
         )
-        self._commands = build_commands(archive=self._archive, settings=settings, cooldown=cooldown)
+        self._refresher = Refresher(self._archive, settings.feeds, feeds_client, settings.refresh_minutes)
+        self._poster = ReportPoster(
+            self._archive,
+            lambda: self.get_channel(settings.report_channel_id) if settings.report_channel_id else None,
+            settings.report_days,
+        )
+        self._scheduled: list[asyncio.Task] = []
+        self._commands = build_commands(
+            archive=self._archive, settings=settings, cooldown=cooldown, refresher=self._refresher
+        )
         self._messages = MessageQuestions(
             archive=self._archive,
             newsroom_channel_ids=settings.newsroom_channel_ids,
@@ -65,6 +81,15 @@ class NewsBot(discord.Client):
         else:
             await self.tree.sync()
         log.info("slash commands synced to %s", self._settings.guild_ids or "all guilds (global)")
+        if self._refresher.scheduled:
+            self._scheduled.append(asyncio.create_task(self._refresher.run(), name="newsbot-refresh"))
+        if self._settings.report_channel_id:
+            self._scheduled.append(asyncio.create_task(self._poster.run(), name="newsbot-report"))
+
+    async def close(self) -> None:
+        for task in self._scheduled:
+            task.cancel()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info(

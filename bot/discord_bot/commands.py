@@ -17,6 +17,7 @@ from .access import is_admin, may_see_internal
 from .archive import Archive
 from .cooldown import Cooldown, cooldown_notice
 from .failures import NO_PINGS, tell
+from .refresher import Refresher
 from .rendering import (
     CHOICE_MAX,
     render_answer,
@@ -27,6 +28,7 @@ from .rendering import (
     render_stats,
     truncate,
 )
+from .reports import render_gaps, render_refresh
 from .uploads import check_upload, checked_upload
 from .views import AnswerView
 
@@ -37,7 +39,9 @@ def choice_value(info: ArticleInfo) -> str:
     return info.article_id if len(info.article_id) <= CHOICE_MAX else info.title[:CHOICE_MAX]
 
 
-def build_commands(*, archive: Archive, settings: Settings, cooldown: Cooldown) -> list[app_commands.Command]:
+def build_commands(
+    *, archive: Archive, settings: Settings, cooldown: Cooldown, refresher: Refresher
+) -> list[app_commands.Command]:
     newsroom = frozenset(settings.newsroom_channel_ids)
 
     def internal(interaction: discord.Interaction) -> bool:
@@ -126,4 +130,28 @@ def build_commands(*, archive: Archive, settings: Settings, cooldown: Cooldown) 
             embed=render_ingest(name, report).embed, allowed_mentions=NO_PINGS
         )
 
-    return [ask, search, article, stats, help_, ingest]
+    @app_commands.command()
+    @app_commands.guild_only()
+    async def refresh(interaction: discord.Interaction) -> None:
+        """Read the configured feeds now and add their new and changed articles (admins only)."""
+        if not is_admin(interaction.user, settings.admin_role_ids):
+            await tell(interaction, "Only members with an admin role can refresh the feeds.")
+            return
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        report = await refresher.refresh()
+        await interaction.edit_original_response(
+            embed=render_refresh(report).embed, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command()
+    @app_commands.guild_only()
+    async def report(interaction: discord.Interaction) -> None:
+        """The topics asked about most that the archive could not answer (admins only)."""
+        if not is_admin(interaction.user, settings.admin_role_ids):
+            await tell(interaction, "Only members with an admin role can see the coverage report.")
+            return
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        gaps = await archive.coverage_gaps()
+        await interaction.edit_original_response(embed=render_gaps(gaps).embed, allowed_mentions=NO_PINGS)
+
+    return [ask, search, article, stats, help_, ingest, refresh, report]

@@ -39,6 +39,7 @@ CITATIONS_PER_PAGE = 4
 URL_MAX = 512
 LABEL_MAX = 150  # link text; with URL_MAX this leaves a quote at least ~350 characters
 OUTLET_MAX = 60
+NOTE_MAX = 250  # an article's correction note under its citation
 EMPTY = "\u200b"  # Discord rejects empty field names and values.
 
 ANSWER_COLOUR = discord.Colour.dark_green()
@@ -164,7 +165,12 @@ def _citation_field(citation: Citation) -> tuple[str, str]:
     name = f"[{citation.n}] {byline(source.outlet, source.published)}"
     if citation.period:
         name += f" · covers {inert(citation.period, 60)}"
-    return truncate(name, FIELD_NAME_MAX), quoted(citation.sentence, "— " + link(source.title, source.url))
+    if source.updated:
+        name += f" · updated {format_date(source.updated)}"
+    tail = "— " + link(source.title, source.url)
+    if source.note:
+        tail += "\n" + inert(f"Note: {source.note}", NOTE_MAX)
+    return truncate(name, FIELD_NAME_MAX), quoted(citation.sentence, tail)
 
 
 def _related_field(related: Quote) -> tuple[str, str]:
@@ -311,6 +317,12 @@ def render_stats(stats: Stats) -> Page:
         ("Chunks", str(stats.chunks)),
         ("Last ingest", last),
         ("Feedback", f"{stats.feedback_helpful} helpful, {stats.feedback_unhelpful} not helpful"),
+        (
+            "Last refresh",
+            f"{stats.last_refresh:%Y-%m-%d %H:%M UTC}: {inert(stats.last_refresh_summary or '', 300)}"
+            if stats.last_refresh
+            else "never",
+        ),
         ("Model", inert(f"{stats.model} ({stats.dimension} dimensions)", 200)),
     ]
     return fit(
@@ -339,7 +351,8 @@ HELP_TEXT = (
     "`/search query:` matching articles with dates and links\n"
     "`/article title:` an article's details and link\n"
     "`/stats` what the archive holds\n"
-    "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n\n"
+    "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n"
+    "`/refresh` read the configured feeds now, `/report` the topics I could not answer; admins only\n\n"
     "You can also DM me a question, or mention me in a newsroom channel: I answer in a thread, "
     'and follow-ups there ("and in 2022?") are read against the previous question. '
     "When the archive does not hold the answer, I say so and show related passages."

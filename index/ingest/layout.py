@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..models import Article, Period
 from ..params import IngestParams
 from ..text.boilerplate import boilerplate_ranges
+from ..text.corrections import Note, find_note, wrong_sentences
 from ..text.periods import tag_sentences
 from ..text.sentences import split_sentences
 from .chunking import chunk_sentences, chunk_text
@@ -22,6 +23,7 @@ class ArticleLayout:
     boilerplate: list[bool]
     periods: list[tuple[Period, ...]]
     chunks: list[tuple[int, int]]  # (first, last) positions among all sentences
+    note: Note | None = None  # correction and update notes
 
     def chunk_texts(self, article: Article) -> list[str]:
         """What gets embedded for each chunk: the title, then its sentences but boilerplate."""
@@ -45,6 +47,14 @@ def layout_article(article: Article, count_tokens: TokenCounter, params: IngestP
     paragraphs = [text.count("\n", 0, start) for start, _ in spans]
     furniture = boilerplate_ranges(text)
     boiler = [any(a <= start < b for a, b in furniture) for start, _ in spans]
+    # A correction note quotes what was wrong, and a sentence repeating it is wrong: neither is cited.
+    note = find_note(text)
+    if note is not None:
+        wrong = wrong_sentences([text[s:e] for s, e in spans], note)
+        boiler = [
+            flag or i in wrong or any(a <= spans[i][0] < b for a, b in note.ranges)
+            for i, flag in enumerate(boiler)
+        ]
     periods = tag_sentences([text[s:e] for s, e in spans], paragraphs, article.published)
     facts = [i for i, flag in enumerate(boiler) if not flag]
     lengths = [count_tokens(text[spans[i][0] : spans[i][1]]) for i in facts]
@@ -53,4 +63,4 @@ def layout_article(article: Article, count_tokens: TokenCounter, params: IngestP
         (facts[c.first], facts[c.last])
         for c in chunk_sentences(lengths, budget=budget, overlap=params.chunk_overlap)
     ]
-    return ArticleLayout(spans, paragraphs, boiler, periods, chunks)
+    return ArticleLayout(spans, paragraphs, boiler, periods, chunks, note)

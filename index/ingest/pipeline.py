@@ -95,6 +95,7 @@ def prepare(
                 sentences,
                 chunks,
                 list((also or {}).get(article.article_id, [])),
+                layout.note,
             )
         )
     return prepared
@@ -142,9 +143,21 @@ def plan(store: Store, paths: Sequence[Path], params: IngestParams) -> Plan:
         report.warnings += result.warnings
         unreadable |= result.unreadable
         read += result.articles
+    return _diff(store, read, report, paths, unreadable)
 
+
+def plan_articles(store: Store, articles: Sequence[Article]) -> Plan:
+    """Articles read elsewhere (feeds) compared with the store: none is removed."""
+    return _diff(store, articles, IngestReport(), [], set())
+
+
+def _diff(
+    store: Store, read: Sequence[Article], report: IngestReport, roots: Sequence[Path], unreadable: set[str]
+) -> Plan:
+    """What writing the articles `read` from `roots` changes: those stored from inside `roots`
+    and not read again (nor merely unreadable) go."""
     existing = store.article_index()
-    found = identify(read, existing, paths, unreadable)
+    found = identify(read, existing, roots, unreadable)
     report.skipped += found.skipped
     report.duplicates = found.duplicates
     # A text changed in place gets a new id (its fingerprint's): the article at its file is updated.
@@ -223,3 +236,16 @@ def ingest(
     progress: IngestProgress | None = None,
 ) -> IngestReport:
     return carry_out(store, encoder, plan(store, paths, params), params, progress)
+
+
+def ingest_articles(
+    store: Store,
+    encoder: Encoder,
+    articles: Sequence[Article],
+    params: IngestParams,
+    *,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    """Adds and updates articles read elsewhere (feeds); removes none. As `ingest`: only what
+    changed, batch by batch, a text already stored kept once with its other names."""
+    return carry_out(store, encoder, plan_articles(store, articles), params, progress)

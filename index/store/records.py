@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..models import Article, Period
+from ..text.corrections import Note
 
 
 @dataclass
@@ -52,6 +53,7 @@ class PreparedArticle:
     sentences: list[PreparedSentence]
     chunks: list[PreparedChunk]
     also_published_as: list[AlsoPublished] = field(default_factory=list)
+    note: Note | None = None  # its correction and update notes
 
 
 @dataclass(frozen=True)

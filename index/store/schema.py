@@ -10,7 +10,9 @@ from ..text.fingerprint import text_fingerprint
 from ..text.terms import content_terms, index_terms
 
 # 3: articles carry their text's fingerprint and the other names the same text arrived under.
-FORMAT_VERSION = 3
+# 4: the tables of feeds and pages read, correction notes and abstentions (created on open: an
+# index of format 3 opened read-only would lack them).
+FORMAT_VERSION = 4
 DB_NAME = "newsbot.sqlite3"
 MANIFEST_NAME = "manifest.json"
 
@@ -64,6 +66,17 @@ CREATE TABLE IF NOT EXISTS removed_chunks(chunk INTEGER NOT NULL, generation INT
 CREATE TABLE IF NOT EXISTS feedback(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, helpful INTEGER NOT NULL,
     user_hash TEXT NOT NULL, question TEXT);
+-- Feeds, sitemaps and article pages as last read (index/feeds/records.py, as JSON): validators
+-- for conditional requests, the pages a feed listed, why a page failed. Not carried by a rebuild,
+-- which starts from the sources again: the next refresh fetches every page in full.
+CREATE TABLE IF NOT EXISTS feed_state(url TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_state(url TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+-- Correction and update notes of articles (index/text/corrections.py), shown with their citations.
+CREATE TABLE IF NOT EXISTS article_notes(
+    article_id TEXT PRIMARY KEY, note TEXT NOT NULL, updated TEXT) WITHOUT ROWID;
+-- Questions the bot abstained on, kept only where NEWSBOT_LOG_QUESTIONS allows (coverage gaps).
+CREATE TABLE IF NOT EXISTS abstentions(
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, user_hash TEXT NOT NULL, question TEXT NOT NULL);
 """
 )
 

@@ -23,10 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
+from ..feeds.records import FeedState, PageState
 from ..models import ArticleInfo, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
+from ..text.corrections import Note
 from ..text.fingerprint import text_fingerprint
 from ..text.terms import index_terms
+from . import feed_state
 from .atomic import write_bytes_atomic
 from .builds import BuildRetired, IndexFolder, hold, missing_index, release
 from .check import consistency_problems
@@ -61,6 +64,7 @@ from .vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 FeedbackRow = tuple[str, int, str, str | None]  # created, helpful, user hash, question
+AbstentionRow = tuple[str, str, str]  # created, user hash, question
 
 
 def _inserted(cursor: sqlite3.Cursor) -> int:
@@ -371,12 +375,14 @@ class Store:
 
     def _upgrade(self, version: int) -> None:
         """Format 1 indexed porter stems and lacked the term counts (redone from the chunks);
-        formats 1 and 2 lacked the texts' fingerprints (computed from the texts)."""
+        formats 1 and 2 lacked the texts' fingerprints (computed from the texts); formats 1 to 3
+        lacked the tables of feeds, notes and abstentions (made by SCHEMA, run before this)."""
         log.warning("upgrading the index in %s from format %d to %d", self.directory, version, FORMAT_VERSION)
         with self.write():
             if version == 1:
                 upgrade_from_1(self._db)
-            upgrade_from_2(self._db)
+            if version <= 2:
+                upgrade_from_2(self._db)
             self._set_meta(format_version=str(FORMAT_VERSION))
         self._write_manifest()
 
@@ -553,6 +559,7 @@ class Store:
                     dropped += ids
                     removed_texts += texts
                     self._db.execute("DELETE FROM articles WHERE id = ?", (row_id,))
+                    self._write_note(article_id, None)
             for prepared in upserts:
                 a = prepared.article
                 if a.article_id in existing:
@@ -587,6 +594,7 @@ class Store:
                         ),
                     )
                 )
+                self._write_note(a.article_id, prepared.note)
                 self._db.executemany(
                     'INSERT INTO sentences(article, position, paragraph, start, "end", boilerplate, '
                     "periods, vector) VALUES(?,?,?,?,?,?,?,?)",
@@ -853,8 +861,10 @@ class Store:
             return {}
         marks = ",".join("?" * len(rows))
         found = self._db.execute(
-            "SELECT id, article_id, title, url, outlet, published, also_published_as, "
-            f"CASE status WHEN 'retracted' THEN ingested_at END FROM articles WHERE id IN ({marks})",
+            "SELECT a.id, a.article_id, a.title, a.url, a.outlet, a.published, a.also_published_as, "
+            "CASE a.status WHEN 'retracted' THEN a.ingested_at END, n.note, n.updated "
+            "FROM articles a LEFT JOIN article_notes n ON n.article_id = a.article_id "
+            f"WHERE a.id IN ({marks})",
             rows,
         )
         return {
@@ -866,6 +876,8 @@ class Store:
                 published=dt.date.fromisoformat(r[5]) if r[5] else None,
                 also_published_as=also_names(r[6]),
                 retracted_on=dt.datetime.fromisoformat(r[7]).date() if r[7] else None,
+                note=r[8],
+                updated=dt.date.fromisoformat(r[9]) if r[9] else None,
             )
             for r in found
         }
@@ -914,3 +926,46 @@ class Store:
             f"SELECT id, article FROM chunks INDEXED BY chunks_span WHERE id IN ({marks})", list(chunk_ids)
         )
         return dict(rows.fetchall())
+
+    # ---- notes, feeds and unanswered questions -------------------------------------------
+
+    def _write_note(self, article_id: str, note: Note | None) -> None:
+        """An article's correction notes replaced (inside the caller's write)."""
+        self._db.execute("DELETE FROM article_notes WHERE article_id = ?", (article_id,))
+        if note is not None:
+            self._db.execute(
+                "INSERT INTO article_notes(article_id, note, updated) VALUES(?, ?, ?)",
+                (article_id, note.text, note.updated.isoformat() if note.updated else None),
+            )
+
+    def feed_state(self) -> tuple[dict[str, FeedState], dict[str, PageState]]:
+        """Feeds and pages as the last refresh left them, by URL."""
+        return feed_state.read(self._db)
+
+    def save_feed_state(self, feeds: Sequence[FeedState], pages: Sequence[PageState], summary: str) -> None:
+        """Keeps what a refresh read, and when it ended with what summary (for stats)."""
+        with self.write():
+            feed_state.write(self._db, feeds, pages)
+            self._set_meta(
+                last_refresh=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                last_refresh_summary=summary,
+            )
+
+    def add_abstentions(self, rows: Sequence[AbstentionRow]) -> None:
+        with self.write():
+            self._db.executemany("INSERT INTO abstentions(created, user_hash, question) VALUES(?,?,?)", rows)
+
+    def abstentions(self) -> list[AbstentionRow]:
+        """Every abstention kept, oldest first: what a rebuild carries over."""
+        return self._db.execute("SELECT created, user_hash, question FROM abstentions ORDER BY id").fetchall()
+
+    def unanswered(self, limit: int) -> list[str]:
+        """The newest `limit` questions the archive could not answer: abstentions, and answers
+        marked not helpful whose question was kept."""
+        rows = self._db.execute(
+            "SELECT question FROM (SELECT created, question FROM abstentions UNION ALL "
+            "SELECT created, question FROM feedback WHERE helpful = 0 AND question IS NOT NULL) "
+            "ORDER BY created DESC LIMIT ?",
+            (limit,),
+        )
+        return [r[0] for r in rows]

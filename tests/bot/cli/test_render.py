@@ -117,6 +117,8 @@ def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
         "published": "2022-01-05",
         "also_published_as": [],
         "retracted_on": None,
+        "note": None,
+        "updated": None,
         "sentence": FIRST,
         "start": 10,
         "end": 10 + len(FIRST),

@@ -328,6 +328,39 @@ def test_a_format_2_index_is_upgraded_in_place_and_then_finds_duplicates(
     assert json.loads((built_index / MANIFEST_NAME).read_text())["format_version"] == FORMAT_VERSION
 
 
+FEEDS_TABLES = ("feed_state", "page_state", "article_notes", "abstentions")
+
+
+def test_a_format_3_index_gets_the_tables_of_feeds_notes_and_abstentions_and_keeps_its_feedback(
+    built_index, encoder, write_article, corpus_dir
+):
+    engine = Engine.open(built_index, encoder)
+    engine.record_feedback(helpful=True, user_hash="u", question="q")
+    engine.close()
+    with contextlib.closing(sqlite3.connect(built_index / DB_NAME)) as db, db:
+        for table in FEEDS_TABLES:
+            db.execute(f"DROP TABLE {table}")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'format_version'")
+    engine = Engine.open(built_index, encoder)
+    try:
+        with contextlib.closing(sqlite3.connect(built_index / DB_NAME)) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = db.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()[0]
+        assert set(FEEDS_TABLES) <= tables and version == str(FORMAT_VERSION)
+        assert engine.stats().feedback_helpful == 1
+        write_article("corrected.md", "Crews replaced the pipe.\n\nCorrection: It was 90 years old, not 60.")
+        assert engine.ingest([corpus_dir]).added
+        with contextlib.closing(sqlite3.connect(built_index / DB_NAME)) as db:
+            notes = db.execute("SELECT note FROM article_notes").fetchall()
+        assert notes == [("Correction: It was 90 years old, not 60.",)]
+        engine.record_abstention(user_hash="u", question="When does the pool open?")
+        with engine.snapshot() as store:
+            assert store.unanswered(10) == ["When does the pool open?"]
+    finally:
+        engine.close()
+    assert json.loads((built_index / MANIFEST_NAME).read_text())["format_version"] == FORMAT_VERSION
+
+
 # ---- opening what is not a database ------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""Feeds and sitemaps: listing their pages, fetching them politely, extracting the articles."""

@@ -1,0 +1,1 @@
+"""Coverage gaps: the questions the archive could not answer, grouped by topic."""
