@@ -265,7 +265,7 @@ def test_ask_explain_shows_how_the_question_was_read_and_what_became_of_each_can
 
     code, out, err = run("ask", "--index-dir", ingested, "--json", "--explain", VERBATIM)
     explain = json.loads(out)["explain"]
-    assert explain["reading"]["kind"] == "what" and explain["threshold"] == 0.5
+    assert explain["reading"]["kind"] == "what" and explain["threshold"] == FAKE_MODEL_PARAMS.answer.threshold
     assert explain["candidates"][0]["verdict"] == "chosen"
     assert {"sentence", "article_id", "probability", "rerank", "relevance", "reason"} <= set(
         explain["candidates"][0]

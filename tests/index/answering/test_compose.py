@@ -244,7 +244,9 @@ def test_every_number_in_an_answer_appears_in_a_cited_sentence(question, dense):
 def test_citations_quote_their_article_verbatim(question):
     answer = ask(question, [candidate(text, dense=0.9) for text in NBC], AnswerParams(threshold=0.3))
     assert answer.citations or answer.abstained
-    assert {line.citation for line in answer.lines} == {c.n for c in answer.citations}, "every citation is stated"
+    assert {line.citation for line in answer.lines} == {c.n for c in answer.citations}, (
+        "every citation is stated"
+    )
     for n, citation in enumerate(answer.quoted, start=1):
         assert citation.n == n
         assert citation.sentence == ARTICLE_TEXT[citation.start : citation.end]
