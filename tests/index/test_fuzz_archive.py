@@ -127,7 +127,7 @@ BAD_LINES = [
     ("{not json", "malformed JSON"),
     ("[1, 2, 3]", "not a JSON object"),
     ('{"title": "no text"}', "missing text"),
-    ('{"text": 42}', "missing text"),
+    ('{"text": 42}', "is a number, not text"),
     ('{"text": "   "}', "empty"),
     ('{"text": "In 2021 it rained.", "visibility": "secret"}', "visibility"),
 ]
