@@ -189,3 +189,17 @@ def test_a_question_about_another_crime_or_city_abstains(seed_engine, question):
     answer = seed_engine.ask(question)
     assert answer.abstained
     assert "2,098" not in answer_text(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the meaning of life?",
+        "'; DROP TABLE articles; --",
+        "what is the capital of the moon?",
+        "asdf qwer zxcv?",
+    ],
+)
+def test_a_nonsense_question_is_not_answered(seed_engine, question):
+    answer = seed_engine.ask(question)
+    assert answer.abstained and answer.citations == [], answer_text(answer)
