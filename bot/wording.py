@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from index import AbstainReason, Answer, GapReport, IngestReport, RefreshReport
 
 NO_PERIOD = "period not stated in the sentence"
@@ -35,17 +37,35 @@ def ingest_summary(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
+# How a period label follows the figure: a day ("July 24, 2022", "Monday") reads "on ...", a
+# year or a month ("2021", "March 2021") "in ..."; a label with its own preposition or a
+# relative word ("from January to April of 2022", "last year") follows as it is.
+_DAY = re.compile(r"[A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_YEAR_OR_MONTH = re.compile(r"\d{4}|[A-Z][a-z]+\.?(?: \d{4})?")
+
+
+def _after_figure(period: str) -> str:
+    if _DAY.fullmatch(period):
+        return f"on {period}"
+    if _YEAR_OR_MONTH.fullmatch(period):
+        return f"in {period}"
+    return period
+
+
 def lead(answer: Answer) -> str | None:
     """The answer itself, before the quote that states it: the answer span of a single
-    statement (a figure, a date, a name) with the period its sentence gives ("nearly 2,098, in
-    2021"); None when the sentence itself is the answer or several figures are listed."""
+    statement (a figure, a date, a name) with the period its sentence gives ("nearly 2,098 in
+    2021", "more than 500 from January to April of 2022"); None when the sentence itself is the
+    answer or several figures are listed."""
     if answer.abstained or len(answer.lines) != 1:
         return None
     line = answer.lines[0]
     span = answer.citation(line.citation).answer_text
     if span is None:
         return None
-    return f"{span}, {line.period}" if line.period and line.period not in span else span
+    if not line.period or line.period in span:
+        return span
+    return f"{span} {_after_figure(line.period)}"
 
 
 def retraction_note(answer: Answer) -> str | None:

@@ -11,51 +11,13 @@ from bot.display import BIDI_CONTROLS
 from index.models import (
     AbstainReason,
     Answer,
-    AnswerKind,
     AnswerLine,
     Citation,
     Quote,
     SearchHit,
-    Source,
     Stats,
 )
-
-SOURCE = Source(
-    article_id="https://news.example/a",
-    title="Carjackings",
-    url="https://news.example/a",
-    outlet="Example Tribune",
-    published=dt.date(2022, 1, 5),
-)
-FIRST = "More than 500 were logged from January to April of 2022."
-SECOND = "From Jan. 1 through July 24 of 2022, Chicago saw 942 vehicular hijackings."
-
-
-def cite(n: int, sentence: str, figure: str, period: str | None) -> Citation:
-    at = sentence.index(figure)
-    return Citation(
-        n=n,
-        source=SOURCE,
-        sentence=sentence,
-        start=10 * n,
-        end=10 * n + len(sentence),
-        score=0.5,
-        answer_span=(at, at + len(figure)),
-        period=period,
-    )
-
-
-def listing() -> Answer:
-    first = cite(1, FIRST, "More than 500", "from January to April of 2022")
-    second = cite(2, SECOND, "942", None)
-    return Answer(
-        question="how many carjackings in 2022?",
-        abstained=False,
-        kind=AnswerKind.HOW_MANY,
-        period="2022",
-        lines=[AnswerLine(citation=1, period=first.period), AnswerLine(citation=2)],
-        citations=[first, second],
-    )
+from tests.fixtures.answers import FIRST, SOURCE, cite, listing
 
 
 def test_one_statement_leads_with_the_answer_then_quotes_its_sentence_with_the_span_in_bold():
@@ -66,7 +28,7 @@ def test_one_statement_leads_with_the_answer_then_quotes_its_sentence_with_the_s
     dated = answer.model_copy(
         update={"lines": [AnswerLine(citation=1, period="from January to April of 2022")]}
     )
-    assert answer_text(dated).splitlines()[0] == "More than 500, from January to April of 2022"
+    assert answer_text(dated).splitlines()[0] == "More than 500 from January to April of 2022"
 
 
 def test_a_statement_without_an_answer_span_is_its_sentence_alone():
