@@ -51,17 +51,6 @@ def _uploads(folder: IndexFolder) -> list[Path]:
     return [folder.uploads] if folder.uploads.is_dir() else []
 
 
-def _one_per_text(found: list[Candidate]) -> list[Candidate]:
-    """The candidates with each sentence's words once: a wire paragraph that two different
-    stories carry is one statement, cited from the better chunk, never as [1] and [2]."""
-    best: dict[str, Candidate] = {}
-    for c in found:
-        key = " ".join(c.text.split())
-        if key not in best or c.chunk_score > best[key].chunk_score:
-            best[key] = c
-    return list(best.values())
-
-
 def _with_late(report: IngestReport, late: IngestReport) -> IngestReport:
     """A rebuild's report with the uploads that arrived while it ran."""
     arrived = [a for a in late.added + late.updated if a not in report.added]
@@ -331,7 +320,7 @@ class Engine:
             lap("wait")
             chunks = retrieve(store, vector, terms, self.params.retrieval, include_internal=include_internal)
             lap("retrieve")
-            found = _one_per_text(candidates(store, chunks))
+            found = candidates(store, chunks)
             idf = store.term_idf(analysis.terms)
             gone: list[Candidate] = []
             if retracted and store.has_retracted():

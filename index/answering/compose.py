@@ -55,11 +55,13 @@ def passage(candidate: Candidate, title: bool) -> str:
 
 
 def _unique(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """One candidate a sentence: a sentence in two chunks counts with its better chunk."""
-    best_of: dict[int, Candidate] = {}
+    """One candidate for each sentence's words, with its better chunk: a sentence in two chunks,
+    or a wire paragraph two different stories carry, is one statement, never cited as [1] and [2]."""
+    best_of: dict[str, Candidate] = {}
     for c in candidates:
-        if c.sentence_id not in best_of or c.chunk_score > best_of[c.sentence_id].chunk_score:
-            best_of[c.sentence_id] = c
+        key = " ".join(c.text.split())
+        if key not in best_of or c.chunk_score > best_of[key].chunk_score:
+            best_of[key] = c
     return list(best_of.values())
 
 

@@ -1,5 +1,6 @@
-"""`newsbot` as a child process (tests/launch_newsbot.py: the HashingEncoder in place of the
-model), for what is about the process: exit codes, pipes, standard input, progress lines."""
+"""`newsbot` in this process (`run`), and as a child process (tests/launch_newsbot.py: the
+HashingEncoder in place of the model) for what is about the process: exit codes, pipes,
+standard input, progress lines."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from tests.fixtures.paths import REPO_ROOT
 
 LAUNCHER = REPO_ROOT / "tests" / "launch_newsbot.py"
@@ -21,6 +23,18 @@ def launch_command(*args: object, launcher: tuple[str, ...] = ()) -> list[str]:
     """The command line that runs `newsbot ARGS` with the HashingEncoder; `launcher` holds
     launch_newsbot.py's own options (--batch N, --progress-seconds S)."""
     return [sys.executable, str(LAUNCHER), *launcher, "--", *map(str, args)]
+
+
+@pytest.fixture
+def run(capsys):
+    """run(*argv) -> (exit code, stdout, stderr) of `newsbot ARGV` called in this process."""
+
+    def run_(*argv: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 import bot.cli.commands
-from bot.cli import main
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
@@ -51,16 +50,6 @@ def hashing_model(monkeypatch):
     )
     monkeypatch.setattr(bot.cli.commands, "load_reranker", lambda folder=None, **options: OverlapReranker())
     monkeypatch.setattr(bot.cli.commands, "PARAMS", FAKE_MODEL_PARAMS)
-
-
-@pytest.fixture
-def run(capsys):
-    def run_(*argv: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run_
 
 
 @pytest.fixture

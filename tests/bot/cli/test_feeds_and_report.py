@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import pytest
 
 import bot.cli.commands
-from bot.cli import main
 from index import Engine, EngineParams
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.news_site import NewsSite, serve_site
@@ -31,16 +30,6 @@ def hashing_model(monkeypatch):
     monkeypatch.setattr(
         bot.cli.commands, "load_encoder", lambda model_dir=None, backend=None: HashingEncoder()
     )
-
-
-@pytest.fixture
-def run(capsys):
-    def run_(*argv: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run_
 
 
 @pytest.fixture

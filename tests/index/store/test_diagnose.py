@@ -62,6 +62,23 @@ def built_index(index_dir, newsroom_corpus, encoder):
     return index_dir
 
 
+def run_read_only(index: Path, script: str, *args: object) -> subprocess.CompletedProcess:
+    """`script` run by a child process with `index` (its first argument) made read-only, and
+    root's write override dropped, so that the files' modes hold as for any other user."""
+    chmod_all(index, 0o444)
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", script, str(index), *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            timeout=TIMEOUT,
+            preexec_fn=without_write_override if os.geteuid() == 0 else None,
+        )
+    finally:
+        chmod_all(index, 0o644)
+
+
 def without_write_override() -> None:
     """In the child, before it runs: root keeps its uid but must obey the files' modes."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -79,18 +96,7 @@ def test_a_read_only_index_answers_and_says_in_one_line_why_it_takes_no_writes(
     built_index, write_article, tmp_path
 ):
     more = write_article("bikes.md", "In 2023, Chicago saw 1,234 bike thefts.\n", directory=tmp_path / "more")
-    chmod_all(built_index, 0o444)
-    try:
-        child = subprocess.run(
-            [sys.executable, "-c", READ_ONLY_SESSION, str(built_index), str(more.parent)],
-            capture_output=True,
-            text=True,
-            cwd=REPO_ROOT,
-            timeout=TIMEOUT,
-            preexec_fn=without_write_override if os.geteuid() == 0 else None,
-        )
-    finally:
-        chmod_all(built_index, 0o644)
+    child = run_read_only(built_index, READ_ONLY_SESSION, more.parent)
     assert child.returncode == 0, child.stderr
     results = json.loads(child.stdout.splitlines()[-1])
     assert results["articles"] == 3
@@ -108,18 +114,7 @@ def test_a_read_only_index_of_an_older_format_says_how_to_upgrade_it(built_index
         "try:\n    Engine.open(Path(sys.argv[1]), HashingEncoder())\n"
         "except UserError as exc:\n    print(exc)\n"
     )
-    chmod_all(built_index, 0o444)
-    try:
-        child = subprocess.run(
-            [sys.executable, "-c", opening, str(built_index)],
-            capture_output=True,
-            text=True,
-            cwd=REPO_ROOT,
-            timeout=TIMEOUT,
-            preexec_fn=without_write_override if os.geteuid() == 0 else None,
-        )
-    finally:
-        chmod_all(built_index, 0o644)
+    child = run_read_only(built_index, opening)
     assert child.returncode == 0, child.stderr
     assert "has format 2" in child.stdout and "as a user who may write to it" in child.stdout
 
