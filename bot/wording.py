@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index import AbstainReason, Answer, GapReport, IngestReport, RefreshReport
+from index import AbstainReason, Answer, Citation, Figure, FigureGroup, GapReport, IngestReport, RefreshReport
 
 NO_PERIOD = "period not stated in the sentence"
 
@@ -95,3 +95,23 @@ def gaps_text(report: GapReport) -> str:
         lines.append(f"{n}. {topic.question} ({topic.count} asked)")
         lines += [f"   - {example}" for example in topic.examples]
     return "\n".join(lines)
+
+
+def cited_source(citation: Citation) -> str:
+    """The outlet and whom its sentence attributes what it says to: "NBC 5 Chicago, Cook County
+    Sheriff's Office"; the title when the article names no outlet and the sentence no source."""
+    return ", ".join(part for part in (citation.source.outlet, citation.attributed_to) if part) or (
+        citation.source.title
+    )
+
+
+def figure_text(figure: Figure) -> str:
+    """ "nearly 2,098 incidents of vehicular hijacking (Chicago)": the figure as written, its thing."""
+    place = f" ({figure.place})" if figure.place else ""
+    return f"{figure.value.text} {figure.thing or ''}".rstrip() + place
+
+
+def disagreement_text(group: FigureGroup) -> str:
+    """Sources that give different values for one thing and period, side by side:
+    "2,098 (NBC 5, Sheriff's Office) · 1,849 (Sun-Times, police data)"."""
+    return " · ".join(f"{f.value.text} ({cited_source(f.citation)})" for f in group.figures)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .answering.compose import Judged, Rerank, compose, judge
 from .answering.explain import explanation
+from .answering.figures import figure_report
 from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
@@ -27,7 +28,7 @@ from .feeds.refresh import Collected, collect
 from .gaps.topics import GapReport, gap_topics
 from .ingest.pipeline import ingest, ingest_articles, plan
 from .ingest.progress import IngestProgress
-from .models import Answer, ArticleInfo, IngestReport, SearchHit, Stats
+from .models import Answer, ArticleInfo, FigureReport, IngestReport, SearchHit, Stats
 from .params import EngineParams
 from .store.atomic import write_bytes_atomic
 from .store.builds import BuildRetired, Builds, IndexFolder
@@ -440,6 +441,28 @@ class Engine:
                     source=sources[article_row], snippet=snippet, score=round(fused, 5), marks=marks
                 )
         return list(hits.values())
+
+    def figures(self, topic: str, *, include_internal: bool = False) -> FigureReport:
+        """Every figure the archive states about `topic` (stored at ingest, index/text/figures.py),
+        grouped by what it counts and by period, newest first, each with its cited sentence; the
+        topic is retrieved as a question is (hybrid), and a figure belongs to it when what it
+        counts shares a stem with it or means nearly the same (`FigureParams`)."""
+        topic = validate_question(topic)
+        vector = self.encoder.encode([topic])[0]
+        with self.snapshot() as store:
+            chunks = retrieve(
+                store,
+                vector,
+                content_terms(topic),
+                self.params.retrieval,
+                include_internal=include_internal,
+                top=self.params.figures.chunks,
+            )
+            stored = store.chunk_figures([c for c, _ in chunks], include_internal)
+            sources = store.sources(f.article_row for f in stored)
+        things = sorted({f.thing for f in stored if f.thing})
+        vectors = dict(zip(things, self.encoder.encode(things), strict=True)) if things else {}
+        return figure_report(topic, vector, stored, sources, vectors, self.params.figures)
 
     def find_articles(
         self, prefix: str, *, include_internal: bool = False, limit: int = 25

@@ -148,6 +148,11 @@ class Citation(Quote):
         default=None, description="Where the answer is within `sentence` (offsets), if a span."
     )
     period: str | None = Field(default=None, description="The period the sentence speaks about.")
+    attributed_to: str | None = Field(
+        default=None,
+        description="Whom the sentence attributes what it says to, verbatim: 'city data', "
+        "'Cook County Sheriff's Office' (index/text/attribution.py).",
+    )
 
     @property
     def answer_text(self) -> str | None:
@@ -332,3 +337,58 @@ class Stats(BaseModel):
     index_dir: str
     last_refresh: dt.datetime | None = Field(default=None, description="When feeds were last refreshed.")
     last_refresh_summary: str | None = Field(default=None, description="What that refresh did, in a line.")
+
+
+class FigureValue(BaseModel):
+    """A figure's value as written and as a number: "nearly 2,098" is 2098, qualified "nearly";
+    "£124bn" is 1.24e11 GBP; "12.3%" is 12.3 percent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(description="The figure as the sentence writes it.")
+    number: float
+    unit: str | None = Field(default=None, description="What it is measured in: 'percent', 'miles'.")
+    currency: str | None = Field(default=None, description="ISO 4217 code of an amount of money.")
+    qualifier: str | None = Field(default=None, description="How exact it is: 'nearly', 'more than'.")
+
+    @property
+    def key(self) -> tuple[float, str | None, str | None]:
+        """What two figures must share to agree (the qualifier aside)."""
+        return (self.number, self.unit, self.currency)
+
+
+class Figure(BaseModel):
+    """One figure the archive states, with its cited sentence (`citation.answer_span` is where
+    the figure is in it)."""
+
+    value: FigureValue
+    thing: str | None = Field(description="What it counts, in the sentence's words.")
+    place: str | None = Field(default=None, description="The place the sentence names, if any.")
+    period: Period | None = Field(description="The period it covers; None when the sentence states none.")
+    citation: Citation
+
+
+class FigureGroup(BaseModel):
+    """The figures for one counted thing and one period."""
+
+    period: Period | None
+    label: str = Field(description="The period in the sentences' words, or 'no period stated'.")
+    figures: list[Figure]
+    disagree: bool = Field(description="Whether the sources give different values for it.")
+
+
+class CountedThing(BaseModel):
+    thing: str = Field(description="What is counted, in the words closest to the topic.")
+    groups: list[FigureGroup] = Field(description="By period, newest first.")
+
+
+class FigureReport(BaseModel):
+    """Every figure the archive states about a topic (`Engine.figures`)."""
+
+    topic: str
+    things: list[CountedThing] = Field(default=[], description="The thing closest to the topic first.")
+
+    @property
+    def periods(self) -> int:
+        """How many distinct stated periods the figures cover (a chart needs a few)."""
+        return len({(g.period.start, g.period.end) for t in self.things for g in t.groups if g.period})

@@ -332,6 +332,31 @@ class GapParams(_Params):
     )
 
 
+class FigureParams(_Params):
+    """`Engine.figures`: the figures stored at ingest that are about a topic, grouped by thing."""
+
+    chunks: int = Field(
+        default=40,
+        gt=0,
+        description="Fused chunks (hybrid retrieval of the topic) whose sentences' figures are read.",
+    )
+    thing_min_similarity: float = Field(
+        default=0.6,
+        description="A figure counts the topic when what it counts means at least this close to it "
+        "(dense similarity; a shared stem always counts). Measured with all-MiniLM-L6-v2: "
+        "'carjackings' vs 'vehicular hijackings' 0.72, 'incidents of vehicular hijacking' 0.72, "
+        "'car thefts' 0.70; vs 'robberies' 0.58, 'vehicles' 0.53, 'arrests' 0.51, 'homicides' "
+        "0.43, 'people' 0.29; 'homicides' vs 'murders' 0.84, vs 'shootings' 0.57.",
+    )
+    same_thing_similarity: float = Field(
+        default=0.7,
+        description="Two counted things are one when they mean at least this close to each other: "
+        "'carjackings' and 'vehicular hijackings' (0.72) are, 'carjackings' and 'robberies' (0.58) "
+        "or 'homicides' and 'shootings' (0.57) are not (all-MiniLM-L6-v2). 'car thefts' (0.70) is "
+        "on the line and joins carjackings.",
+    )
+
+
 class EngineParams(_Params):
     retrieval: RetrievalParams = RetrievalParams()
     answer: AnswerParams = AnswerParams()
@@ -340,3 +365,4 @@ class EngineParams(_Params):
     ingest: IngestParams = IngestParams()
     feeds: FeedParams = FeedParams()
     gaps: GapParams = GapParams()
+    figures: FigureParams = FigureParams()

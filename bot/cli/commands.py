@@ -37,6 +37,7 @@ from .options import (
     CalibrateOptions,
     ChatOptions,
     EvalOptions,
+    FiguresOptions,
     IngestOptions,
     Options,
     ReportOptions,
@@ -47,7 +48,9 @@ from .options import (
 from .progress import ProgressLines, TerminalBar
 from .render import (
     answer_json,
+    figures_json,
     format_answer,
+    format_figures,
     format_gaps,
     format_hits,
     format_ingest,
@@ -392,6 +395,23 @@ def report(options: ReportOptions, settings: Settings) -> int:
     return 0
 
 
+def figures(options: FiguresOptions, settings: Settings) -> int:
+    engine = _engine(settings, reranking=False)
+    try:
+        found = engine.figures(options.topic, include_internal=options.internal)
+    finally:
+        engine.close()
+    if options.plot:
+        from ..charts import figure_chart
+
+        try:
+            options.plot.write_bytes(figure_chart(found))
+        except OSError as exc:
+            raise UserError(f"Cannot write the chart to {options.plot}: {exc.strerror}.") from None
+    print(json.dumps(figures_json(found), indent=2) if options.json_output else format_figures(found))
+    return 0
+
+
 def run(options: Options, settings: Settings) -> int:
     match options:
         case IngestOptions():
@@ -414,4 +434,6 @@ def run(options: Options, settings: Settings) -> int:
             return serve(options, settings)
         case ReportOptions():
             return report(options, settings)
+        case FiguresOptions():
+            return figures(options, settings)
     raise AssertionError(f"no command for {type(options).__name__}")

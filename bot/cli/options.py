@@ -115,6 +115,14 @@ class ReportOptions(Options):
     json_output: bool = False
 
 
+class FiguresOptions(Options):
+    command = "figures"
+    topic: str
+    json_output: bool = False
+    internal: bool = False
+    plot: Path | None = None
+
+
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
     for c in (
@@ -128,6 +136,7 @@ _COMMANDS: dict[str, type[Options]] = {
         BenchOptions,
         ServeOptions,
         ReportOptions,
+        FiguresOptions,
     )
 }
 
@@ -313,6 +322,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="coverage gaps: the topics asked about that the archive cannot answer",
     )
     p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "figures", parents=[common], help="every figure the archive gives about a topic, by period"
+    )
+    p.add_argument("topic", help='what is counted, e.g. "carjackings"')
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+    p.add_argument("--internal", action="store_true", help="also cite internal articles")
+    p.add_argument(
+        "--plot", type=Path, metavar="FILE.png", help="also draw the figures over time into this PNG"
+    )
     return parser
 
 

@@ -9,6 +9,7 @@ from index import (
     Answer,
     Citation,
     Explanation,
+    FigureReport,
     GapReport,
     IngestReport,
     Quote,
@@ -21,6 +22,9 @@ from ..display import BIDI_CONTROLS
 from ..wording import (
     NO_PERIOD,
     abstention_text,
+    cited_source,
+    disagreement_text,
+    figure_text,
     gaps_text,
     ingest_summary,
     lead,
@@ -89,6 +93,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "answer_start": span[0] if span else None,
         "answer_end": span[1] if span else None,
         "period": citation.period,
+        "attributed_to": citation.attributed_to,
     }
 
 
@@ -143,6 +148,8 @@ def format_answer(answer: Answer) -> str:
             lines.append(
                 f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}"
             )
+            if c.attributed_to:
+                lines.append(f"    attributed to: {c.attributed_to}")
             if c.source.also_published_as:
                 lines.append(f"    also published as: {', '.join(c.source.also_published_as)}")
             if c.source.note:
@@ -225,3 +232,59 @@ def format_refresh(report: RefreshReport) -> str:
 
 def format_gaps(report: GapReport) -> str:
     return printable(gaps_text(report))
+
+
+def figures_json(report: FigureReport) -> dict[str, Any]:
+    """The figures about a topic as JSON: each figure's parsed value and its citation."""
+    return {
+        "topic": report.topic,
+        "things": [
+            {
+                "thing": t.thing,
+                "groups": [
+                    {
+                        "period": g.label,
+                        "period_from": g.period.start.isoformat() if g.period else None,
+                        "period_to": g.period.end.isoformat() if g.period else None,
+                        "disagree": g.disagree,
+                        "figures": [
+                            {
+                                **f.value.model_dump(mode="json"),
+                                "thing": f.thing,
+                                "place": f.place,
+                                "citation": citation_json(f.citation),
+                            }
+                            for f in g.figures
+                        ],
+                    }
+                    for g in t.groups
+                ],
+            }
+            for t in report.things
+        ],
+    }
+
+
+def format_figures(report: FigureReport) -> str:
+    """Each counted thing, its figures by period (newest first) with their citation numbers and
+    sources, disagreements flagged; then the cited sentences with the figure in bold."""
+    if not report.things:
+        return printable(f"No figures about {report.topic!r} in the archive.")
+    lines = [f"Figures about {report.topic!r}:"]
+    cited = []
+    for thing in report.things:
+        lines.append(thing.thing)
+        for g in thing.groups:
+            for f in g.figures:
+                lines.append(f"  {g.label}: {figure_text(f)} — {cited_source(f.citation)} [{f.citation.n}]")
+                cited.append(f.citation)
+            if g.disagree:
+                lines.append(f"  sources disagree for {g.label}: {disagreement_text(g)}")
+    lines.append("")
+    for c in cited:
+        meta = _byline(c)
+        lines.append(f'[{c.n}] "{marked_sentence(c)}"')
+        lines.append(f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}")
+        if c.attributed_to:
+            lines.append(f"    attributed to: {c.attributed_to}")
+    return printable("\n".join(lines))

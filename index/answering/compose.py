@@ -16,6 +16,7 @@ import numpy as np
 
 from ..models import AbstainReason, Answer, AnswerKind, AnswerLine, Citation, PeriodFit, Quote
 from ..params import AnswerParams
+from ..text.attribution import attributed_source
 from ..text.periods import label, most_specific
 from ..text.spans import Span, figure_spans
 from .calibration import probability
@@ -182,7 +183,14 @@ def _quote(j: Judged) -> Quote:
 
 
 def _citation(n: int, j: Judged) -> Citation:
-    return Citation(**dict(_quote(j)), n=n, answer_span=j.span, period=_period_label(j))
+    source = attributed_source(j.candidate.text)
+    return Citation(
+        **dict(_quote(j)),
+        n=n,
+        answer_span=j.span,
+        period=_period_label(j),
+        attributed_to=j.candidate.text[source[0] : source[1]] if source else None,
+    )
 
 
 def _coverage(analysis: QuestionAnalysis, judged: Sequence[Judged]) -> tuple[dt.date | None, dt.date | None]:

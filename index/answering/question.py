@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from ..errors import BadQuestionError
 from ..models import AnswerKind, Period, PeriodBasis
 from ..text.calendar_names import is_calendar_word
+from ..text.counting import noun_phrase
 from ..text.periods import find_periods
-from ..text.terms import STOPWORDS, content_terms, words
+from ..text.terms import content_terms, words
 
 MAX_QUESTION_CHARS = 500
 
@@ -67,16 +68,7 @@ def counted_noun(question: str) -> str | None:
     m = _COUNT_TRIGGER.search(question)
     if not m:
         return None
-    phrase: list[str] = []
-    for word in words(question[m.end() :]):
-        stop = word.lower() in STOPWORDS or word[0].isdigit()
-        if stop and phrase:
-            break
-        if not stop:
-            phrase.append(word)
-        if len(phrase) == 3:
-            break
-    return " ".join(phrase) or None
+    return noun_phrase(words(question[m.end() :]))
 
 
 def named_entities(question: str) -> list[str]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..models import AnswerKind, Period, PeriodBasis, PeriodFit
 from ..params import AnswerParams
+from ..text.counting import shares_word, window
 from ..text.names import name_in
 from ..text.spans import Span, clock_spans, figure_spans, name_spans, period_spans, time_spans
 from ..text.terms import content_terms
@@ -125,17 +126,6 @@ def names_the_same(analysis: QuestionAnalysis, candidate: Candidate) -> bool:
     return all(name_in(name, text) for name in analysis.names)
 
 
-def _window(text: str, span: Span, words: int) -> str:
-    """A figure and the words after it: "nearly 2,098 incidents of vehicular hijacking"."""
-    after = text[span[1] :].split()[:words]
-    return " ".join([text[span[0] : span[1]], *after])
-
-
-def _shares_word(wanted: set[str], words_: Sequence[str]) -> bool:
-    """'shot' is in 'gunshots', 'year' in '32-year-old': a shared stem, whole or inside a word."""
-    return any(w == x or (len(w) >= 4 and w in x) for w in wanted for x in words_)
-
-
 def counted_figures(
     analysis: QuestionAnalysis,
     candidates: Sequence[Candidate],
@@ -155,11 +145,11 @@ def counted_figures(
     for c in candidates:
         allowed[c.sentence_id] = []
         for span in figure_spans(c.text, c.periods):
-            window = _window(c.text, span, params.counted_window_words)
-            if encode is None or not wanted or _shares_word(wanted, content_terms(window)):
+            words_after = window(c.text, span, params.counted_window_words)
+            if encode is None or not wanted or shares_word(wanted, content_terms(words_after)):
                 allowed[c.sentence_id].append(span)
             elif could_answer(c):
-                pending.append((c.sentence_id, span, window))
+                pending.append((c.sentence_id, span, words_after))
     if pending and encode is not None and analysis.counted:
         vectors = encode([analysis.counted] + [w for _, _, w in pending])
         for (sentence_id, span, _), similarity in zip(pending, vectors[1:] @ vectors[0], strict=True):

@@ -10,8 +10,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..models import Article, Period
+from ..models import Article, FigureValue, Period
 from ..text.corrections import Note
+from ..text.figures import SentenceFigure
 
 
 @dataclass
@@ -23,6 +24,7 @@ class PreparedSentence:
     boilerplate: bool
     periods: tuple[Period, ...]
     vector: np.ndarray | None
+    figures: list[SentenceFigure] = field(default_factory=list)
 
 
 @dataclass
@@ -111,3 +113,37 @@ def periods_json(periods: Sequence[Period]) -> str:
 @lru_cache(maxsize=65_536)
 def parse_periods(raw: str) -> tuple[Period, ...]:
     return tuple(Period.model_validate(p) for p in json.loads(raw))
+
+
+FIGURE_INSERT = (
+    'INSERT INTO figures(article, sentence, start, "end", value, thing, part_of_previous, place, '
+    "period, attributed_to) VALUES(?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def figure_row(article_row: int, sentence_id: int, f: SentenceFigure) -> tuple:
+    """A figure as the `figures` table keeps it (FIGURE_INSERT's values)."""
+    period = f.period.model_dump_json() if f.period else None
+    value = f.value.model_dump_json()
+    return (article_row, sentence_id, f.start, f.end, value, f.thing, int(f.part_of_previous), f.place,
+            period, f.attributed_to)  # fmt: skip
+
+
+@dataclass
+class StoredFigure:
+    """A figure read back, with its sentence (text cut from the article) and where it stands."""
+
+    article_row: int
+    sentence_id: int
+    position: int  # of its sentence in the article
+    sentence: str
+    sentence_start: int  # offsets of the sentence in the article text
+    sentence_end: int
+    start: int  # offsets of the figure in the sentence
+    end: int
+    value: FigureValue
+    thing: str | None
+    part_of_previous: bool
+    place: str | None
+    period: Period | None
+    attributed_to: str | None

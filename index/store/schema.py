@@ -6,13 +6,16 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 
+from ..text.figures import sentence_figures
 from ..text.fingerprint import text_fingerprint
 from ..text.terms import content_terms, index_terms
+from .records import FIGURE_INSERT, figure_row, parse_periods
 
 # 3: articles carry their text's fingerprint and the other names the same text arrived under.
 # 4: the tables of feeds and pages read, correction notes and abstentions (created on open: an
 # index of format 3 opened read-only would lack them).
-FORMAT_VERSION = 4
+# 5: figures as records (table `figures`), worked out from the stored sentences on upgrade.
+FORMAT_VERSION = 5
 DB_NAME = "newsbot.sqlite3"
 MANIFEST_NAME = "manifest.json"
 
@@ -74,6 +77,14 @@ CREATE TABLE IF NOT EXISTS page_state(url TEXT PRIMARY KEY, state TEXT NOT NULL)
 -- Correction and update notes of articles (index/text/corrections.py), shown with their citations.
 CREATE TABLE IF NOT EXISTS article_notes(
     article_id TEXT PRIMARY KEY, note TEXT NOT NULL, updated TEXT) WITHOUT ROWID;
+-- Each figure of a published article's sentences (index/text/figures.py): start and end are
+-- offsets in the sentence; value and period are JSON (index.store.records.figure_row).
+CREATE TABLE IF NOT EXISTS figures(
+    id INTEGER PRIMARY KEY, article INTEGER NOT NULL, sentence INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, value TEXT NOT NULL, thing TEXT,
+    part_of_previous INTEGER NOT NULL, place TEXT, period TEXT, attributed_to TEXT);
+CREATE INDEX IF NOT EXISTS figures_sentence ON figures(sentence);
+CREATE INDEX IF NOT EXISTS figures_article ON figures(article);
 -- Questions the bot abstained on, kept only where NEWSBOT_LOG_QUESTIONS allows (coverage gaps).
 CREATE TABLE IF NOT EXISTS abstentions(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, user_hash TEXT NOT NULL, question TEXT NOT NULL);
@@ -120,4 +131,22 @@ def upgrade_from_2(db: sqlite3.Connection) -> None:
     rows = db.execute("SELECT id, text FROM articles").fetchall()
     db.executemany(
         "UPDATE articles SET fingerprint = ? WHERE id = ?", [(text_fingerprint(t), i) for i, t in rows]
+    )
+
+
+def upgrade_from_4(db: sqlite3.Connection) -> None:
+    """Format 4 kept no figures: they are worked out from the stored sentences of published
+    articles, and their periods as stored (inside the caller's write transaction)."""
+    db.execute("DELETE FROM figures")
+    rows = db.execute(
+        'SELECT s.id, s.article, s.start, s."end", s.periods, a.text FROM sentences s '
+        "JOIN articles a ON a.id = s.article WHERE s.boilerplate = 0 AND a.status = 'published'"
+    )
+    db.executemany(
+        FIGURE_INSERT,
+        [
+            figure_row(article, sentence, figure)
+            for sentence, article, start, end, periods, text in rows
+            for figure in sentence_figures(text[start:end], parse_periods(periods))
+        ],
     )

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..feeds.records import FeedState, PageState
-from ..models import ArticleInfo, Source, Status, Visibility
+from ..models import ArticleInfo, FigureValue, Period, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
 from ..text.corrections import Note
 from ..text.fingerprint import text_fingerprint
@@ -36,12 +36,15 @@ from .check import consistency_problems
 from .connection import connect, wal_path
 from .diagnose import damaged, diagnosed
 from .records import (
+    FIGURE_INSERT,
     AlsoPublished,
     PreparedArticle,
     StoredArticle,
+    StoredFigure,
     StoredSentence,
     also_json,
     also_names,
+    figure_row,
     from_blob,
     parse_also,
     parse_periods,
@@ -56,6 +59,7 @@ from .schema import (
     update_term_counts,
     upgrade_from_1,
     upgrade_from_2,
+    upgrade_from_4,
 )
 from .space import ensure_room
 from .vector_files import changes_since, keep_newest, newest_saved, vector_path
@@ -376,13 +380,16 @@ class Store:
     def _upgrade(self, version: int) -> None:
         """Format 1 indexed porter stems and lacked the term counts (redone from the chunks);
         formats 1 and 2 lacked the texts' fingerprints (computed from the texts); formats 1 to 3
-        lacked the tables of feeds, notes and abstentions (made by SCHEMA, run before this)."""
+        lacked the tables of feeds, notes and abstentions (made by SCHEMA, run before this);
+        formats 1 to 4 kept no figures (worked out from the stored sentences)."""
         log.warning("upgrading the index in %s from format %d to %d", self.directory, version, FORMAT_VERSION)
         with self.write():
             if version == 1:
                 upgrade_from_1(self._db)
             if version <= 2:
                 upgrade_from_2(self._db)
+            if version <= 4:
+                upgrade_from_4(self._db)
             self._set_meta(format_version=str(FORMAT_VERSION))
         self._write_manifest()
 
@@ -530,6 +537,7 @@ class Store:
         self._db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(c,) for c in chunk_ids])
         self._db.execute("DELETE FROM chunks WHERE article = ?", (row_id,))
         self._db.execute("DELETE FROM sentences WHERE article = ?", (row_id,))
+        self._db.execute("DELETE FROM figures WHERE article = ?", (row_id,))
         return chunk_ids, [r[1] for r in rows]
 
     def apply(
@@ -612,6 +620,7 @@ class Store:
                         for s in prepared.sentences
                     ],
                 )
+                self._write_figures(row_id, prepared)
                 for c in prepared.chunks:
                     chunk_id = _inserted(
                         self._db.execute(
@@ -651,6 +660,17 @@ class Store:
             )
             self._set_meta(generation=str(generation + 1), last_ingest=now)
             self._vectors_generation = generation + 1
+
+    def _write_figures(self, row_id: int, prepared: PreparedArticle) -> None:
+        """The figures of an article just inserted; a retracted article's are not kept (it is never
+        cited, and its figures are no record)."""
+        if prepared.article.status is Status.RETRACTED:
+            return
+        ids = dict(self._db.execute("SELECT position, id FROM sentences WHERE article = ?", (row_id,)))
+        self._db.executemany(
+            FIGURE_INSERT,
+            [figure_row(row_id, ids[s.position], f) for s in prepared.sentences for f in s.figures],
+        )
 
     def save_files(self) -> None:
         """Writes the files derived from the committed generation: its vector file and the
@@ -853,6 +873,44 @@ class Store:
                 )
             )
         return out
+
+    def chunk_figures(self, chunk_ids: Sequence[int], include_internal: bool) -> list[StoredFigure]:
+        """The figures of these chunks' sentences, in articles this audience may see, each once
+        (chunks overlap by a sentence)."""
+        ids = sorted(set(chunk_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            'SELECT DISTINCT f.id, f.article, f.sentence, s.position, s.start, s."end", f.start, f."end", '
+            "f.value, f.thing, f.part_of_previous, f.place, f.period, f.attributed_to, "
+            'substr(a.text, s.start + 1, s."end" - s.start) '
+            "FROM chunks c INDEXED BY chunks_span "
+            "JOIN sentences s ON s.article = c.article "
+            "AND s.position BETWEEN c.first_sentence AND c.last_sentence "
+            "JOIN figures f ON f.sentence = s.id JOIN articles a ON a.id = c.article "
+            f"WHERE c.id IN ({marks}) AND {self._visible(include_internal)} ORDER BY f.id",
+            ids,
+        ).fetchall()
+        return [
+            StoredFigure(
+                article_row=r[1],
+                sentence_id=r[2],
+                position=r[3],
+                sentence=r[14],
+                sentence_start=r[4],
+                sentence_end=r[5],
+                start=r[6],
+                end=r[7],
+                value=FigureValue.model_validate_json(r[8]),
+                thing=r[9],
+                part_of_previous=bool(r[10]),
+                place=r[11],
+                period=Period.model_validate_json(r[12]) if r[12] else None,
+                attributed_to=r[13],
+            )
+            for r in rows
+        ]
 
     def sources(self, article_rows: Iterable[int]) -> dict[int, Source]:
         """What citations show of these articles, in one query (no counts: this is the hot path)."""

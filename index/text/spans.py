@@ -11,10 +11,13 @@ from .terms import content_terms
 
 Span = tuple[int, int]
 
-_QUALIFIER = (
-    r"(?:(?:nearly|almost|about|around|approximately|roughly|more than|less than|fewer than|over|"
-    r"under|at least|at most|some|just|only|up to|close to|an estimated|a total of)\s+)?"
-)
+# Words before a figure that say how exact it is: "nearly 2,098", "more than 500".
+QUALIFIERS = (
+    "nearly", "almost", "about", "around", "approximately", "roughly", "more than", "less than",
+    "fewer than", "over", "under", "at least", "at most", "some", "just", "only", "up to",
+    "close to", "an estimated", "a total of",
+)  # fmt: skip
+_QUALIFIER = rf"(?:(?:{'|'.join(QUALIFIERS)})\s+)?"
 _NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"

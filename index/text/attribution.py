@@ -1,0 +1,46 @@
+"""Whom a sentence attributes what it says to: "according to city data", "the Cook County
+Sheriff's Office confirms", "ABC 7 Chicago reports", "..., Supt. Brown said"."""
+
+from __future__ import annotations
+
+import re
+
+from .spans import Span
+
+# A name: capitalised words, numbers inside it ("NBC 5 Investigates"), small joining words.
+_NAME = r"[A-Z][\w'’.&-]*+(?:\s++(?:(?:of|the|for|and|de)\s++)?(?:[A-Z][\w'’.&-]*+|\d++))*+"
+# A body that is not a name: "police", "officials", "city data", "a spokesperson".
+_COMMON = (
+    r"(?:(?:city|state|county|federal|police|court|government|official|hospital|company|census)\s++)?"
+    r"(?:police|officials?|authorities|investigators|prosecutors|data|records|figures|statistics|"
+    r"reports|estimates|researchers|experts|analysts|spokesperson|spokesman|spokeswoman)"
+)
+_VERB = (
+    r"(?:said|says|say|confirms?|confirmed|reports?|reported|told|tells|announced|announces|stated|"
+    r"states|estimates?|estimated|found|finds|shows?|showed|noted|notes|wrote|writes|according)"
+)
+_SOURCE = rf"(?:the\s++)?+(?:{_NAME}|{_COMMON})"
+_ACCORDING = re.compile(
+    rf"\baccording\s++to\s++(?:(?:data|figures|statistics|numbers|records)\s++"
+    rf"(?:\w+\s++)?(?:from|by|of)\s++)?(?P<src>{_SOURCE}(?:\s++(?:data|figures|records))?)",
+)
+_SUBJECT_VERB = re.compile(rf"(?P<src>{_SOURCE})\s++(?:has\s++|have\s++)?(?!according){_VERB}\b")
+_VERB_SUBJECT = re.compile(rf"\b(?:said|says|according\s++to)\s++(?P<src>{_NAME})[\s.,;]*$")
+_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def _trimmed(text: str, m: re.Match) -> Span:
+    start, end = m.span("src")
+    lead = _ARTICLE.match(text[start:end])
+    return (start + lead.end() if lead else start, end)
+
+
+def attributed_source(sentence: str) -> Span | None:
+    """Where in the sentence the source it names is ("the" left out), if it names one."""
+    for pattern in (_ACCORDING, _VERB_SUBJECT, _SUBJECT_VERB):
+        for m in pattern.finditer(sentence):
+            start, end = _trimmed(sentence, m)
+            # A sentence's first word alone is no source ("Officials said" is; "Police" is).
+            if end > start:
+                return start, end
+    return None
