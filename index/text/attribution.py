@@ -11,9 +11,9 @@ from .spans import Span
 _NAME = r"[A-Z][\w'’.&-]*+(?:\s++(?:(?:of|the|for|and|de)\s++)?(?:[A-Z][\w'’.&-]*+|\d++))*+"
 # A body that is not a name: "police", "officials", "city data", "a spokesperson".
 _COMMON = (
-    r"(?:(?:city|state|county|federal|police|court|government|official|hospital|company|census)\s++)?"
+    r"(?i:(?:(?:city|state|county|federal|police|court|government|official|hospital|company|census)\s++)?"
     r"(?:police|officials?|authorities|investigators|prosecutors|data|records|figures|statistics|"
-    r"reports|estimates|researchers|experts|analysts|spokesperson|spokesman|spokeswoman)"
+    r"reports|estimates|researchers|experts|analysts|spokesperson|spokesman|spokeswoman))"
 )
 _VERB = (
     r"(?:said|says|say|confirms?|confirmed|reports?|reported|told|tells|announced|announces|stated|"
@@ -21,7 +21,7 @@ _VERB = (
 )
 _SOURCE = rf"(?:the\s++)?+(?:{_NAME}|{_COMMON})"
 _ACCORDING = re.compile(
-    rf"\baccording\s++to\s++(?:(?:data|figures|statistics|numbers|records)\s++"
+    rf"\b(?i:according)\s++to\s++(?:(?:data|figures|statistics|numbers|records)\s++"
     rf"(?:\w+\s++)?(?:from|by|of)\s++)?(?P<src>{_SOURCE}(?:\s++(?:data|figures|records))?)",
 )
 _SUBJECT_VERB = re.compile(rf"(?P<src>{_SOURCE})\s++(?:has\s++|have\s++)?(?!according){_VERB}\b")
@@ -30,9 +30,10 @@ _ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
 def _trimmed(text: str, m: re.Match) -> Span:
+    """The source without "the" before it or the full stop after it."""
     start, end = m.span("src")
     lead = _ARTICLE.match(text[start:end])
-    return (start + lead.end() if lead else start, end)
+    return (start + lead.end() if lead else start, start + len(text[start:end].rstrip(".")))
 
 
 def attributed_source(sentence: str) -> Span | None:
@@ -40,7 +41,6 @@ def attributed_source(sentence: str) -> Span | None:
     for pattern in (_ACCORDING, _VERB_SUBJECT, _SUBJECT_VERB):
         for m in pattern.finditer(sentence):
             start, end = _trimmed(sentence, m)
-            # A sentence's first word alone is no source ("Officials said" is; "Police" is).
             if end > start:
                 return start, end
     return None

@@ -13,7 +13,7 @@ from .terms import STOPWORDS, words
 # Words that join a measure to what it measures: "incidents of vehicular hijacking".
 _JOINS = frozenset({"of"})
 # A figure that counts part of what the sentence before counted: "57 of those cases".
-_PARTITIVE = re.compile(r"\s*+of\s++(?:those|these|the|them|which)\b", re.IGNORECASE)
+_PARTITIVE = re.compile(r"\s*+of\s++(those|these|the|them|which)\b", re.IGNORECASE)
 # What that part came to: "57 of those cases have resulted in an arrest" counts arrests.
 _OUTCOME = re.compile(
     r"\s*+(?:(?:have|has|had|were|was)\s++)?(?:resulted\s++in|led\s++to|ended\s++(?:in|with))"
@@ -100,11 +100,14 @@ def counted_thing(text: str, span: Span, limit: int = 3) -> Counted | None:
     partitive = _PARTITIVE.match(rest)
     if partitive:
         after = rest[partitive.end() :]
-        tokens = words(after)
-        base = noun_phrase(tokens, limit=1, skip_leading=False)
-        if base is None:
-            return None
-        outcome = _OUTCOME.match(after[after.find(base) + len(base) :])
-        return Counted(plural(outcome.group(1)) if outcome else base, part_of_previous=True)
+        # "of those cases ...", or a pronoun alone: "12 of them ended in a conviction".
+        base = (
+            None
+            if partitive.group(1).lower() in ("them", "which")
+            else noun_phrase(words(after), limit=1, skip_leading=False)
+        )
+        outcome = _OUTCOME.match(after[after.find(base) + len(base) :] if base else after)
+        thing = plural(outcome.group(1)) if outcome else base
+        return Counted(thing, part_of_previous=True) if thing else None
     thing = noun_phrase(words(rest), limit=limit, skip_leading=False, joins=_JOINS, verbs_end=True)
     return Counted(thing, part_of_previous=False) if thing else None

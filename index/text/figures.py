@@ -11,7 +11,8 @@ from ..models import FigureValue, Period, PeriodBasis
 from .attribution import attributed_source
 from .counting import counted_thing
 from .periods import most_specific
-from .spans import QUALIFIERS, Span, figure_spans, name_spans, period_spans
+from .calendar_names import is_calendar_word
+from .spans import QUALIFIERS, Span, figure_spans, period_spans
 
 _CURRENCIES = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR"}
 _MAGNITUDES = {
@@ -36,6 +37,10 @@ _VALUE = re.compile(
 _WORDS_VALUE = re.compile(
     r"(?:(?:a|one)\s)?(?P<word>[a-z]+?)(?:s)?\b(?:\s(?P<unit>[^\W\d_]+))?", re.IGNORECASE
 )
+# What may stand between a figure and the period it is for: "1,500 in 2004", "942 cases during".
+_FEW_WORDS = re.compile(r"\W*+(?:[^\W\d]++\W++){0,3}")
+# A name that may be a place: capitalised words, "of" inside ("Isle of Wight").
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*+(?:\s++(?:of\s++)?[A-Z][\w'’.-]*+)*+")
 # A place is a name after one of these, or the one that "saw" or "recorded" the figure.
 _PLACE_BEFORE = re.compile(r"\b(?:in|across|throughout|around|near|outside|at)\s+(?:the\s+)?$", re.IGNORECASE)
 _PLACE_AFTER = re.compile(r"^\s+(?:saw|recorded|logged|reported|had|counted)\b")
@@ -87,13 +92,18 @@ def parse_value(text: str) -> FigureValue | None:
 
 def figure_period(text: str, span: Span, periods: Sequence[Period]) -> Period | None:
     """The period a figure covers. Of periods that overlap ("Earlier this year, ... from January
-    to April of 2022") the narrowest; when the sentence states periods apart ("rose from 1,200
-    in 2003 to 1,500 in 2004") the one nearest the figure. A sentence that states none (its only
-    period its article's date) gives none."""
+    to April of 2022") the narrowest; of periods apart ("rose from 1,200 in 2003 to 1,500 in
+    2004") the one a few words after the figure, else the nearest. A sentence that states none
+    (its only period its article's date) gives none."""
     stated = [p for p in periods if p.basis is not PeriodBasis.PUBLISHED]
     in_words = [p for p in stated if p.basis.in_words]
     apart = any(not a.overlaps(b) for a in in_words for b in in_words)
     located = [(p, at) for p in in_words for at in period_spans(text, [p])] if apart else []
+    following = [
+        (p, at) for p, at in located if at[0] >= span[1] and _FEW_WORDS.fullmatch(text[span[1] : at[0]])
+    ]
+    if following:
+        return min(following, key=lambda pa: pa[1][0])[0]
     if located:
         return min(located, key=lambda pa: min(abs(pa[1][0] - span[1]), abs(span[0] - pa[1][1])))[0]
     return most_specific(stated)
@@ -101,10 +111,12 @@ def figure_period(text: str, span: Span, periods: Sequence[Period]) -> Period | 
 
 def place_of(text: str, excluded: Sequence[Span]) -> str | None:
     """The place a sentence's figures are about: a name after "in", "across", ..., or the one
-    that "saw" them; never a body ("Sheriff's Office") nor a name inside `excluded` (the source)."""
-    for start, end in name_spans(text, set()):
+    that "saw" them; never a body ("Sheriff's Office"), a month or day, nor a name inside
+    `excluded` (the source)."""
+    for m in _NAME_RUN.finditer(text):
+        start, end = m.start(), m.start() + len(m.group().rstrip("."))
         name = text[start:end]
-        if _BODY.search(name) or any(start < b and a < end for a, b in excluded):
+        if _BODY.search(name) or is_calendar_word(name) or any(start < b and a < end for a, b in excluded):
             continue
         if _PLACE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(text[end:]):
             return name
