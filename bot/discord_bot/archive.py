@@ -13,6 +13,7 @@ from index import (
     Answer,
     ArticleInfo,
     Engine,
+    FigureReport,
     GapReport,
     IngestReport,
     RefreshReport,
@@ -101,6 +102,10 @@ class Archive:
     async def search(self, query: str, *, include_internal: bool) -> list[SearchHit]:
         self._begin()
         return await asyncio.to_thread(self._engine.search, query, include_internal=include_internal)
+
+    async def figures(self, topic: str, *, include_internal: bool) -> FigureReport:
+        self._begin()
+        return await asyncio.to_thread(self._engine.figures, topic, include_internal=include_internal)
 
     async def find_articles(self, prefix: str, *, include_internal: bool) -> list[ArticleInfo]:
         # Autocomplete is not counted: a list of choices cannot carry a refusal, and an

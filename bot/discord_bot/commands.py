@@ -7,6 +7,9 @@ and leaves the engine work to the `Archive`, off the event loop.
 
 from __future__ import annotations
 
+import asyncio
+import io
+
 import discord
 from discord import app_commands
 
@@ -22,6 +25,7 @@ from .rendering import (
     CHOICE_MAX,
     render_answer,
     render_article,
+    render_figures,
     render_help,
     render_ingest,
     render_search,
@@ -31,6 +35,9 @@ from .rendering import (
 from .reports import render_gaps, render_refresh
 from .uploads import check_upload, checked_upload
 from .views import AnswerView
+
+CHART_NAME = "figures.png"
+CHART_MIN_PERIODS = 3  # fewer periods make no line worth drawing
 
 
 def choice_value(info: ArticleInfo) -> str:
@@ -80,6 +87,25 @@ def build_commands(
         hits = await archive.search(query, include_internal=internal(interaction))
         await interaction.edit_original_response(
             embed=render_search(query, hits).embed, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command()
+    @app_commands.describe(topic="What is counted, e.g. carjackings")
+    async def figures(interaction: discord.Interaction, topic: str) -> None:
+        """Every figure the archive gives about a topic, by period, with its sources."""
+        if await cooling_down(interaction):
+            return
+        await interaction.response.defer(thinking=True)
+        report = await archive.figures(topic, include_internal=internal(interaction))
+        files = []
+        if report.periods >= CHART_MIN_PERIODS:
+            from ..charts import figure_chart
+
+            png = await asyncio.to_thread(figure_chart, report)
+            files.append(discord.File(io.BytesIO(png), filename=CHART_NAME))
+        page = render_figures(report, chart=CHART_NAME if files else None)
+        await interaction.edit_original_response(
+            embed=page.embed, attachments=files, allowed_mentions=NO_PINGS
         )
 
     @app_commands.command()
@@ -154,4 +180,4 @@ def build_commands(
         gaps = await archive.coverage_gaps()
         await interaction.edit_original_response(embed=render_gaps(gaps).embed, allowed_mentions=NO_PINGS)
 
-    return [ask, search, article, stats, help_, ingest, refresh, report]
+    return [ask, search, figures, article, stats, help_, ingest, refresh, report]

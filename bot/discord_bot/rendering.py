@@ -15,10 +15,19 @@ from urllib.parse import quote, urlsplit
 import discord
 from discord.utils import escape_mentions
 
-from index import Answer, ArticleInfo, Citation, IngestReport, Quote, SearchHit, Stats
+from index import Answer, ArticleInfo, Citation, FigureReport, IngestReport, Quote, SearchHit, Stats
 
 from ..display import BIDI_CONTROLS
-from ..wording import NO_PERIOD, abstention_reason, ingest_summary, lead, retraction_note
+from ..wording import (
+    NO_PERIOD,
+    abstention_reason,
+    cited_source,
+    disagreement_text,
+    figure_text,
+    ingest_summary,
+    lead,
+    retraction_note,
+)
 
 # Discord's documented limits; lengths are counted in code points (Discord's API is Python).
 TITLE_MAX = 256
@@ -40,6 +49,8 @@ URL_MAX = 512
 LABEL_MAX = 150  # link text; with URL_MAX this leaves a quote at least ~350 characters
 OUTLET_MAX = 60
 NOTE_MAX = 250  # an article's correction note under its citation
+ATTRIBUTION_MAX = 120  # whom a cited sentence attributes what it says to
+FIGURE_LINE_MAX = 400  # one figure of /figures, with its period and sources
 EMPTY = "\u200b"  # Discord rejects empty field names and values.
 
 ANSWER_COLOUR = discord.Colour.dark_green()
@@ -168,6 +179,8 @@ def _citation_field(citation: Citation) -> tuple[str, str]:
     if source.updated:
         name += f" · updated {format_date(source.updated)}"
     tail = "— " + link(source.title, source.url)
+    if citation.attributed_to:
+        tail += "\n" + inert(f"attributed to: {citation.attributed_to}", ATTRIBUTION_MAX)
     if source.note:
         tail += "\n" + inert(f"Note: {source.note}", NOTE_MAX)
     return truncate(name, FIELD_NAME_MAX), quoted(citation.sentence, tail)
@@ -248,6 +261,61 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
         footer=footer,
         colour=ANSWER_COLOUR,
     )
+
+
+def figures_description(report: FigureReport) -> str:
+    """Each counted thing in bold, its figures by period with their sources and citation numbers,
+    sources that disagree flagged; what does not fit is counted in a last line ("N more")."""
+    lines: list[str] = []
+    for thing in report.things:
+        lines.append(f"**{inert(thing.thing, 200)}**")
+        for g in thing.groups:
+            for f in g.figures:
+                line = f"- {g.label}: **{figure_text(f)}** — {cited_source(f.citation)} [{f.citation.n}]"
+                lines.append(inert_figure_line(line))
+            if g.disagree:
+                lines.append(
+                    inert(f"⚠ sources disagree for {g.label}: {disagreement_text(g)}", FIGURE_LINE_MAX)
+                )
+    room = DESCRIPTION_RESERVE
+    shown: list[str] = []
+    for n, line in enumerate(lines):
+        more = f"… and {len(lines) - n} more lines"
+        if sum(len(x) + 1 for x in shown) + len(line) + len(more) + 1 > room:
+            return "\n".join([*shown, more])
+        shown.append(line)
+    return "\n".join(shown)
+
+
+def inert_figure_line(line: str) -> str:
+    """A figure line with its archive text made inert and its bold markers kept."""
+    parts = line.split("**")
+    return truncate("**".join(inert(part, FIGURE_LINE_MAX) for part in parts), FIGURE_LINE_MAX)
+
+
+def render_figures(report: FigureReport, chart: str | None = None) -> Page:
+    """The figures about a topic, grouped, with as many of their citations as fit (the footer
+    says how many are left out); `chart` names an attached image to show."""
+    cited = [f.citation for t in report.things for g in t.groups for f in g.figures]
+    if not cited:
+        description = inert(f"No figures about {report.topic!r} in the archive.", DESCRIPTION_MAX)
+    else:
+        description = figures_description(report)
+
+    def footer(n: int) -> str:
+        left = len(cited) - n
+        return f"{n} of {len(cited)} sources shown" + (f" · {left} more" if left else "") if cited else ""
+
+    page = fit(
+        title=inert(f"Figures: {report.topic}", TITLE_MAX),
+        description=description,
+        fields=[_citation_field(c) for c in cited[:FIELDS_MAX]],
+        footer=footer,
+        colour=INFO_COLOUR,
+    )
+    if chart:
+        page.embed.set_image(url=f"attachment://{chart}")
+    return page
 
 
 def _hit_tail(hit: SearchHit) -> str:
@@ -349,6 +417,7 @@ HELP_TEXT = (
     "I answer questions from the newsroom's archive, quoting the sentences I rely on.\n\n"
     "`/ask question:` an answer with numbered sources (`private:true` shows it only to you)\n"
     "`/search query:` matching articles with dates and links\n"
+    "`/figures topic:` every figure the archive gives about a topic, by period, with its sources\n"
     "`/article title:` an article's details and link\n"
     "`/stats` what the archive holds\n"
     "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import aiohttp
@@ -68,3 +69,32 @@ async def test_oversized_embeds_are_refused_with_invalid_form_body(fake: FakeDis
             await channel.send(embed=embed)
         assert refused.value.status == 400 and refused.value.code == 50035
     assert len(fake.refusals) == 2 and fake.bot_messages(fake.general_id) == []
+
+
+async def multipart_followup(fake: FakeDiscord, payload: dict, files: dict[str, bytes]) -> tuple[int, dict]:
+    record = pending(fake, 0)
+    await callback(fake, record, {"type": 5})
+    form = aiohttp.FormData()
+    form.add_field("payload_json", json.dumps(payload), content_type="application/json")
+    for name, data in files.items():
+        form.add_field(name, data, filename="chart.png", content_type="application/octet-stream")
+    async with aiohttp.ClientSession() as session:
+        url = f"{fake.api_base}/webhooks/{fake.app_id}/{record.token}"
+        async with session.post(url, data=form) as response:
+            return response.status, await response.json()
+
+
+async def test_a_multipart_follow_up_stores_its_files_as_attachments_with_cdn_urls(fake: FakeDiscord) -> None:
+    payload = {"content": "chart", "attachments": [{"id": 0, "filename": "chart.png"}]}
+    status, message = await multipart_followup(fake, payload, {"files[0]": b"\x89PNG data"})
+    (attachment,) = message["attachments"]
+    assert (
+        status == 200 and attachment["filename"] == "chart.png" and attachment["content_type"] == "image/png"
+    )
+    async with aiohttp.ClientSession() as session, session.get(attachment["url"]) as response:
+        assert await response.read() == b"\x89PNG data"
+
+
+async def test_a_file_part_the_attachments_do_not_list_is_refused(fake: FakeDiscord) -> None:
+    status, body = await multipart_followup(fake, {"content": "x", "attachments": []}, {"files[0]": b"data"})
+    assert (status, body["code"]) == (400, 50035)

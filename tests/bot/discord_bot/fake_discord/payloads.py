@@ -205,12 +205,14 @@ def message(
     return data
 
 
-def attachment(attachment_id: int, filename: str, size: int, url: str) -> Payload:
+def attachment(
+    attachment_id: int, filename: str, size: int, url: str, content_type: str = "text/plain; charset=utf-8"
+) -> Payload:
     return {
         "id": str(attachment_id),
         "filename": filename,
         "size": size,
         "url": url,
         "proxy_url": url,
-        "content_type": "text/plain; charset=utf-8",
+        "content_type": content_type,
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mimetypes
 import re
 import secrets
 import time
@@ -39,6 +40,18 @@ class FakeFile:
 
     filename: str
     data: bytes
+
+
+# What INTERACTION_CREATE tells the bot it may upload, per file (a server without boosts).
+ATTACHMENT_LIMIT = 10 * 1024 * 1024
+
+
+class BadUpload(Exception):
+    """A multipart message whose files Discord would refuse (400, Invalid Form Body)."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
 
 
 @dataclass
@@ -331,13 +344,13 @@ class FakeDiscord:
                 return command, scope
         raise AssertionError(f"/{name} was never synced")
 
-    def _upload(self, file: FakeFile) -> dict:
+    def _upload(self, file: FakeFile, content_type: str = "text/plain; charset=utf-8") -> dict:
         attachment_id = p.snowflake()
         # The CDN path does not carry the name: uploaders' names may hold anything, even "../".
         path = f"/attachments/{attachment_id}/file"
         self.files[path] = file.data
         return p.attachment(
-            attachment_id, file.filename, len(file.data), f"http://127.0.0.1:{self.port}{path}"
+            attachment_id, file.filename, len(file.data), f"http://127.0.0.1:{self.port}{path}", content_type
         )
 
     async def _interact(
@@ -365,7 +378,7 @@ class FakeDiscord:
             "channel": channel,
             "locale": "en-US",
             "app_permissions": str((1 << 53) - 1),
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": ATTACHMENT_LIMIT,
             "entitlements": [],
             "authorizing_integration_owners": ({"0": str(guild_id)} if guild_id else {"1": str(user_id)}),
             "context": 0 if guild_id else 1,
@@ -427,6 +440,11 @@ class FakeDiscord:
         for key in ("content", "embeds", "components"):
             if key in body and body[key] is not None:
                 message[key] = body[key]
+        if body.get("attachments") is not None:
+            # The list replaces the message's attachments: new uploads, and kept ones by id.
+            kept = {a["id"]: a for a in message.get("attachments", [])}
+            message["attachments"] = [a if "url" in a else kept[str(a["id"])] for a in body["attachments"]
+                                      if "url" in a or str(a["id"]) in kept]  # fmt: skip
         pinged = self._pinged(message, body.get("allowed_mentions"))
         if pinged:
             self.pings.append((int(message["id"]), pinged))
@@ -485,6 +503,8 @@ class FakeDiscord:
         else:
             try:
                 response = await handler(request)
+            except BadUpload as exc:
+                response = self._invalid(request, exc.errors)
             except web.HTTPNotFound:
                 self.unhandled.append(f"{request.method} {path}")
                 response = json_response({"message": "404: Not Found", "code": 0}, 404)
@@ -510,8 +530,40 @@ class FakeDiscord:
     async def _body(self, request: web.Request) -> dict:
         if request.content_type.startswith("multipart/"):
             form = await request.post()
-            return json.loads(form["payload_json"])
+            payload = json.loads(form["payload_json"])
+            payload["attachments"] = self._uploaded(form, payload.get("attachments") or [])
+            return payload
         return await request.json() if request.can_read_body else {}
+
+    def _uploaded(self, form, listed: list[dict]) -> list[dict]:
+        """The attachments a multipart message lists: each new one (its id the N of its
+        `files[N]` part) stored and given a CDN url, as Discord does; ones the message has
+        already, as listed. A file part the list does not name, or one over the limit, is
+        refused."""
+        parts = {
+            int(key[6:-1]): value
+            for key, value in form.items()
+            if re.fullmatch(r"files\[\d+\]", key) and isinstance(value, web.FileField)
+        }
+        new = {int(a["id"]): a for a in listed if str(a.get("id", "")).isdigit() and int(a["id"]) in parts}
+        errors = [f"files[{n}]: not listed in attachments" for n in sorted(set(parts) - set(new))]
+        resolved = []
+        for a in listed:
+            index = int(a["id"]) if str(a.get("id", "")).isdigit() else None
+            if index not in new:
+                resolved.append(a)  # one the message has already
+                continue
+            data = parts[index].file.read()
+            if len(data) > ATTACHMENT_LIMIT:
+                errors.append(f"files[{index}]: larger than {ATTACHMENT_LIMIT} bytes")
+                continue
+            filename = a.get("filename") or parts[index].filename
+            # Discord names the type from the file's name, whatever the part's header says.
+            kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+            resolved.append(self._upload(FakeFile(filename, data), kind))
+        if errors:
+            raise BadUpload(errors)
+        return resolved
 
     async def _me(self, request: web.Request) -> web.Response:
         return json_response(self.bot)
