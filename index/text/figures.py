@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from ..models import FigureValue, Period, PeriodBasis
 from .attribution import attributed_source
+from .calendar_names import is_calendar_word
 from .counting import counted_thing
 from .periods import most_specific
-from .calendar_names import is_calendar_word
 from .spans import QUALIFIERS, Span, figure_spans, period_spans
 
 _CURRENCIES = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR"}

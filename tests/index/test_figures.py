@@ -18,10 +18,18 @@ from tests.fixtures.figures import (
     RETRACTED_BURGLARIES,
 )
 
-LEDGER = {"title": "Burglaries hit a record", "url": "https://ledger.example/burglaries",
-          "published": "2024-01-10", "outlet": "Riverton Ledger"}  # fmt: skip
-GAZETTE = {"title": "Police count fewer burglaries", "url": "https://gazette.example/burglaries",
-           "published": "2024-01-12", "outlet": "Riverton Gazette"}  # fmt: skip
+LEDGER = {
+    "title": "Burglaries hit a record",
+    "url": "https://ledger.example/burglaries",
+    "published": "2024-01-10",
+    "outlet": "Riverton Ledger",
+}
+GAZETTE = {
+    "title": "Police count fewer burglaries",
+    "url": "https://gazette.example/burglaries",
+    "published": "2024-01-12",
+    "outlet": "Riverton Gazette",
+}
 
 
 @pytest.fixture

@@ -433,3 +433,45 @@ def test_a_failed_rebuild_leaves_the_old_index_answering(run, ingested, newsroom
     assert code == 0 and json.loads(out)["articles"] == 3
     code, out, _ = run("ask", "--index-dir", ingested, "how many carjackings in 2021?")
     assert code == 0 and "2,098" in out
+
+
+# ---- figures --------------------------------------------------------------------------------
+
+
+def test_figures_lists_each_thing_by_period_with_outlet_attributed_source_and_citation(run, ingested):
+    code, out, _ = run("figures", "--index-dir", ingested, "carjackings")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Figures about 'carjackings':",
+        "carjackings",
+        "  2021: nearly 2,098 carjackings (Chicago) — Example Tribune, Cook County Sheriff's Office [1]",
+    ]
+    assert lines[4].startswith('[1] "In 2021, Chicago saw **nearly 2,098** carjackings')
+    assert "    attributed to: Cook County Sheriff's Office" in lines
+
+
+def test_figures_json_gives_each_value_parsed_with_its_citation(run, ingested):
+    code, out, _ = run("figures", "--index-dir", ingested, "--json", "carjackings")
+    assert code == 0
+    group = json.loads(out)["things"][0]["groups"][0]
+    assert (group["period"], group["period_from"], group["period_to"]) == ("2021", "2021-01-01", "2021-12-31")
+    (figure,) = group["figures"]
+    assert (figure["number"], figure["qualifier"], figure["thing"]) == (2098, "nearly", "carjackings")
+    cited = figure["citation"]
+    assert cited["sentence"][cited["answer_start"] : cited["answer_end"]] == "nearly 2,098"
+    assert cited["attributed_to"] == "Cook County Sheriff's Office" and cited["outlet"] == "Example Tribune"
+
+
+def test_figures_plot_writes_a_png_chart(run, ingested, tmp_path):
+    chart = tmp_path / "carjackings.png"
+    code, _, _ = run("figures", "--index-dir", ingested, "--plot", chart, "carjackings")
+    assert code == 0
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_figures_of_internal_articles_are_listed_only_with_internal(run, ingested):
+    _, public, _ = run("figures", "--index-dir", ingested, "dollars")
+    _, internal, _ = run("figures", "--index-dir", ingested, "--internal", "dollars")
+    assert public.strip() == "No figures about 'dollars' in the archive."
+    assert "4,512,000 dollars" in internal

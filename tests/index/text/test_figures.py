@@ -49,10 +49,18 @@ def test_words_that_are_no_figure_parse_to_nothing():
 @pytest.mark.parametrize(
     ("sentence", "figure", "thing", "part"),
     [
-        ("Chicago saw nearly 2,098 incidents of vehicular hijacking.", "nearly 2,098",
-         "incidents of vehicular hijacking", False),
-        ("Chicago saw 942 vehicular hijackings, which averages to more than four a day.", "942",
-         "vehicular hijackings", False),
+        (
+            "Chicago saw nearly 2,098 incidents of vehicular hijacking.",
+            "nearly 2,098",
+            "incidents of vehicular hijacking",
+            False,
+        ),
+        (
+            "Chicago saw 942 vehicular hijackings, which averages to more than four a day.",
+            "942",
+            "vehicular hijackings",
+            False,
+        ),
         ("More than 500 carjackings had already been logged.", "More than 500", "carjackings", False),
         ("Three people attempted to rob the officer.", "Three", "people", False),
         ("Just 57 of those cases have resulted in an arrest.", "Just 57", "arrests", True),
@@ -60,7 +68,7 @@ def test_words_that_are_no_figure_parse_to_nothing():
         ("Twelve of those drivers were fined.", "Twelve", "drivers", True),
         ("That averages to more than four a day.", "more than four", None, False),
     ],
-)  # fmt: skip
+)
 def test_the_thing_a_figure_counts_is_the_noun_phrase_after_it(sentence, figure, thing, part):
     at = sentence.index(figure)
     counted = counted_thing(sentence, (at, at + len(figure)))
@@ -70,8 +78,12 @@ def test_the_thing_a_figure_counts_is_the_noun_phrase_after_it(sentence, figure,
 
 def test_counted_things_are_named_in_the_plural():
     assert [plural(w) for w in ("arrest", "injury", "box", "cases", "day")] == [
-        "arrests", "injuries", "boxes", "cases", "days",
-    ]  # fmt: skip
+        "arrests",
+        "injuries",
+        "boxes",
+        "cases",
+        "days",
+    ]
 
 
 def test_a_figure_covers_the_narrowest_of_the_periods_its_sentence_states_that_overlap():
@@ -80,8 +92,10 @@ def test_a_figure_covers_the_narrowest_of_the_periods_its_sentence_states_that_o
     at = text.index("more than 500")
     period = figure_period(text, (at, at + 13), periods)
     assert (period.start, period.end, period.text) == (
-        dt.date(2022, 1, 1), dt.date(2022, 4, 30), "from January to April of 2022",
-    )  # fmt: skip
+        dt.date(2022, 1, 1),
+        dt.date(2022, 4, 30),
+        "from January to April of 2022",
+    )
 
 
 def test_a_figure_covers_the_period_stated_nearest_it_when_the_sentence_states_several_apart():
@@ -127,8 +141,29 @@ def test_the_seed_paragraph_gives_its_figures_with_things_periods_places_and_sou
         for f in figures
     ]
     assert rows == [
-        ("942", "vehicular hijackings", False, "Chicago", "from Jan. 1 through July 24 of 2022", "NBC 5 Investigates"),
-        ("more than four", None, False, "Chicago", "from Jan. 1 through July 24 of 2022", "NBC 5 Investigates"),
+        (
+            "942",
+            "vehicular hijackings",
+            False,
+            "Chicago",
+            "from Jan. 1 through July 24 of 2022",
+            "NBC 5 Investigates",
+        ),
+        (
+            "more than four",
+            None,
+            False,
+            "Chicago",
+            "from Jan. 1 through July 24 of 2022",
+            "NBC 5 Investigates",
+        ),
         ("Just 57", "arrests", True, None, "from Jan. 1 through July 24 of 2022", "city data"),
-        ("nearly 2,098", "incidents of vehicular hijacking", False, "Chicago", "2021", "Cook County Sheriff's Office"),
-    ]  # fmt: skip
+        (
+            "nearly 2,098",
+            "incidents of vehicular hijacking",
+            False,
+            "Chicago",
+            "2021",
+            "Cook County Sheriff's Office",
+        ),
+    ]
