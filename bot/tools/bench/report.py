@@ -67,6 +67,11 @@ def targets(report: Report) -> list[tuple[str, str, bool | None]]:
         rows.append((target, "not run" if r is None else "not measured end to end", None))
     else:
         rows.append((target, f"{r.ask_p50:.1f} ms", r.ask_p50 <= 100))
+    target = "figures p50 < 100 ms at 100k (the archive's own counted things as topics)"
+    if r is None or r.figures_p50 is None:
+        rows.append((target, "not run" if r is None else "not measured", None))
+    else:
+        rows.append((target, f"{r.figures_p50:.1f} ms (p95 {r.figures_p95:.1f} ms)", r.figures_p50 < 100))
     r = by_size.get(1_000_000)
     target = "retrieval (encode, retrieve, read; p50 each, summed) <= 20 ms at 1M"
     if r is None or not r.stages:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class SizeResult:
     ef_search: int | None = None
     ef_sweep: dict[int, tuple[float, float]] = field(default_factory=dict)  # ef -> (recall, ms)
     stages: dict[str, float] = field(default_factory=dict)  # p50 ms of each stage of ask
+    figures_p50: float | None = None  # `Engine.figures` of the archive's own counted things
+    figures_p95: float | None = None
 
 
 class Deriver:
@@ -112,6 +115,7 @@ def _result(
     *,
     ask: Sequence[float] | None = None,
     base_ask: Sequence[float] | None = None,
+    figures: Sequence[float] | None = None,
     stages: dict[str, float] | None = None,
 ) -> SizeResult:
     def ms(values: Sequence[float] | None, q: float) -> float | None:
@@ -126,6 +130,8 @@ def _result(
         build_s=build_s,
         ask_p50=ms(ask, 50),
         ask_p95=ms(ask, 95),
+        figures_p50=ms(figures, 50),
+        figures_p95=ms(figures, 95),
         search_ms=ours.search_ms,
         recall10=ours.recall10,
         bytes_per_chunk=ours.bytes_per_chunk,
@@ -219,6 +225,25 @@ def _ask_times(
     return seconds, {stage: 1000 * pct(values, 50) for stage, values in laps.items()}
 
 
+def figure_topics(real: Sequence[PreparedArticle], count: int) -> list[str]:
+    """The things the real articles' figures count most often: topics `figures` is asked about."""
+    things = Counter(f.thing for p in real for s in p.sentences for f in s.figures if f.thing)
+    return [thing for thing, _ in things.most_common(count)]
+
+
+def _figures_times(engine: Engine, topics: Sequence[str]) -> list[float]:
+    """Seconds per `Engine.figures` call, after one call to warm the caches."""
+    if not topics:
+        return []
+    engine.figures(topics[0])
+    seconds = []
+    for topic in topics:
+        start = time.perf_counter()
+        engine.figures(topic)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def _end_to_end(
     size: int,
     archive: Archive,
@@ -229,18 +254,19 @@ def _end_to_end(
     work: Path,
     params: EngineParams,
     reranker: Reranker | None,
+    topics: Sequence[str],
 ) -> SizeResult:
     """`Engine.ask` on the archive as it stands (the cross-encoder included), with the default
-    pipeline and the baseline."""
+    pipeline and the baseline; `Engine.figures` of `topics`."""
     store = archive.store
     with store.snapshot():
         ids, matrix = store.chunk_vectors()
         index = store.vectors()
     ours = measure_index(index, ids, matrix, questions.fast, work / "default.faiss", params)
     _into_page_cache(store.directory)
-    ask, stages = _ask_times(
-        Engine(store, fast, reranker=reranker, params=params), questions.texts, questions.warm_up
-    )
+    engine = Engine(store, fast, reranker=reranker, params=params)
+    ask, stages = _ask_times(engine, questions.texts, questions.warm_up)
+    figures = _figures_times(engine, topics)
 
     # The baseline: the same archive, torch fp32 questions, an exact flat index.
     flat = flat_baseline(ids, matrix, params.vectors)
@@ -273,6 +299,7 @@ def _end_to_end(
         ask=ask,
         base_ask=base_ask,
         stages=stages,
+        figures=figures or None,
     )
 
 
@@ -326,6 +353,8 @@ def _vectors_only(
 def _size_line(r: SizeResult) -> str:
     ask = f"ask p50 {r.ask_p50:.1f} ms p95 {r.ask_p95:.1f} ms" if r.ask_p50 is not None else "ask not run"
     base = f" (baseline {r.base_ask_p50:.1f}/{r.base_ask_p95:.1f})" if r.base_ask_p50 is not None else ""
+    if r.figures_p50 is not None:
+        base += f", figures p50 {r.figures_p50:.1f} ms p95 {r.figures_p95:.1f} ms"
     return (
         f"{size_label(r.target)} ({r.chunks:,} chunks): {r.kind}, {ask}{base}, search {r.search_ms:.2f} ms "
         f"(flat {r.base_search_ms:.2f}), recall@10 {r.recall10:.3f}, {r.bytes_per_chunk:.0f} B/chunk, "
@@ -360,6 +389,7 @@ def bench_sizes(
     pool = np.concatenate(parents)
     real_chunks = len(pool)
     derive = Deriver(pool)
+    topics = figure_topics(real, questions)
 
     store = Store.open(
         work / "archive",
@@ -373,7 +403,9 @@ def bench_sizes(
     results: list[SizeResult] = []
     for size in (s for s in sizes if s <= e2e_max):
         archive.grow(size, batch_articles=max(batch, size // 20))
-        results.append(_end_to_end(size, archive, real_chunks, fast, baseline, asked, work, params, reranker))
+        results.append(
+            _end_to_end(size, archive, real_chunks, fast, baseline, asked, work, params, reranker, topics)
+        )
         log("  " + _size_line(results[-1]))
     store.close()
     gc.collect()
