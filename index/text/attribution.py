@@ -28,7 +28,7 @@ _ACCORDING = re.compile(
 # and then whether a verb of saying follows it: a subject-then-verb pattern would try every word
 # as a name's start and read the rest of the name again each time (quadratic time).
 _SUBJECT = re.compile(rf"(?P<src>(?:the\s++)?+(?:{_COMMON}|{_NAME}))")
-_VERB_AFTER = re.compile(rf"\s++(?:has\s++|have\s++)?(?!according){_VERB}\b")
+_VERB_AFTER = re.compile(rf"(?<!\s)\s++(?:has\s++|have\s++)?(?!according){_VERB}\b")
 _VERB_SUBJECT = re.compile(rf"\b(?:said|says|according\s++to)\s++(?P<src>{_NAME})[\s.,;]*$")
 _ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 

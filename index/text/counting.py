@@ -13,10 +13,12 @@ from .terms import STOPWORDS, words
 # Words that join a measure to what it measures: "incidents of vehicular hijacking".
 _JOINS = frozenset({"of"})
 # A figure that counts part of what the sentence before counted: "57 of those cases".
-_PARTITIVE = re.compile(r"\s*+of\s++(those|these|the|them|which)\b", re.IGNORECASE)
+# Each starts where a run of spaces does ("(?<!\s)"): read from inside one, they would read the
+# rest of the run again at each of its positions.
+_PARTITIVE = re.compile(r"(?<!\s)\s*+of\s++(those|these|the|them|which)\b", re.IGNORECASE)
 # What that part came to: "57 of those cases have resulted in an arrest" counts arrests.
 _OUTCOME = re.compile(
-    r"\s*+(?:(?:have|has|had|were|was)\s++)?(?:resulted\s++in|led\s++to|ended\s++(?:in|with))"
+    r"(?<!\s)\s*+(?:(?:have|has|had|were|was)\s++)?(?:resulted\s++in|led\s++to|ended\s++(?:in|with))"
     r"\s++(?:an?\s++)?+([^\W\d_][\w'’-]*+)",
     re.IGNORECASE,
 )

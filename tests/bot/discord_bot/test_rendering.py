@@ -17,6 +17,7 @@ from bot.discord_bot.rendering import (
     notice,
     render_answer,
     render_article,
+    render_figures,
     render_ingest,
     render_search,
     render_stats,
@@ -31,7 +32,13 @@ from index.models import (
     AnswerLine,
     ArticleInfo,
     Citation,
+    CountedThing,
+    Figure,
+    FigureGroup,
+    FigureReport,
+    FigureValue,
     IngestReport,
+    Period,
     Quote,
     SearchHit,
     SkipReason,
@@ -445,3 +452,71 @@ def test_an_abstention_says_when_the_article_it_would_have_come_from_was_retract
     assert description.splitlines()[-1] == (
         'The article that reported this \\("Carjackings"\\) was retracted on 2022\\-08\\-01\\.'
     ), "inert, as all archive text is"
+
+
+def _figure_report(
+    topic: str, cited: list[Citation], things: list[str], attributed: list[str]
+) -> FigureReport:
+    groups = [
+        FigureGroup(
+            period=Period(start=dt.date(2000 + n, 1, 1), end=dt.date(2000 + n, 12, 31), text=str(2000 + n)),
+            label=str(2000 + n),
+            figures=[
+                Figure(
+                    value=FigureValue(text=c.sentence[:30] or "1", number=n),
+                    thing=things[n % len(things)] if things else None,
+                    place=c.source.title[:40] or None,
+                    period=None,
+                    citation=c.model_copy(update={"attributed_to": attributed[n % len(attributed)] or None}),
+                )
+            ],
+            disagree=n % 2 == 0,
+        )
+        for n, c in enumerate(cited)
+    ]
+    return FigureReport(topic=topic, things=[CountedThing(thing=t, groups=groups) for t in things[:3]])
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, citations, st.lists(texts, min_size=1, max_size=3), st.lists(texts, min_size=1, max_size=3))
+def test_every_figures_page_is_sendable_and_says_how_many_sources_are_left_out(
+    topic, cited, things, attributed
+) -> None:
+    report = _figure_report(topic, cited, things, attributed)
+    page = render_figures(report, chart="figures.png")
+    assert_sendable(page.embed)
+    total = sum(len(g.figures) for t in report.things for g in t.groups)
+    if page.shown < total:
+        assert f"{total - page.shown} more" in page.embed.footer.text
+
+
+def test_figures_show_each_period_in_bold_with_sources_and_flag_disagreements() -> None:
+    sheriff = citation(1, "Record year", None, "NBC 5", "Chicago saw 2,098 carjackings.", None, (12, 17))
+    police = citation(2, "Fewer", None, "Sun-Times", "Police data show 1,849 carjackings.", None, (17, 22))
+    group = FigureGroup(
+        period=Period(start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31), text="2021"),
+        label="2021",
+        figures=[
+            Figure(
+                value=FigureValue(text="2,098", number=2098),
+                thing="carjackings",
+                period=None,
+                citation=sheriff.model_copy(update={"attributed_to": "Sheriff's Office"}),
+            ),
+            Figure(
+                value=FigureValue(text="1,849", number=1849),
+                thing="carjackings",
+                period=None,
+                citation=police.model_copy(update={"attributed_to": "police data"}),
+            ),
+        ],
+        disagree=True,
+    )
+    report = FigureReport(topic="carjackings", things=[CountedThing(thing="carjackings", groups=[group])])
+    lines = read_back(render_figures(report).embed.description).splitlines()
+    assert lines == [
+        "**carjackings**",
+        "- 2021: **2,098 carjackings** — NBC 5, Sheriff's Office [1]",
+        "- 2021: **1,849 carjackings** — Sun-Times, police data [2]",
+        "⚠ sources disagree for 2021: 2,098 (NBC 5, Sheriff's Office) · 1,849 (Sun-Times, police data)",
+    ]
