@@ -88,6 +88,7 @@ def test_the_json_keeps_its_documented_fields_and_adds_the_lines():
         "answer_start": 0,
         "answer_end": 13,
         "period": "from January to April of 2022",
+        "attributed_to": None,
     }
     assert shown["lines"] == [
         {"citation": 1, "period": "from January to April of 2022"},
