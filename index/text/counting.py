@@ -22,6 +22,10 @@ _OUTCOME = re.compile(
     r"\s++(?:an?\s++)?+([^\W\d_][\w'’-]*+)",
     re.IGNORECASE,
 )
+# Words after a figure that make it a time, an age, a rank or a multiple, not a count of things.
+_NOT_COUNTED = frozenset(
+    "ago old later earlier away apart long times first top last next thing things".split()
+)
 # Punctuation ends what a figure counts: "942 vehicular hijackings, which averages ...".
 _CLAUSE_END = re.compile(r"[,;:.()\[\]\"“”—–!?]")
 
@@ -93,9 +97,21 @@ class Counted:
     part_of_previous: bool  # "57 of those cases": part of what the sentence before counted
 
 
+def _names_a_thing(word: str) -> bool:
+    """A counted thing starts with a common noun ("carjackings"), or a plural name ("Democrats"):
+    not "U" of "5 U.S. states", nor "Source"."""
+    lowered = word.lower()
+    if lowered in _NOT_COUNTED or len(word) < 2:
+        return False
+    return word[0].islower() or (lowered.endswith("s") and len(word) > 3 and not word.isupper())
+
+
 def counted_thing(text: str, span: Span, limit: int = 3) -> Counted | None:
     """What the figure at `span` counts, read from the words right after it, up to the end of
-    its clause; None when no noun follows ("more than four a day", "aged 32")."""
+    its clause; None when no noun follows ("more than four a day", "two years ago", "the 25th",
+    "a 45-yard touchdown")."""
+    if not text[span[1] : span[1] + 1].isspace():
+        return None
     rest = text[span[1] :]
     end = _CLAUSE_END.search(rest)
     rest = rest[: end.start()] if end else rest
@@ -112,4 +128,4 @@ def counted_thing(text: str, span: Span, limit: int = 3) -> Counted | None:
         thing = plural(outcome.group(1)) if outcome else base
         return Counted(thing, part_of_previous=True) if thing else None
     thing = noun_phrase(words(rest), limit=limit, skip_leading=False, joins=_JOINS, verbs_end=True)
-    return Counted(thing, part_of_previous=False) if thing else None
+    return Counted(thing, part_of_previous=False) if thing and _names_a_thing(thing.split()[0]) else None

@@ -167,3 +167,25 @@ def test_the_seed_paragraph_gives_its_figures_with_things_periods_places_and_sou
             "Cook County Sheriff's Office",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure"),
+    [
+        ("The plant closed two years ago.", "two years"),
+        ("The 25th anniversary falls in May.", "25"),
+        ("He ran for a 45-yard touchdown.", "45"),
+        ("Prices rose three times faster.", "three"),
+        ("Sales reached a 52 Source figure.", "52"),
+        ("Exports went to 5 U.S. states.", "5"),
+    ],
+)
+def test_a_time_an_age_a_rank_or_a_multiple_counts_no_thing(sentence, figure):
+    at = sentence.index(figure)
+    assert counted_thing(sentence, (at, at + len(figure))) is None
+
+
+def test_a_plural_name_can_be_what_a_figure_counts():
+    sentence = "Some 48 Democrats voted against it."
+    at = sentence.index("48")
+    assert counted_thing(sentence, (at, at + 2)).thing == "Democrats"
