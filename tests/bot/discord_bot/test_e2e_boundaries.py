@@ -202,6 +202,7 @@ async def test_internal_articles_never_leave_the_newsroom_by_any_path(
         shown.append(
             await fake.response(await fake.slash(user, channel, "search", query="budget zeppelin hangar"))
         )
+        shown.append(await fake.response(await fake.slash(user, channel, "figures", topic="dollars")))
         for title in ("https://intranet.example/memos/budget", "Desk memo", "Internal: zeppelin"):
             shown.append(await fake.response(await fake.slash(user, channel, "article", title=title)))
         typed = await fake.autocomplete(user, channel, "article", "title", "Desk")
