@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..models import Citation, CountedThing, Figure, FigureGroup, FigureReport, Period, Source
+from ..models import Citation, CountedThing, Figure, FigureGroup, FigureReport, Period, PeriodBasis, Source
 from ..params import FigureParams
 from ..store.records import StoredFigure
 from ..text.counting import shares_word
@@ -52,27 +52,53 @@ def about_topic(
 def _things(
     figures: Sequence[StoredFigure], thing_vectors: Mapping[str, np.ndarray], params: FigureParams
 ) -> list[list[StoredFigure]]:
-    """Figures of the same thing together: a thing joins the first group whose first thing it
+    """Figures of the same thing together: a thing joins the first group holding a thing it
     shares a stem with or means nearly the same as; the others open a group of their own. A
     figure that counts part of another ("57 of those cases") is never one with the whole."""
+
+    def same(a: str, b: str) -> bool:
+        if shares_word(set(content_terms(a)), content_terms(b)):
+            return True
+        return _similarity(thing_vectors[a], thing_vectors[b]) >= params.same_thing_similarity
+
     groups: list[list[StoredFigure]] = []
     for f in figures:
-        assert f.thing is not None  # about_topic keeps only figures that count something
-        for group in groups:
-            first = group[0].thing
-            assert first is not None
-            if group[0].part_of_previous != f.part_of_previous:
-                continue
-            same = shares_word(set(content_terms(first)), content_terms(f.thing))
-            if (
-                same
-                or _similarity(thing_vectors[first], thing_vectors[f.thing]) >= params.same_thing_similarity
-            ):
-                group.append(f)
-                break
-        else:
+        thing = f.thing
+        assert thing is not None  # about_topic keeps only figures that count something
+        joined = next(
+            (
+                g
+                for g in groups
+                if g[0].part_of_previous == f.part_of_previous and any(same(m.thing or "", thing) for m in g)
+            ),
+            None,
+        )
+        if joined is None:
             groups.append([f])
+        else:
+            joined.append(f)
     return groups
+
+
+def period_label(period: Period | None) -> str:
+    """A period as its sentence words it, with its dates when the words are relative ("Sunday
+    (2021-05-23)", "last week (2021-05-17 to 2021-05-23)")."""
+    if period is None:
+        return NO_PERIOD
+    if period.basis is not PeriodBasis.RELATIVE or not period.text:
+        return label(period)
+    return f"{period.text} ({label(period.model_copy(update={'text': ''}))})"
+
+
+def _disagree(figures: Sequence[StoredFigure]) -> bool:
+    """Whether sources give different values for one thing, period and place. Sentences that
+    state no period may speak of different times, and other places have other counts."""
+    if figures[0].period is None:
+        return False
+    values: dict[str | None, set] = {}
+    for f in figures:
+        values.setdefault(f.place, set()).add(f.value.key)
+    return any(len(v) > 1 for v in values.values())
 
 
 def _citation(n: int, f: StoredFigure, source: Source) -> Citation:
@@ -134,10 +160,9 @@ def figure_report(
             groups.append(
                 FigureGroup(
                     period=period,
-                    label=label(period) if period else NO_PERIOD,
+                    label=period_label(period),
                     figures=listed,
-                    # Sentences that state no period may speak of different times: no conflict.
-                    disagree=period is not None and len({f.value.key for f in stated}) > 1,
+                    disagree=_disagree(stated),
                 )
             )
         names = sorted({f.thing for f in members if f.thing}, key=len)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .calendar_names import is_calendar_word
 from .spans import Span
 
 # A name: capitalised words, numbers inside it ("NBC 5 Investigates"), small joining words.
@@ -47,6 +48,6 @@ def attributed_source(sentence: str) -> Span | None:
         if m:
             return _trimmed(sentence, m)
     for m in _SUBJECT.finditer(sentence):
-        if _VERB_AFTER.match(sentence, m.end()):
+        if _VERB_AFTER.match(sentence, m.end()) and not is_calendar_word(m.group().strip()):
             return _trimmed(sentence, m)
     return None

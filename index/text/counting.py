@@ -51,8 +51,8 @@ def noun_phrase(
 ) -> str | None:
     """The first run of up to `limit` content words: what is counted. Leading stop words are
     skipped where `skip_leading` ("how many of the carjackings"); a word in `joins` may link two
-    parts ("incidents of vehicular hijacking"); with `verbs_end`, a word ending in -ed after the
-    first is a verb of the sentence ("three people attempted to ...") and ends it."""
+    parts ("incidents of vehicular hijacking"); with `verbs_end` (in a sentence, not a question),
+    a word after the first that ends in -ed or is capitalised ends it."""
     phrase: list[str] = []
     content = 0
     for word in tokens:
@@ -60,11 +60,10 @@ def noun_phrase(
         if phrase and lowered in joins and phrase[-1].lower() not in joins:
             phrase.append(word)
             continue
-        stop = (
-            lowered in STOPWORDS
-            or word[0].isdigit()
-            or (verbs_end and content > 0 and lowered.endswith("ed"))
-        )
+        # In a sentence a later word ending in -ed is a verb ("people attempted"), and a later
+        # capitalised one a name or a month ("two doses March").
+        verb_or_name = verbs_end and content > 0 and (lowered.endswith("ed") or word[0].isupper())
+        stop = lowered in STOPWORDS or word[0].isdigit() or verb_or_name
         if stop and (phrase or not skip_leading):
             break
         if not stop:

@@ -137,6 +137,17 @@ class SentenceFigure:
     attributed_to: str | None
 
 
+def _in_a_name(text: str, start: int) -> bool:
+    """ "Covid-19", "F-35": a number hyphened onto a word is part of a name."""
+    return start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()
+
+
+def _describes(value: FigureValue) -> bool:
+    """A small number in words describes ("two doses", "one of the officers") more often than it
+    counts; on the RealTimeQA articles they were most of the figures a topic listed."""
+    return value.number < 10 and not any(ch.isdigit() for ch in value.text)
+
+
 def sentence_figures(text: str, periods: Sequence[Period]) -> list[SentenceFigure]:
     """Every figure of a sentence whose value parses, with what it counts, where and when."""
     source = attributed_source(text)
@@ -145,7 +156,7 @@ def sentence_figures(text: str, periods: Sequence[Period]) -> list[SentenceFigur
     for start, end in figure_spans(text, periods):
         span = (start, start + len(text[start:end].rstrip(",")))  # "1,500, the council said"
         value = parse_value(text[span[0] : span[1]])
-        if value is None:
+        if value is None or _in_a_name(text, start) or _describes(value):
             continue
         counted = counted_thing(text, span)
         found.append(

@@ -149,3 +149,22 @@ def test_the_seed_corpus_lists_the_carjacking_figures_by_period_and_arrests_apar
     things = [f.thing for t in report.things for g in t.groups for f in g.figures]
     assert things == ["vehicular hijackings", "carjackings", "incidents of vehicular hijacking", "arrests"]
     assert report.things[0].groups[2].figures[0].citation.attributed_to == "Cook County Sheriff's Office"
+
+
+def test_figures_for_other_places_in_one_period_do_not_disagree(engine, burglary_corpus, write_article):
+    write_article(
+        "thefts.md", "Riverton recorded 120 bike thefts in 2023.\n", title="Thefts", published="2024-01-02"
+    )
+    write_article(
+        "elmwood.md", "Elmwood recorded 95 bike thefts in 2023.\n", title="Elmwood", published="2024-01-03"
+    )
+    engine.ingest([burglary_corpus])
+    (group,) = engine.figures("bike thefts").things[0].groups
+    assert [(f.value.text, f.place) for f in group.figures] == [("120", "Riverton"), ("95", "Elmwood")]
+    assert not group.disagree
+
+
+def test_a_relative_period_is_labelled_with_its_dates(engine, burglary_corpus, write_article):
+    write_article("week.md", "Police logged 41 car thefts last week.\n", title="Week", published="2024-01-10")
+    engine.ingest([burglary_corpus])
+    assert engine.figures("car thefts").things[0].groups[0].label == "last week (2024-01-01 to 2024-01-07)"
