@@ -121,7 +121,7 @@ def counted_thing(text: str, span: Span, limit: int = 3) -> Counted | None:
         base = (
             None
             if partitive.group(1).lower() in ("them", "which")
-            else noun_phrase(words(after), limit=1, skip_leading=False)
+            else noun_phrase(words(after), limit=3, skip_leading=False, verbs_end=True)
         )
         outcome = _OUTCOME.match(after[after.find(base) + len(base) :] if base else after)
         thing = plural(outcome.group(1)) if outcome else base

@@ -137,15 +137,24 @@ class SentenceFigure:
     attributed_to: str | None
 
 
-def _in_a_name(text: str, start: int) -> bool:
-    """ "Covid-19", "F-35": a number hyphened onto a word is part of a name."""
-    return start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()
+def _hyphened_on(text: str, start: int) -> bool:
+    """ "Covid-19", "F-35", "2003-05", "85-90": a number hyphened onto a word or another number is
+    part of a name or of a range, not a figure of its own."""
+    return start >= 2 and text[start - 1] in "-–" and text[start - 2].isalnum()
 
 
-def _describes(value: FigureValue) -> bool:
-    """A small number in words describes ("two doses", "one of the officers") more often than it
-    counts; on the RealTimeQA articles they were most of the figures a topic listed."""
-    return value.number < 10 and not any(ch.isdigit() for ch in value.text)
+def _describes(value: FigureValue, text: str, start: int) -> bool:
+    """Numbers in words that describe rather than count: small ones ("two doses", "one of the
+    officers"), vague plurals ("hundreds dead") and the parts of a longer number ("two hundred
+    thousand"). On the RealTimeQA articles they were most of the figures a topic listed."""
+    if any(ch.isdigit() for ch in value.text):
+        return False
+    before = text[:start].split()[-1:]
+    return (
+        value.number < 10
+        or value.text.lower().rstrip("s") != value.text.lower()
+        or (bool(before) and (before[0].lower() in _WORD_NUMBERS or before[0].lower() in _MAGNITUDES))
+    )
 
 
 def sentence_figures(text: str, periods: Sequence[Period]) -> list[SentenceFigure]:
@@ -156,7 +165,7 @@ def sentence_figures(text: str, periods: Sequence[Period]) -> list[SentenceFigur
     for start, end in figure_spans(text, periods):
         span = (start, start + len(text[start:end].rstrip(",")))  # "1,500, the council said"
         value = parse_value(text[span[0] : span[1]])
-        if value is None or _in_a_name(text, start) or _describes(value):
+        if value is None or _hyphened_on(text, start) or _describes(value, text, start):
             continue
         counted = counted_thing(text, span)
         found.append(

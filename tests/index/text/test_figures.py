@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from index.models import FigureValue, Period, PeriodBasis
-from index.text.counting import counted_thing, plural
+from index.text.counting import Counted, counted_thing, plural
 from index.text.figures import figure_period, parse_value, place_of, sentence_figures
 from index.text.periods import find_periods, tag_sentences
 
@@ -192,3 +192,24 @@ def test_what_is_counted_ends_before_a_name_or_a_month():
     sentence = "Clinics gave 85,000 doses Tuesday."
     at = sentence.index("85,000")
     assert counted_thing(sentence, (at, at + 6)).thing == "doses"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The recall covers 50,000 2003-05 vehicles.", ["50,000"]),
+        ("It will move 85-90 employees.", ["85"]),
+        ("That left less than two hundred thousand eligible vehicles.", []),
+        ("Blizzards have left hundreds dead.", []),
+        ("Some twenty officers and a dozen medics came.", ["Some twenty", "a dozen"]),
+    ],
+)
+def test_parts_of_names_ranges_and_numbers_that_describe_are_no_records(sentence, figures):
+    periods = find_periods(sentence, PUBLISHED)
+    assert [f.value.text for f in sentence_figures(sentence, periods)] == figures
+
+
+def test_a_part_of_those_counted_before_keeps_its_whole_noun_phrase():
+    sentence = "About 60 of the reexamined vehicles have been found with flaws."
+    at = sentence.index("About 60")
+    assert counted_thing(sentence, (at, at + 8)) == Counted("reexamined vehicles", part_of_previous=True)
