@@ -14,7 +14,8 @@ _NAME = r"[A-Z][\w'’.&-]*+(?:\s++(?:(?:of|the|for|and|de)\s++)?(?:[A-Z][\w'’
 _COMMON = (
     r"(?i:(?:(?:city|state|county|federal|police|court|government|official|hospital|company|census)\s++)?"
     r"(?:police|officials?|authorities|investigators|prosecutors|data|records|figures|statistics|"
-    r"reports|estimates|researchers|experts|analysts|spokesperson|spokesman|spokeswoman))"
+    r"reports|estimates|researchers|experts|analysts|spokesperson|spokesman|spokeswoman|president|"
+    r"director|chief|mayor|governor|minister|secretary))"
 )
 _VERB = (
     r"(?:said|says|say|confirms?|confirmed|reports?|reported|told|tells|announced|announces|stated|"

@@ -26,6 +26,10 @@ _OUTCOME = re.compile(
 _NOT_COUNTED = frozenset(
     "ago old later earlier away apart long times first top last next thing things".split()
 )
+# Adverbs that follow what is counted: "1.4 million shots overall", "300 arrests statewide".
+_ADVERBS = frozenset(
+    "overall total alone already now each apiece statewide nationwide worldwide combined".split()
+)
 # Punctuation ends what a figure counts: "942 vehicular hijackings, which averages ...".
 _CLAUSE_END = re.compile(r"[,;:.()\[\]\"“”—–!?]")
 
@@ -52,7 +56,7 @@ def noun_phrase(
     """The first run of up to `limit` content words: what is counted. Leading stop words are
     skipped where `skip_leading` ("how many of the carjackings"); a word in `joins` may link two
     parts ("incidents of vehicular hijacking"); with `verbs_end` (in a sentence, not a question),
-    a word after the first that ends in -ed or is capitalised ends it."""
+    a word after the first that ends in -ed or -ly, is capitalised or is an adverb ends it."""
     phrase: list[str] = []
     content = 0
     for word in tokens:
@@ -60,9 +64,11 @@ def noun_phrase(
         if phrase and lowered in joins and phrase[-1].lower() not in joins:
             phrase.append(word)
             continue
-        # In a sentence a later word ending in -ed is a verb ("people attempted"), and a later
-        # capitalised one a name or a month ("two doses March").
-        verb_or_name = verbs_end and content > 0 and (lowered.endswith("ed") or word[0].isupper())
+        # In a sentence a later word ending in -ed is a verb ("people attempted"), a later
+        # capitalised one a name or a month ("two doses March"), one ending in -ly or in
+        # _ADVERBS says how or when ("shots overall").
+        verb_or_name = verbs_end and content > 0 and (lowered.endswith(("ed", "ly")) or word[0].isupper())
+        verb_or_name = verb_or_name or (verbs_end and content > 0 and lowered in _ADVERBS)
         stop = lowered in STOPWORDS or word[0].isdigit() or verb_or_name
         if stop and (phrase or not skip_leading):
             break

@@ -11,6 +11,7 @@ from index.models import FigureValue, Period, PeriodBasis
 from index.text.counting import Counted, counted_thing, plural
 from index.text.figures import figure_period, parse_value, place_of, sentence_figures
 from index.text.periods import find_periods, tag_sentences
+from tests.fixtures.figures import NEWS_STYLE
 
 PUBLISHED = dt.date(2022, 7, 28)
 
@@ -213,3 +214,13 @@ def test_a_part_of_those_counted_before_keeps_its_whole_noun_phrase():
     sentence = "About 60 of the reexamined vehicles have been found with flaws."
     at = sentence.index("About 60")
     assert counted_thing(sentence, (at, at + 8)) == Counted("reexamined vehicles", part_of_previous=True)
+
+
+@pytest.mark.parametrize(("sentence", "record"), NEWS_STYLE)
+def test_figures_in_the_style_of_real_news_give_their_expected_records(sentence, record):
+    (periods,) = tag_sentences([sentence], [0], PUBLISHED)
+    found = [
+        (f.value.text, f.value.number, f.thing, f.place, f.period.text if f.period else None, f.attributed_to)
+        for f in sentence_figures(sentence, periods)
+    ]
+    assert found == [record]
