@@ -3,6 +3,7 @@ where and for which period."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ def parse_value(text: str) -> FigureValue | None:
         if unit in _MAGNITUDES:  # "two hundred"
             number, unit = number * _MAGNITUDES[unit], None
     number *= _MAGNITUDES.get(magnitude, 1)
+    if not math.isfinite(number):  # "999...9" past a float's range is no figure anyone reports
+        return None
     if text.endswith("-year-old"):
         unit = "years old"
     currency = _CURRENCIES.get(m.group("cur")) if m and m.group("cur") else None

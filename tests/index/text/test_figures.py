@@ -224,3 +224,8 @@ def test_figures_in_the_style_of_real_news_give_their_expected_records(sentence,
         for f in sentence_figures(sentence, periods)
     ]
     assert found == [record]
+
+
+def test_a_number_past_a_floats_range_is_no_figure():
+    assert parse_value("9" * 400) is None
+    assert sentence_figures("The counter showed " + "9" * 400 + " visits.", ()) == []
