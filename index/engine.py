@@ -16,7 +16,7 @@ import numpy as np
 
 from .answering.compose import Judged, Rerank, compose, judge
 from .answering.explain import explanation
-from .answering.figures import figure_report
+from .answering.figures import ThingVectors, figure_report
 from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
@@ -83,6 +83,7 @@ class Engine:
         self._lock = threading.RLock()
         self._ingest_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
+        self._thing_vectors: ThingVectors | None = None  # made at the first `figures`
 
     @classmethod
     def open(
@@ -460,8 +461,10 @@ class Engine:
             )
             stored = store.chunk_figures([c for c, _ in chunks], include_internal)
             sources = store.sources(f.article_row for f in stored)
-        things = sorted({f.thing for f in stored if f.thing})
-        vectors = dict(zip(things, self.encoder.encode(things), strict=True)) if things else {}
+        with self._lock:
+            if self._thing_vectors is None:
+                self._thing_vectors = ThingVectors(self.encoder.encode, self.params.figures.cached_things)
+            vectors = self._thing_vectors([f.thing for f in stored if f.thing])
         return figure_report(topic, vector, stored, sources, vectors, self.params.figures)
 
     def find_articles(

@@ -355,6 +355,11 @@ class FigureParams(_Params):
         "or 'homicides' and 'shootings' (0.57) are not (all-MiniLM-L6-v2). 'car thefts' (0.70) is "
         "on the line and joins carjackings.",
     )
+    cached_things: int = Field(
+        default=20_000,
+        gt=0,
+        description="Counted things whose vectors are kept in memory once encoded (1.5 KB each).",
+    )
 
 
 class EngineParams(_Params):

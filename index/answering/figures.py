@@ -3,7 +3,7 @@ by period, newest first, sources that disagree side by side."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -15,6 +15,26 @@ from ..text.periods import label
 from ..text.terms import content_terms
 
 NO_PERIOD = "no period stated"
+
+
+class ThingVectors:
+    """The vectors of counted things, kept once encoded: a topic's figures count mostly things
+    other topics' figures count too, and encoding them was most of the time `figures` took
+    (0.58 of 0.67 s for eight topics on 768 RealTimeQA articles). The oldest go first past
+    `capacity`. Not thread-safe: the engine calls it under its lock."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], capacity: int):
+        self._encode = encode
+        self._capacity = capacity
+        self._known: dict[str, np.ndarray] = {}
+
+    def __call__(self, things: Sequence[str]) -> dict[str, np.ndarray]:
+        missing = sorted({t for t in things if t not in self._known})
+        if missing:
+            self._known.update(zip(missing, self._encode(missing), strict=True))
+            for oldest in list(self._known)[: max(len(self._known) - self._capacity, 0)]:
+                del self._known[oldest]
+        return {t: self._known[t] if t in self._known else self._encode([t])[0] for t in things}
 
 
 def _similarity(a: np.ndarray, b: np.ndarray) -> float:
