@@ -67,9 +67,9 @@ def noun_phrase(
         # In a sentence a later word ending in -ed is a verb ("people attempted"), a later
         # capitalised one a name or a month ("two doses March"), one ending in -ly or in
         # _ADVERBS says how or when ("shots overall").
-        verb_or_name = verbs_end and content > 0 and (lowered.endswith(("ed", "ly")) or word[0].isupper())
-        verb_or_name = verb_or_name or (verbs_end and content > 0 and lowered in _ADVERBS)
-        stop = lowered in STOPWORDS or word[0].isdigit() or verb_or_name
+        later = verbs_end and content > 0
+        ends = later and (lowered.endswith(("ed", "ly")) or word[0].isupper() or lowered in _ADVERBS)
+        stop = lowered in STOPWORDS or word[0].isdigit() or ends
         if stop and (phrase or not skip_leading):
             break
         if not stop:

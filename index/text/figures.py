@@ -121,7 +121,8 @@ def place_of(text: str, excluded: Sequence[Span]) -> str | None:
         name = text[start:end]
         if _BODY.search(name) or is_calendar_word(name) or any(start < b and a < end for a, b in excluded):
             continue
-        if _PLACE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(text[end:]):
+        # Only the words right around the name matter: a long sentence is not read again per name.
+        if _PLACE_BEFORE.search(text[max(0, start - 30) : start]) or _PLACE_AFTER.match(text[end : end + 30]):
             return name
     return None
 
@@ -152,7 +153,7 @@ def _describes(value: FigureValue, text: str, start: int) -> bool:
     thousand"). On the RealTimeQA articles they were most of the figures a topic listed."""
     if any(ch.isdigit() for ch in value.text):
         return False
-    before = text[:start].split()[-1:]
+    before = text[max(0, start - 30) : start].split()[-1:]  # the word before, not the whole text
     return (
         value.number < 10
         or value.text.lower().rstrip("s") != value.text.lower()
