@@ -448,6 +448,8 @@ class Engine:
         grouped by what it counts and by period, newest first, each with its cited sentence; the
         topic is retrieved as a question is (hybrid), and a figure belongs to it when what it
         counts shares a stem with it or means nearly the same (`FigureParams`)."""
+        if not topic.strip():
+            raise BadQuestionError('Give a topic: what is counted, e.g. "carjackings".')
         topic = validate_question(topic)
         vector = self.encoder.encode([topic])[0]
         with self.snapshot() as store:

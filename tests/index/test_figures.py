@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from index.errors import BadQuestionError
 from index.store.schema import DB_NAME
 from index.store.store import Store
 from tests.fixtures.figures import (
@@ -168,3 +169,8 @@ def test_a_relative_period_is_labelled_with_its_dates(engine, burglary_corpus, w
     write_article("week.md", "Police logged 41 car thefts last week.\n", title="Week", published="2024-01-10")
     engine.ingest([burglary_corpus])
     assert engine.figures("car thefts").things[0].groups[0].label == "last week (2024-01-01 to 2024-01-07)"
+
+
+def test_an_empty_topic_is_refused_with_what_to_give(engine):
+    with pytest.raises(BadQuestionError, match="Give a topic"):
+        engine.figures("   ")
