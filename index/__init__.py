@@ -39,6 +39,7 @@ from .params import (
     StoreParams,
     VectorParams,
 )
+from .transfer.reports import ExportReport, ImportReport
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -56,9 +57,11 @@ __all__ = [
     "EngineParams",
     "ExplainedCandidate",
     "Explanation",
+    "ExportReport",
     "FeedParams",
     "GapReport",
     "GapTopic",
+    "ImportReport",
     "IndexIncompatibleError",
     "IndexMissingError",
     "IngestParams",

@@ -115,6 +115,18 @@ class ReportOptions(Options):
     json_output: bool = False
 
 
+class ExportOptions(Options):
+    command = "export"
+    path: Path
+    json_output: bool = False
+
+
+class ImportOptions(Options):
+    command = "import"
+    path: Path
+    json_output: bool = False
+
+
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
     for c in (
@@ -128,6 +140,8 @@ _COMMANDS: dict[str, type[Options]] = {
         BenchOptions,
         ServeOptions,
         ReportOptions,
+        ExportOptions,
+        ImportOptions,
     )
 }
 
@@ -312,6 +326,22 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="coverage gaps: the topics asked about that the archive cannot answer",
     )
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the archive to a file (articles, their vectors, feedback) for `newsbot import`",
+    )
+    p.add_argument("path", type=Path, help="the file to write (JSONL; gzip when it ends in .gz)")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="add the articles of an export without embedding them again, and check the copy",
+    )
+    p.add_argument("path", type=Path, help="a file written by `newsbot export`")
     p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
     return parser
 
