@@ -58,8 +58,9 @@ def write_store(store: Store, out: IO[str], samples: int) -> list[str]:
         )
     for created, user_hash, question in store.abstentions():
         write_line(out, AbstentionLine(created=created, user_hash=user_hash, question=question))
-    step = max(1, len(firsts) // samples) if samples else 0
-    return firsts[::step][:samples] if step else []
+    distinct = list(dict.fromkeys(firsts))  # a byline or "CNN —" opens many articles
+    step = max(1, len(distinct) // samples) if samples else 0
+    return distinct[::step][:samples] if step else []
 
 
 def write_samples(out: IO[str], found: dict[str, list[str]]) -> None:
