@@ -45,6 +45,7 @@ from .params import (
     StoreParams,
     VectorParams,
 )
+from .transfer.reports import ExportReport, ImportReport
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -63,6 +64,7 @@ __all__ = [
     "EngineParams",
     "ExplainedCandidate",
     "Explanation",
+    "ExportReport",
     "FeedParams",
     "Figure",
     "FigureGroup",
@@ -71,6 +73,7 @@ __all__ = [
     "FigureValue",
     "GapReport",
     "GapTopic",
+    "ImportReport",
     "IndexIncompatibleError",
     "IndexMissingError",
     "IngestParams",

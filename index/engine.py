@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,7 +30,7 @@ from .gaps.topics import GapReport, gap_topics
 from .ingest.pipeline import ingest, ingest_articles, plan
 from .ingest.progress import IngestProgress
 from .models import Answer, ArticleInfo, FigureReport, IngestReport, SearchHit, Stats
-from .params import EngineParams
+from .params import EngineParams, IngestParams
 from .store.atomic import write_bytes_atomic
 from .store.builds import BuildRetired, Builds, IndexFolder
 from .store.diagnose import diagnosed
@@ -37,6 +38,10 @@ from .store.space import ensure_room, megabytes
 from .store.store import Store
 from .text.snippets import cut, matched_words
 from .text.terms import content_terms, stem
+from .transfer.copy import Batch, Kept, batches, header, write_samples, write_store
+from .transfer.known_vectors import KnownVectors
+from .transfer.lines import BadExportError, Header, read_lines, writing
+from .transfer.reports import ExportReport, ImportReport, SampleMiss
 
 log = logging.getLogger(__name__)
 Lap = Callable[[str], None]
@@ -50,6 +55,37 @@ def _no_lap(stage: str) -> None:
 
 def _uploads(folder: IndexFolder) -> list[Path]:
     return [folder.uploads] if folder.uploads.is_dir() else []
+
+
+def _merged(first: IngestReport, then: IngestReport) -> IngestReport:
+    """Two ingests' reports as one."""
+    fields = {name: getattr(first, name) + getattr(then, name) for name in IngestReport.model_fields}
+    return IngestReport(**fields)
+
+
+def _ingest_batch(encoder: Encoder, batch: Batch, params: IngestParams, writer: Store) -> IngestReport:
+    return ingest_articles(writer, encoder, batch.articles, params, names=batch.names)
+
+
+def _add_kept(store: Store, kept: Kept) -> tuple[int, int]:
+    """The export's feedback and abstentions this archive lacks, added; how many of each."""
+    have = set(store.feedback())
+    feedback = [
+        row
+        for f in kept.feedback
+        if (row := (f.created, int(f.helpful), f.user_hash, f.question)) not in have
+    ]
+    asked = set(store.abstentions())
+    abstentions = [
+        asked_row
+        for a in kept.abstentions
+        if (asked_row := (a.created, a.user_hash, a.question)) not in asked
+    ]
+    if feedback:
+        store.add_feedback(feedback)
+    if abstentions:
+        store.add_abstentions(abstentions)
+    return len(feedback), len(abstentions)
 
 
 def _with_late(report: IngestReport, late: IngestReport) -> IngestReport:
@@ -289,6 +325,72 @@ class Engine:
         writer.save_feed_state(collected.feeds, collected.pages, report.summary())
         log.info("refresh started %s: %s", started.isoformat(timespec="seconds"), report.summary())
         return report
+
+    def export_archive(self, path: Path) -> ExportReport:
+        """Writes the archive to `path` (index/transfer/lines.py): every article, retracted and
+        internal ones too, with the vectors it is stored with, the feedback and abstentions
+        kept, and sample searches with what they found, to check a copy by."""
+        with writing(Path(path)) as out:
+            with self.snapshot() as store:
+                head = header(store, dt.datetime.now(dt.UTC))
+                out.write(head.model_dump_json() + "\n")
+                queries = write_store(store, out, self.params.transfer.samples)
+                feedback, abstentions = len(store.feedback()), len(store.abstentions())
+            found = {q: self._sample(q) for q in queries}
+            write_samples(out, found)
+        return ExportReport(
+            path=str(path),
+            model=head.model,
+            articles=head.articles,
+            sentences=head.sentences,
+            chunks=head.chunks,
+            feedback=feedback,
+            abstentions=abstentions,
+            samples=len(found),
+        )
+
+    def _sample(self, query: str) -> list[str]:
+        hits = self.search(query, include_internal=True, limit=self.params.transfer.sample_hits)
+        return [h.source.article_id for h in hits]
+
+    def import_archive(self, path: Path) -> ImportReport:
+        """Adds the articles of an export made by `export_archive` with their stored vectors
+        (the model embeds only texts this archive lays out otherwise), and its feedback and
+        abstentions not already here; then checks the copy by counts and the sample searches.
+        Running it again changes nothing."""
+        lines = read_lines(Path(path))
+        head = next(lines)
+        assert isinstance(head, Header)  # read_lines starts with one or raises
+        if (head.model, head.dimension) != (self.encoder.name, self.encoder.dimension):
+            raise BadExportError(
+                f"{path} holds vectors of {head.model} ({head.dimension} dimensions); this archive's "
+                f"model is {self.encoder.name} ({self.encoder.dimension}): import it into an archive "
+                "of that model, or ingest the articles again."
+            )
+        kept, report, embedded = Kept(), IngestReport(), 0
+        for batch in batches(lines, head, self.params.transfer.batch_articles, kept):
+            encoder = KnownVectors(self.encoder, batch.vectors)
+            done = self._writing(partial(_ingest_batch, encoder, batch, self.params.ingest))
+            report = _merged(report, done)
+            embedded += encoder.embedded
+        feedback, abstentions = self._writing(lambda writer: _add_kept(writer, kept))
+        with self.snapshot() as store:
+            stored = store.copied(kept.article_ids)
+        misses = [
+            SampleMiss(query=s.query, expected=s.found, found=found)
+            for s in kept.samples
+            if (found := self._sample(s.query)) != s.found
+        ]
+        return ImportReport(
+            ingest=report,
+            expected=(head.articles, head.sentences, head.chunks),
+            stored=stored,
+            embedded=embedded,
+            feedback=feedback,
+            abstentions=abstentions,
+            samples=len(kept.samples),
+            misses=misses,
+        )
 
     def save_upload(self, name: str, data: bytes) -> Path:
         """Keeps a file sent for ingesting in the index's uploads folder, replacing one of the same

@@ -362,6 +362,21 @@ class FigureParams(_Params):
     )
 
 
+class TransferParams(_Params):
+    """`newsbot export` and `newsbot import`."""
+
+    samples: int = Field(
+        default=20, ge=0, description="Searches an export records, and an import repeats, to check a copy by."
+    )
+    sample_hits: int = Field(default=3, gt=0, description="Articles each sample search lists, in order.")
+    batch_articles: int = Field(
+        default=2_000,
+        gt=0,
+        description="Articles an import reads with their vectors before writing them: a batch's "
+        "vectors are held in memory (about 50 KB for an article of 600 words: 100 MB a batch).",
+    )
+
+
 class EngineParams(_Params):
     retrieval: RetrievalParams = RetrievalParams()
     answer: AnswerParams = AnswerParams()
@@ -371,3 +386,4 @@ class EngineParams(_Params):
     feeds: FeedParams = FeedParams()
     gaps: GapParams = GapParams()
     figures: FigureParams = FigureParams()
+    transfer: TransferParams = TransferParams()

@@ -37,7 +37,9 @@ from .options import (
     CalibrateOptions,
     ChatOptions,
     EvalOptions,
+    ExportOptions,
     FiguresOptions,
+    ImportOptions,
     IngestOptions,
     Options,
     ReportOptions,
@@ -50,9 +52,11 @@ from .render import (
     answer_json,
     figures_json,
     format_answer,
+    format_export,
     format_figures,
     format_gaps,
     format_hits,
+    format_import,
     format_ingest,
     format_refresh,
     format_stats,
@@ -412,6 +416,29 @@ def figures(options: FiguresOptions, settings: Settings) -> int:
     return 0
 
 
+def export(options: ExportOptions, settings: Settings) -> int:
+    engine = _engine(settings, reranking=False)
+    try:
+        written = engine.export_archive(options.path)
+    finally:
+        engine.close()
+    print(written.model_dump_json(indent=2) if options.json_output else format_export(written))
+    return 0
+
+
+def import_export(options: ImportOptions, settings: Settings) -> int:
+    """Exit status 1 when the copy cannot be verified (see ImportReport.verified)."""
+    if not options.path.is_file():  # before an index is made or a model loaded
+        raise UserError(f"No such file: {options.path}.")
+    engine = Engine.open(settings.index_dir, _encoder(settings), create=True, params=PARAMS)
+    try:
+        done = engine.import_archive(options.path)
+    finally:
+        engine.close()
+    print(done.model_dump_json(indent=2) if options.json_output else format_import(done, settings.index_dir))
+    return 0 if done.verified else 1
+
+
 def run(options: Options, settings: Settings) -> int:
     match options:
         case IngestOptions():
@@ -436,4 +463,8 @@ def run(options: Options, settings: Settings) -> int:
             return report(options, settings)
         case FiguresOptions():
             return figures(options, settings)
+        case ExportOptions():
+            return export(options, settings)
+        case ImportOptions():
+            return import_export(options, settings)
     raise AssertionError(f"no command for {type(options).__name__}")

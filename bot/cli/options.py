@@ -123,6 +123,18 @@ class FiguresOptions(Options):
     plot: Path | None = None
 
 
+class ExportOptions(Options):
+    command = "export"
+    path: Path
+    json_output: bool = False
+
+
+class ImportOptions(Options):
+    command = "import"
+    path: Path
+    json_output: bool = False
+
+
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
     for c in (
@@ -137,6 +149,8 @@ _COMMANDS: dict[str, type[Options]] = {
         ServeOptions,
         ReportOptions,
         FiguresOptions,
+        ExportOptions,
+        ImportOptions,
     )
 }
 
@@ -332,6 +346,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--plot", type=Path, metavar="FILE.png", help="also draw the figures over time into this PNG"
     )
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the archive to a file (articles, their vectors, feedback) for `newsbot import`",
+    )
+    p.add_argument("path", type=Path, help="the file to write (JSONL; gzip when it ends in .gz)")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="add the articles of an export without embedding them again, and check the copy",
+    )
+    p.add_argument("path", type=Path, help="a file written by `newsbot export`")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
     return parser
 
 

@@ -9,8 +9,10 @@ from index import (
     Answer,
     Citation,
     Explanation,
+    ExportReport,
     FigureReport,
     GapReport,
+    ImportReport,
     IngestReport,
     Quote,
     RefreshReport,
@@ -224,6 +226,29 @@ def format_stats(stats: Stats) -> str:
 def format_ingest(report: IngestReport, index_dir: Path) -> str:
     """The summary, and where the archive it changed is."""
     return printable(f"{ingest_summary(report)}\nindex: {index_dir}")
+
+
+def format_export(report: ExportReport) -> str:
+    return printable(
+        f"exported {report.articles} articles ({report.sentences} sentences, {report.chunks} chunks) "
+        f"with their {report.model} vectors, {report.feedback} feedback and {report.abstentions} "
+        f"abstentions kept, {report.samples} sample searches\nfile: {report.path}"
+    )
+
+
+def format_import(report: ImportReport, index_dir: Path) -> str:
+    """The ingest's summary, then whether the copy holds what the export does."""
+    (articles, sentences, chunks), (a, s, c) = report.expected, report.stored
+    lines = [
+        ingest_summary(report.ingest),
+        f"stored {a} of {articles} articles, {s} of {sentences} sentences, {c} of {chunks} chunks; "
+        f"{report.embedded} texts embedded again",
+        f"feedback added {report.feedback}, abstentions added {report.abstentions}",
+        f"sample searches: {report.samples - len(report.misses)} of {report.samples} found the same articles",
+    ]
+    lines += [f"  differs: {m.query!r}: {m.expected} then, {m.found} now" for m in report.misses]
+    lines.append(("verified" if report.verified else "NOT verified") + f"\nindex: {index_dir}")
+    return printable("\n".join(lines))
 
 
 def format_refresh(report: RefreshReport) -> str:

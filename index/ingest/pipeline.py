@@ -247,7 +247,14 @@ def ingest_articles(
     params: IngestParams,
     *,
     progress: IngestProgress | None = None,
+    names: Mapping[str, Sequence[AlsoPublished]] | None = None,
 ) -> IngestReport:
-    """Adds and updates articles read elsewhere (feeds); removes none. As `ingest`: only what
-    changed, batch by batch, a text already stored kept once with its other names."""
-    return carry_out(store, encoder, plan_articles(store, articles), params, progress)
+    """Adds and updates articles read elsewhere (feeds, an export); removes none. As `ingest`:
+    only what changed, batch by batch, a text already stored kept once with its other names;
+    `names` adds other names the articles are known by (those an export carries)."""
+    planned = plan_articles(store, articles)
+    for article_id, listed in (names or {}).items():
+        if article_id in planned.also:
+            known = planned.also[article_id]
+            planned.also[article_id] = known + [n for n in listed if n not in known]
+    return carry_out(store, encoder, planned, params, progress)

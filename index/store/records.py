@@ -70,6 +70,16 @@ class StoredArticle:
     also_published_as: tuple[AlsoPublished, ...]
 
 
+@dataclass(frozen=True)
+class StoredCopy:
+    """A stored article as read, with what it was stored as: its other names, and each text the
+    model embedded for it with the vector stored (float16 bytes, as in the database)."""
+
+    article: Article
+    also_published_as: tuple[AlsoPublished, ...]
+    embedded: list[tuple[str, bytes]]
+
+
 @dataclass
 class StoredSentence:
     id: int

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..feeds.records import FeedState, PageState
-from ..models import ArticleInfo, FigureValue, Period, Source, Status, Visibility
+from ..models import Article, ArticleInfo, FigureValue, Period, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
 from ..text.corrections import Note
 from ..text.fingerprint import text_fingerprint
@@ -40,6 +40,7 @@ from .records import (
     AlsoPublished,
     PreparedArticle,
     StoredArticle,
+    StoredCopy,
     StoredFigure,
     StoredSentence,
     also_json,
@@ -975,6 +976,54 @@ class Store:
     def articles_by_title(self, fragment: str, include_internal: bool, limit: int) -> list[ArticleInfo]:
         pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return self._infos("a.title LIKE ? ESCAPE '\\'", (pattern,), include_internal, limit)
+
+    def copies(self) -> Iterator[StoredCopy]:
+        """Every stored article (retracted and internal ones too), oldest first, with the texts
+        the model embedded for it (its sentences, then its chunks) and the vectors stored."""
+        rows = self._db.execute(
+            "SELECT id, article_id, title, text, url, outlet, author, published, published_inferred, "
+            "visibility, status, source, also_published_as FROM articles ORDER BY id"
+        ).fetchall()
+        for r in rows:
+            article = Article(
+                article_id=r[1],
+                title=r[2],
+                text=r[3],
+                url=r[4],
+                outlet=r[5],
+                author=r[6],
+                published=dt.date.fromisoformat(r[7]) if r[7] else None,
+                published_inferred=bool(r[8]),
+                visibility=Visibility(r[9]),
+                status=Status(r[10]),
+                source=r[11],
+            )
+            sentences = self._db.execute(
+                'SELECT start, "end", vector FROM sentences WHERE article = ? AND vector IS NOT NULL '
+                "ORDER BY position",
+                (r[0],),
+            )
+            chunks = self._db.execute(
+                "SELECT text, vector FROM chunks WHERE article = ? ORDER BY position", (r[0],)
+            )
+            embedded = [(article.text[a:b], blob) for a, b, blob in sentences] + list(chunks)
+            yield StoredCopy(article, parse_also(r[12]), embedded)
+
+    def copied(self, article_ids: Sequence[str]) -> tuple[int, int, int]:
+        """How many of these articles are stored, with how many sentences and chunks."""
+        found = [0, 0, 0]
+        for start in range(0, len(article_ids), 500):  # SQLite's limit on bound parameters
+            part = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            row = self._db.execute(
+                "SELECT count(*), "
+                "coalesce(sum((SELECT count(*) FROM sentences s WHERE s.article = a.id)), 0), "
+                "coalesce(sum((SELECT count(*) FROM chunks c WHERE c.article = a.id)), 0) "
+                f"FROM articles a WHERE a.article_id IN ({marks})",
+                part,
+            ).fetchone()
+            found = [n + int(m) for n, m in zip(found, row, strict=True)]
+        return found[0], found[1], found[2]
 
     def chunk_article_rows(self, chunk_ids: Sequence[int]) -> dict[int, int]:
         if not chunk_ids:

@@ -1,0 +1,1 @@
+"""Moving an archive between indexes without embedding it again: `newsbot export` / `import`."""
