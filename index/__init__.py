@@ -28,6 +28,8 @@ from .models import (
     Source,
     Stats,
     Status,
+    Timeline,
+    TimelineEvent,
     Visibility,
 )
 from .params import (
@@ -37,6 +39,7 @@ from .params import (
     IngestParams,
     RetrievalParams,
     StoreParams,
+    TimelineParams,
     VectorParams,
 )
 
@@ -73,6 +76,9 @@ __all__ = [
     "Stats",
     "Status",
     "StoreParams",
+    "Timeline",
+    "TimelineEvent",
+    "TimelineParams",
     "UserError",
     "VectorParams",
     "Visibility",

@@ -332,6 +332,38 @@ class GapParams(_Params):
     )
 
 
+class TimelineParams(_Params):
+    """Timelines (`Engine.timeline`, index/timeline/): the dated events the archive reports about a
+    topic, in the order they happened."""
+
+    depth: int = Field(
+        default=150,
+        gt=0,
+        description="Chunks each side of retrieval (dense, lexical) contributes: deeper than a "
+        "question's 40, so that events come from many articles, not the few best.",
+    )
+    chunks: int = Field(default=120, gt=0, description="Fused chunks whose sentences are read.")
+    min_similarity: float = Field(
+        default=0.35,
+        description="A sentence is about the topic when its vector means at least this close to "
+        "the topic's (dense similarity).",
+    )
+    merge_similarity: float = Field(
+        default=0.7,
+        description="Two events on overlapping days are one, reported twice, when their sentences "
+        "mean at least this close.",
+    )
+    published_per_article: int = Field(
+        default=1,
+        ge=0,
+        description="Sentences of an article dated only by its publication that are listed (its "
+        "most on-topic ones), marked so.",
+    )
+    max_events: int = Field(
+        default=60, gt=0, description="Most events a timeline lists: the most on-topic, in date order."
+    )
+
+
 class EngineParams(_Params):
     retrieval: RetrievalParams = RetrievalParams()
     answer: AnswerParams = AnswerParams()
@@ -340,3 +372,4 @@ class EngineParams(_Params):
     ingest: IngestParams = IngestParams()
     feeds: FeedParams = FeedParams()
     gaps: GapParams = GapParams()
+    timeline: TimelineParams = TimelineParams()
