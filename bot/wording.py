@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index import AbstainReason, Answer, GapReport, IngestReport, RefreshReport
+from index import AbstainReason, Answer, GapReport, IngestReport, Period, PeriodBasis, RefreshReport, Timeline
 
 NO_PERIOD = "period not stated in the sentence"
 
@@ -95,3 +95,30 @@ def gaps_text(report: GapReport) -> str:
         lines.append(f"{n}. {topic.question} ({topic.count} asked)")
         lines += [f"   - {example}" for example in topic.examples]
     return "\n".join(lines)
+
+
+def event_date(period: Period) -> str:
+    """When a timeline's event happened: its day or days, then the words that said so when they
+    were relative ("2021-03-14 (Sunday)"); a date carried from the sentence before, and a
+    sentence with no date placed on its article's publication day, say so."""
+    days = period.start.isoformat()
+    if period.end != period.start:
+        days += f" to {period.end.isoformat()}"
+    if period.basis is PeriodBasis.PUBLISHED:
+        return f"{days} (published; no date in the sentence)"
+    if period.basis is PeriodBasis.CONTEXT:
+        return f"{days} ({period.text}, in the sentence before)"
+    if period.text and period.text not in days:
+        return f"{days} ({period.text})"
+    return days
+
+
+def timeline_summary(timeline: Timeline) -> str:
+    """The heading line of a timeline: how many events, and what was left out."""
+    if not timeline.events:
+        return f"No dated events about {timeline.topic!r} in the archive."
+    n = len(timeline.events)
+    left = f"; {timeline.undated} more sentences on it give no date" if timeline.undated else ""
+    return (
+        f"{n} dated event{'s' if n != 1 else ''} about {timeline.topic!r}, in the order they happened{left}."
+    )

@@ -500,11 +500,16 @@ class Engine:
             last_refresh_summary=meta.get("last_refresh_summary"),
         )
 
-    def timeline(self, topic: str, *, include_internal: bool = False, lap: Lap = _no_lap) -> Timeline:
+    def timeline(
+        self, topic: str, *, include_internal: bool = False, limit: int | None = None, lap: Lap = _no_lap
+    ) -> Timeline:
         """The dated events the archive reports about `topic`, in the order they happened (the
         date the sentence's words give, read against its article's publication date), one cited
         sentence each, the same event in several articles merged (index/timeline/). Retrieved as
-        questions are, deeper (`TimelineParams.depth`); `lap` as for `ask`."""
+        questions are, deeper (`TimelineParams.depth`). `limit`: only the most on-topic events
+        (default `TimelineParams.max_events`); `lap` as for `ask`."""
+        if limit is not None and limit < 1:
+            raise BadQuestionError(f"A timeline lists at least 1 event (not {limit}).")
         topic = validate_question(topic)
         params = self.params.timeline
         vector = self.encoder.encode([topic])[0]
@@ -513,11 +518,16 @@ class Engine:
         with self.snapshot() as store:
             lap("wait")
             chunks = retrieve(
-                store, vector, content_terms(topic), deep, include_internal=include_internal, top=params.chunks
+                store,
+                vector,
+                content_terms(topic),
+                deep,
+                include_internal=include_internal,
+                top=params.chunks,
             )
             lap("retrieve")
             found = candidates(store, chunks)
             lap("read")
-        timeline = build_timeline(topic, vector, found, params)
+        timeline = build_timeline(topic, vector, found, params, limit or params.max_events)
         lap("compose")
         return timeline

@@ -43,6 +43,7 @@ from .options import (
     SearchOptions,
     ServeOptions,
     StatsOptions,
+    TimelineOptions,
 )
 from .progress import ProgressLines, TerminalBar
 from .render import (
@@ -53,8 +54,10 @@ from .render import (
     format_ingest,
     format_refresh,
     format_stats,
+    format_timeline,
     hit_json,
     printable,
+    timeline_json,
 )
 
 log = logging.getLogger(__name__)
@@ -392,6 +395,16 @@ def report(options: ReportOptions, settings: Settings) -> int:
     return 0
 
 
+def timeline(options: TimelineOptions, settings: Settings) -> int:
+    engine = _engine(settings, reranking=False)
+    try:
+        found = engine.timeline(options.topic, include_internal=options.internal, limit=options.limit)
+    finally:
+        engine.close()
+    print(json.dumps(timeline_json(found), indent=2) if options.json_output else format_timeline(found))
+    return 0
+
+
 def run(options: Options, settings: Settings) -> int:
     match options:
         case IngestOptions():
@@ -414,4 +427,6 @@ def run(options: Options, settings: Settings) -> int:
             return serve(options, settings)
         case ReportOptions():
             return report(options, settings)
+        case TimelineOptions():
+            return timeline(options, settings)
     raise AssertionError(f"no command for {type(options).__name__}")

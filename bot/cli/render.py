@@ -15,17 +15,21 @@ from index import (
     RefreshReport,
     SearchHit,
     Stats,
+    Timeline,
+    TimelineEvent,
 )
 
 from ..display import BIDI_CONTROLS
 from ..wording import (
     NO_PERIOD,
     abstention_text,
+    event_date,
     gaps_text,
     ingest_summary,
     lead,
     refresh_text,
     retraction_note,
+    timeline_summary,
 )
 
 # Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
@@ -225,3 +229,50 @@ def format_refresh(report: RefreshReport) -> str:
 
 def format_gaps(report: GapReport) -> str:
     return printable(gaps_text(report))
+
+
+def _event_json(event: TimelineEvent) -> dict[str, Any]:
+    span = event.date_span
+    return {
+        "start": event.period.start.isoformat(),
+        "end": event.period.end.isoformat(),
+        "date_words": event.date_words,
+        "dated_by": event.period.basis.value,
+        **related_json(event.quote),
+        "date_start": span[0] if span else None,
+        "date_end": span[1] if span else None,
+        "also_reported_by": [related_json(q) for q in event.also_reported_by],
+    }
+
+
+def timeline_json(timeline: Timeline) -> dict[str, Any]:
+    """`newsbot timeline --json`: the topic, the events in date order (each with its sentence and
+    its offsets in the article, the date words' offsets in the sentence, the other articles that
+    report it) and how many sentences on the topic gave no date."""
+    return {
+        "topic": timeline.topic,
+        "events": [_event_json(e) for e in timeline.events],
+        "undated": timeline.undated,
+    }
+
+
+def marked_date(event: TimelineEvent) -> str:
+    """The event's sentence with its date words in **bold**."""
+    if event.date_span is None:
+        return event.quote.sentence
+    a, b = event.date_span
+    text = event.quote.sentence
+    return f"{text[:a]}**{text[a:b]}**{text[b:]}"
+
+
+def format_timeline(timeline: Timeline) -> str:
+    lines = [timeline_summary(timeline)]
+    for n, event in enumerate(timeline.events, start=1):
+        q = event.quote
+        meta = _byline(q)
+        lines += ["", f"{n}. {event_date(event.period)}", f'   "{marked_date(event)}"']
+        lines.append(f"   {q.source.title}" + (f" ({meta})" if meta else "") + f" chars {q.start}-{q.end}")
+        for other in event.also_reported_by:
+            also = _byline(other)
+            lines.append(f"   also reported by: {other.source.title}" + (f" ({also})" if also else ""))
+    return printable("\n".join(lines))

@@ -349,6 +349,7 @@ HELP_TEXT = (
     "I answer questions from the newsroom's archive, quoting the sentences I rely on.\n\n"
     "`/ask question:` an answer with numbered sources (`private:true` shows it only to you)\n"
     "`/search query:` matching articles with dates and links\n"
+    "`/timeline topic:` the dated events reported about a topic, in the order they happened\n"
     "`/article title:` an article's details and link\n"
     "`/stats` what the archive holds\n"
     "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n"

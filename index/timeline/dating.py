@@ -12,7 +12,11 @@ def event_period(periods: Sequence[Period]) -> Period | None:
     """The narrowest period the sentence's own words state; else the narrowest it carries from
     the sentence before; else its publication day; None for a sentence of an undated article
     that states no date."""
-    for wanted in ((PeriodBasis.STATED, PeriodBasis.RELATIVE), (PeriodBasis.CONTEXT,), (PeriodBasis.PUBLISHED,)):
+    for wanted in (
+        (PeriodBasis.STATED, PeriodBasis.RELATIVE),
+        (PeriodBasis.CONTEXT,),
+        (PeriodBasis.PUBLISHED,),
+    ):
         found = [p for p in periods if p.basis in wanted]
         if found:
             return min(found, key=lambda p: p.days)

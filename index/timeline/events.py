@@ -24,7 +24,9 @@ class Dated:
 
     def quote(self) -> Quote:
         c = self.candidate
-        return Quote(source=c.source, sentence=c.text, start=c.start, end=c.end, score=round(self.similarity, 4))
+        return Quote(
+            source=c.source, sentence=c.text, start=c.start, end=c.end, score=round(self.similarity, 4)
+        )
 
 
 @dataclass
@@ -126,10 +128,14 @@ def _event(group: _Group) -> TimelineEvent:
 
 
 def build_timeline(
-    topic: str, topic_vector: np.ndarray, candidates: Iterable[Candidate], params: TimelineParams
+    topic: str,
+    topic_vector: np.ndarray,
+    candidates: Iterable[Candidate],
+    params: TimelineParams,
+    limit: int,
 ) -> Timeline:
-    """The timeline of `topic`: its `max_events` most on-topic events, in the order they happened."""
+    """The timeline of `topic`: its `limit` most on-topic events, in the order they happened."""
     dated, undated = dated_on_topic(candidates, topic_vector, params)
-    groups = sorted(merged(dated, params), key=lambda g: -g.similarity)[: params.max_events]
+    groups = sorted(merged(dated, params), key=lambda g: -g.similarity)[:limit]
     events = sorted((_event(g) for g in groups), key=order_key)
     return Timeline(topic=topic, events=events, undated=undated)
