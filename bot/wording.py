@@ -118,7 +118,7 @@ def timeline_summary(timeline: Timeline) -> str:
     if not timeline.events:
         return f"No dated events about {timeline.topic!r} in the archive."
     n = len(timeline.events)
-    left = f"; {timeline.undated} more sentences on it give no date" if timeline.undated else ""
+    left = f" ({timeline.undated} more on it left out: no date of their own)" if timeline.undated else ""
     return (
         f"{n} dated event{'s' if n != 1 else ''} about {timeline.topic!r}, in the order they happened{left}."
     )

@@ -232,23 +232,22 @@ def format_gaps(report: GapReport) -> str:
 
 
 def _event_json(event: TimelineEvent) -> dict[str, Any]:
-    span = event.date_span
     return {
-        "start": event.period.start.isoformat(),
-        "end": event.period.end.isoformat(),
-        "date_words": event.date_words,
+        "happened_from": event.period.start.isoformat(),
+        "happened_to": event.period.end.isoformat(),
         "dated_by": event.period.basis.value,
+        "date_words": event.date_words,
+        "date_span": list(event.date_span) if event.date_span else None,
         **related_json(event.quote),
-        "date_start": span[0] if span else None,
-        "date_end": span[1] if span else None,
         "also_reported_by": [related_json(q) for q in event.also_reported_by],
     }
 
 
 def timeline_json(timeline: Timeline) -> dict[str, Any]:
-    """`newsbot timeline --json`: the topic, the events in date order (each with its sentence and
-    its offsets in the article, the date words' offsets in the sentence, the other articles that
-    report it) and how many sentences on the topic gave no date."""
+    """`newsbot timeline --json`: the topic, the events in date order (each with the days it
+    happened, how they were dated, its sentence (`text`) and its offsets in the article, the
+    date words' offsets in the sentence, the other articles that report it) and how many
+    sentences on the topic gave no date."""
     return {
         "topic": timeline.topic,
         "events": [_event_json(e) for e in timeline.events],

@@ -280,7 +280,17 @@ async def test_internal_article_cited_only_in_newsroom(fake: FakeDiscord, bot) -
 
 async def test_commands_sync_globally_with_their_docstrings(fake: FakeDiscord, bot) -> None:
     synced = {c["name"]: c for c in fake.commands[None]}
-    assert set(synced) == {"ask", "search", "article", "stats", "help", "ingest", "refresh", "report"}
+    assert set(synced) == {
+        "ask",
+        "search",
+        "article",
+        "stats",
+        "help",
+        "ingest",
+        "refresh",
+        "report",
+        "timeline",
+    }
     assert synced["ask"]["description"].startswith("Answer a question from the archive")
     assert [(o["name"], o["required"]) for o in synced["ask"]["options"]] == [
         ("question", True),
@@ -299,7 +309,7 @@ async def test_commands_sync_globally_with_their_docstrings(fake: FakeDiscord, b
 async def test_commands_sync_to_configured_guilds_only(fake: FakeDiscord, start_bot) -> None:
     await start_bot(guild_ids=[fake.guild_id])
     assert fake.commands.get(None) is None
-    assert len(fake.commands[fake.guild_id]) == 8
+    assert len(fake.commands[fake.guild_id]) == 9
     user = fake.add_user("reporter")
     answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
     assert "2,098" in answer["embeds"][0]["description"]

@@ -45,7 +45,8 @@ def test_events_are_ordered_by_the_day_they_happened_not_by_publication(engine):
         (dt.date(2023, 5, 8), "A water main broke on Monday under Harlow Street in Millbrook"),
         (
             dt.date(2023, 5, 9),
-            "Crews shut off the Harlow Street water main to 200 homes on Tuesday while they dug out the pipe.",
+            "Crews shut off the Harlow Street water main to 200 homes on Tuesday while they dug out the "
+            "pipe.",
         ),
         (
             dt.date(2023, 5, 10),
@@ -53,7 +54,8 @@ def test_events_are_ordered_by_the_day_they_happened_not_by_publication(engine):
         ),
         (
             dt.date(2023, 5, 11),
-            "Water service returned to the 200 Harlow Street homes on Thursday after the water main was repaired",
+            "Water service returned to the 200 Harlow Street homes on Thursday after the water main was "
+            "repaired",
         ),
         (dt.date(2023, 5, 15), "On Monday"),
     ]
