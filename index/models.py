@@ -363,6 +363,8 @@ class Timeline(BaseModel):
     )
     undated: int = Field(
         default=0,
-        description="Sentences on the topic left out because they give no date of their own and "
-        "their article was not dated either.",
+        description="Sentences on the topic left out for want of a date: none in their words or "
+        "the sentence before, and not their article's most on-topic such sentence (which is "
+        "listed on the publication day, `TimelineParams.published_per_article`) or no "
+        "publication date either.",
     )

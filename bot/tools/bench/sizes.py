@@ -1,6 +1,6 @@
 """Part 2 of the bench: an archive grown to each size with real-derived chunks, measured end to end
-(`Engine.ask`) and in its vector part (FAISS), against the baseline of torch fp32 questions and
-exact search over the same chunks."""
+(`Engine.ask`, `Engine.timeline`) and in its vector part (FAISS), against the baseline of torch
+fp32 questions and exact search over the same chunks."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ class SizeResult:
     ef_search: int | None = None
     ef_sweep: dict[int, tuple[float, float]] = field(default_factory=dict)  # ef -> (recall, ms)
     stages: dict[str, float] = field(default_factory=dict)  # p50 ms of each stage of ask
+    timeline_p50: float | None = None  # `Engine.timeline`, ms, the questions as topics
+    timeline_p95: float | None = None
 
 
 class Deriver:
@@ -113,6 +115,7 @@ def _result(
     ask: Sequence[float] | None = None,
     base_ask: Sequence[float] | None = None,
     stages: dict[str, float] | None = None,
+    timeline: Sequence[float] | None = None,
 ) -> SizeResult:
     def ms(values: Sequence[float] | None, q: float) -> float | None:
         return None if values is None else 1000 * pct(values, q)
@@ -140,6 +143,8 @@ def _result(
         ef_search=ours.ef_search,
         ef_sweep=ours.ef_sweep,
         stages=stages or {},
+        timeline_p50=ms(timeline, 50),
+        timeline_p95=ms(timeline, 95),
     )
 
 
@@ -219,6 +224,18 @@ def _ask_times(
     return seconds, {stage: 1000 * pct(values, 50) for stage, values in laps.items()}
 
 
+def _timeline_times(engine: Engine, topics: Sequence[str], warm_up: Sequence[str]) -> list[float]:
+    """Seconds per `Engine.timeline`, each question read as a topic, after the warm-up ones."""
+    for topic in warm_up:
+        engine.timeline(topic)
+    seconds = []
+    for topic in topics:
+        start = time.perf_counter()
+        engine.timeline(topic)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def _end_to_end(
     size: int,
     archive: Archive,
@@ -238,9 +255,9 @@ def _end_to_end(
         index = store.vectors()
     ours = measure_index(index, ids, matrix, questions.fast, work / "default.faiss", params)
     _into_page_cache(store.directory)
-    ask, stages = _ask_times(
-        Engine(store, fast, reranker=reranker, params=params), questions.texts, questions.warm_up
-    )
+    engine = Engine(store, fast, reranker=reranker, params=params)
+    ask, stages = _ask_times(engine, questions.texts, questions.warm_up)
+    timeline = _timeline_times(engine, questions.texts, questions.warm_up)
 
     # The baseline: the same archive, torch fp32 questions, an exact flat index.
     flat = flat_baseline(ids, matrix, params.vectors)
@@ -273,6 +290,7 @@ def _end_to_end(
         ask=ask,
         base_ask=base_ask,
         stages=stages,
+        timeline=timeline,
     )
 
 
@@ -325,6 +343,8 @@ def _vectors_only(
 
 def _size_line(r: SizeResult) -> str:
     ask = f"ask p50 {r.ask_p50:.1f} ms p95 {r.ask_p95:.1f} ms" if r.ask_p50 is not None else "ask not run"
+    if r.timeline_p50 is not None:
+        ask += f", timeline p50 {r.timeline_p50:.1f} ms p95 {r.timeline_p95:.1f} ms"
     base = f" (baseline {r.base_ask_p50:.1f}/{r.base_ask_p95:.1f})" if r.base_ask_p50 is not None else ""
     return (
         f"{size_label(r.target)} ({r.chunks:,} chunks): {r.kind}, {ask}{base}, search {r.search_ms:.2f} ms "
