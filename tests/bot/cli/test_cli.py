@@ -436,8 +436,12 @@ def test_a_failed_rebuild_leaves_the_old_index_answering(run, ingested, newsroom
 
 
 @pytest.fixture
-def story_index(run, hashing_model, tmp_path, index_dir) -> Path:
-    from tests.fixtures.timeline_articles import write_timeline_articles
+def story_index(run, hashing_model, monkeypatch, tmp_path, index_dir) -> Path:
+    from tests.fixtures.timeline_articles import HASHING_TIMELINE, write_timeline_articles
+
+    monkeypatch.setattr(
+        bot.cli.commands, "PARAMS", FAKE_MODEL_PARAMS.model_copy(update={"timeline": HASHING_TIMELINE})
+    )
 
     code, _, err = run("ingest", "--index-dir", index_dir, "-q", write_timeline_articles(tmp_path / "story"))
     assert code == 0, err

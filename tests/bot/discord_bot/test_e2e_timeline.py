@@ -10,11 +10,27 @@ import pytest
 
 import bot.discord_bot.views
 from index.engine import Engine
+from index.params import EngineParams
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord
 from tests.bot.discord_bot.fake_discord.markdown import displayed, read_back
-from tests.fixtures.timeline_articles import TOPIC, write_timeline_articles
+from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.reranker import OverlapReranker
+from tests.fixtures.timeline_articles import HASHING_TIMELINE, TOPIC, write_timeline_articles
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+
+@pytest.fixture
+def engine(index_dir: Path):
+    """The bot's engine, with timeline thresholds for the HashingEncoder."""
+    engine = Engine.open(
+        index_dir,
+        HashingEncoder(),
+        reranker=OverlapReranker(),
+        params=EngineParams(timeline=HASHING_TIMELINE),
+    )
+    yield engine
+    engine.close()
 
 
 @pytest.fixture
@@ -65,12 +81,13 @@ async def test_timeline_events_come_in_the_order_they_happened_with_their_source
     first = await fake.response(await fake.slash(user, fake.general_id, "timeline", topic=TOPIC))
     fields = [(read_back(f["name"]), read_back(f["value"])) for f in first["embeds"][0]["fields"]]
     days = [name.split(" ")[1] for name, _ in fields]
-    assert days == sorted(days) and fields[1][0] == "2. 2023-05-08 (Monday)"
-    assert fields[1][1].startswith("“A water main broke on Monday under Harlow Street")
+    assert days == sorted(days) and fields[2][0] == "3. 2023-05-08 (Monday)"
+    assert fields[2][1].startswith("“A water main broke on Monday under Harlow Street")
     assert (
         "— [Water main breaks under Harlow Street](https://ledger.example/2023/05/10/main-break)"
-        in fields[1][1]
+        in fields[2][1]
     )
+    assert fields[2][1].endswith("Also reported by: River Valley News · 2023-05-12")
 
 
 async def test_timeline_outside_the_newsroom_leaves_out_internal_articles(
@@ -90,8 +107,10 @@ async def test_timeline_outside_the_newsroom_leaves_out_internal_articles(
 
 async def test_a_timeline_on_one_page_has_no_buttons(fake: FakeDiscord, story_bot) -> None:
     user = fake.add_user("reporter")
-    reply = await fake.response(await fake.slash(user, fake.general_id, "timeline", topic="zeppelin regatta"))
-    assert reply["components"] == [] and len(reply["embeds"][0].get("fields", [])) <= 5
+    reply = await fake.response(
+        await fake.slash(user, fake.general_id, "timeline", topic="library opening hours")
+    )
+    assert reply["components"] == [] and len(reply["embeds"][0]["fields"]) == 1
 
 
 async def test_a_timed_out_timeline_disables_its_buttons(

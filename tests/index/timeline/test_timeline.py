@@ -11,12 +11,9 @@ import pytest
 from index.errors import BadQuestionError
 from index.models import PeriodBasis, Timeline
 from index.params import EngineParams, TimelineParams
-from tests.fixtures.timeline_articles import FORECAST, TOPIC, write_timeline_articles
+from tests.fixtures.timeline_articles import FORECAST, HASHING_TIMELINE, TOPIC, write_timeline_articles
 
-# The HashingEncoder's similarities are lower than the real model's: a sentence sharing the
-# topic's words scores 0.27 to 0.55 here, the library article 0.0, the two reports of Monday's
-# break 0.66 to each other and any two other events of the story at most 0.58.
-HASHING = EngineParams(timeline=TimelineParams(min_similarity=0.1, merge_similarity=0.62))
+HASHING = EngineParams(timeline=HASHING_TIMELINE)
 
 
 @pytest.fixture
