@@ -355,14 +355,21 @@ class TimelineParams(_Params):
     )
     merge_similarity: float = Field(
         default=0.7,
-        description="Two events on overlapping days are one, reported twice, when their sentences "
-        "mean at least this close.",
+        description="Two events of different articles on overlapping days are one, reported "
+        "twice, when their sentences mean at least this close (dense similarity). Pairs read by "
+        "hand on the RealTimeQA development archive (docs/research.md, Timelines): the one pair "
+        "above 0.70 was one event (Musk's pledge to lift Trump's ban, 0.71); between 0.60 and "
+        "0.70 about one in four was (the invasion of Ukraine 'this week' and 'on Thursday', "
+        "0.68), the rest related events ('Russia has used the law to stamp out dissent to its "
+        "invasion' and 'Russia may use the tactic to justify Ukraine invasion', 0.69).",
     )
     published_per_article: int = Field(
         default=1,
         ge=0,
         description="Sentences of an article dated only by its publication that are listed (its "
-        "most on-topic ones), marked so.",
+        "most on-topic ones), marked so. On the RealTimeQA archive the offer for Twitter and its "
+        "sale are such sentences (ledes state the event without a date): 0 loses them; all of "
+        "them buries the dated events under an article's dozens of undated sentences.",
     )
     max_events: int = Field(
         default=60, gt=0, description="Most events a timeline lists: the most on-topic, in date order."
