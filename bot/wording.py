@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 
-from index import AbstainReason, Answer, Citation, Figure, FigureGroup, GapReport, IngestReport, RefreshReport
+from index import (
+    AbstainReason,
+    Answer,
+    Citation,
+    Figure,
+    FigureGroup,
+    GapReport,
+    IngestReport,
+    Period,
+    PeriodBasis,
+    RefreshReport,
+    Timeline,
+)
 
 NO_PERIOD = "period not stated in the sentence"
 
@@ -115,3 +127,30 @@ def disagreement_text(group: FigureGroup) -> str:
     """Sources that give different values for one thing and period, side by side:
     "2,098 (NBC 5, Sheriff's Office) · 1,849 (Sun-Times, police data)"."""
     return " · ".join(f"{f.value.text} ({cited_source(f.citation)})" for f in group.figures)
+
+
+def event_date(period: Period) -> str:
+    """When a timeline's event happened: its day or days, then the words that said so when they
+    were relative ("2021-03-14 (Sunday)"); a date carried from the sentence before, and a
+    sentence with no date placed on its article's publication day, say so."""
+    days = period.start.isoformat()
+    if period.end != period.start:
+        days += f" to {period.end.isoformat()}"
+    if period.basis is PeriodBasis.PUBLISHED:
+        return f"{days} (published; no date in the sentence)"
+    if period.basis is PeriodBasis.CONTEXT:
+        return f"{days} ({period.text}, in the sentence before)"
+    if period.text and period.text not in days:
+        return f"{days} ({period.text})"
+    return days
+
+
+def timeline_summary(timeline: Timeline) -> str:
+    """The heading line of a timeline: how many events, and what was left out."""
+    if not timeline.events:
+        return f"No dated events about {timeline.topic!r} in the archive."
+    n = len(timeline.events)
+    left = f" ({timeline.undated} more on it left out: no date of their own)" if timeline.undated else ""
+    return (
+        f"{n} dated event{'s' if n != 1 else ''} about {timeline.topic!r}, in the order they happened{left}."
+    )

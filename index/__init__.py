@@ -27,12 +27,16 @@ from .models import (
     FigureReport,
     FigureValue,
     IngestReport,
+    Period,
+    PeriodBasis,
     Quote,
     SearchHit,
     SkipReason,
     Source,
     Stats,
     Status,
+    Timeline,
+    TimelineEvent,
     Visibility,
 )
 from .params import (
@@ -43,6 +47,7 @@ from .params import (
     IngestParams,
     RetrievalParams,
     StoreParams,
+    TimelineParams,
     VectorParams,
 )
 from .transfer.reports import ExportReport, ImportReport
@@ -78,6 +83,8 @@ __all__ = [
     "IndexMissingError",
     "IngestParams",
     "IngestReport",
+    "Period",
+    "PeriodBasis",
     "Quote",
     "RefreshReport",
     "Reranker",
@@ -88,6 +95,9 @@ __all__ = [
     "Stats",
     "Status",
     "StoreParams",
+    "Timeline",
+    "TimelineEvent",
+    "TimelineParams",
     "UserError",
     "VectorParams",
     "Visibility",

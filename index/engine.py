@@ -29,7 +29,7 @@ from .feeds.refresh import Collected, collect
 from .gaps.topics import GapReport, gap_topics
 from .ingest.pipeline import ingest, ingest_articles, plan
 from .ingest.progress import IngestProgress
-from .models import Answer, ArticleInfo, FigureReport, IngestReport, SearchHit, Stats
+from .models import Answer, ArticleInfo, FigureReport, IngestReport, SearchHit, Stats, Timeline
 from .params import EngineParams, IngestParams
 from .store.atomic import write_bytes_atomic
 from .store.builds import BuildRetired, Builds, IndexFolder
@@ -38,6 +38,7 @@ from .store.space import ensure_room, megabytes
 from .store.store import Store
 from .text.snippets import cut, matched_words
 from .text.terms import content_terms, stem
+from .timeline.events import build_timeline
 from .transfer.copy import Batch, Kept, batches, header, write_samples, write_store
 from .transfer.known_vectors import KnownVectors
 from .transfer.lines import BadExportError, Header, read_lines, writing
@@ -628,3 +629,35 @@ class Engine:
             last_refresh=dt.datetime.fromisoformat(meta["last_refresh"]) if "last_refresh" in meta else None,
             last_refresh_summary=meta.get("last_refresh_summary"),
         )
+
+    def timeline(
+        self, topic: str, *, include_internal: bool = False, limit: int | None = None, lap: Lap = _no_lap
+    ) -> Timeline:
+        """The dated events the archive reports about `topic`, in the order they happened (the
+        date the sentence's words give, read against its article's publication date), one cited
+        sentence each, the same event in several articles merged (index/timeline/). Retrieved as
+        questions are, deeper (`TimelineParams.depth`). `limit`: only the most on-topic events
+        (default `TimelineParams.max_events`); `lap` as for `ask`."""
+        if limit is not None and limit < 1:
+            raise BadQuestionError(f"A timeline lists at least 1 event (not {limit}).")
+        topic = validate_question(topic)
+        params = self.params.timeline
+        vector = self.encoder.encode([topic])[0]
+        lap("encode")
+        deep = self.params.retrieval.model_copy(update={"depth": params.depth})
+        with self.snapshot() as store:
+            lap("wait")
+            chunks = retrieve(
+                store,
+                vector,
+                content_terms(topic),
+                deep,
+                include_internal=include_internal,
+                top=params.chunks,
+            )
+            lap("retrieve")
+            found = candidates(store, chunks)
+            lap("read")
+        timeline = build_timeline(topic, vector, found, params, limit or params.max_events)
+        lap("compose")
+        return timeline

@@ -392,3 +392,39 @@ class FigureReport(BaseModel):
     def periods(self) -> int:
         """How many distinct stated periods the figures cover (a chart needs a few)."""
         return len({(g.period.start, g.period.end) for t in self.things for g in t.groups if g.period})
+
+
+class TimelineEvent(BaseModel):
+    """One dated event a timeline lists: a verbatim sentence that reports it, the period its
+    words say it happened in, and the other articles that report the same event."""
+
+    period: Period = Field(description="When it happened, as the sentence dates it (`basis` says how).")
+    quote: Quote = Field(description="The sentence that reports it, verbatim, with its article.")
+    date_span: tuple[int, int] | None = Field(
+        default=None,
+        description="Where the date words are within `quote.sentence` (offsets); None when the date "
+        "comes from the sentence before it or from the publication date.",
+    )
+    also_reported_by: list[Quote] = Field(
+        default=[], description="The same event as other articles report it (merged duplicates)."
+    )
+
+    @property
+    def date_words(self) -> str | None:
+        return self.quote.sentence[self.date_span[0] : self.date_span[1]] if self.date_span else None
+
+
+class Timeline(BaseModel):
+    """The dated events the archive reports about a topic, in the order they happened."""
+
+    topic: str
+    events: list[TimelineEvent] = Field(
+        default=[], description="Ordered by when they happened (`index.timeline.order`), not by publication."
+    )
+    undated: int = Field(
+        default=0,
+        description="Sentences on the topic left out for want of a date: none in their words or "
+        "the sentence before, and not their article's most on-topic such sentence (which is "
+        "listed on the publication day, `TimelineParams.published_per_article`) or no "
+        "publication date either.",
+    )

@@ -377,6 +377,50 @@ class TransferParams(_Params):
     )
 
 
+class TimelineParams(_Params):
+    """Timelines (`Engine.timeline`, index/timeline/): the dated events the archive reports about a
+    topic, in the order they happened."""
+
+    depth: int = Field(
+        default=150,
+        gt=0,
+        description="Chunks each side of retrieval (dense, lexical) contributes: deeper than a "
+        "question's 40, so that events come from many articles, not the few best.",
+    )
+    chunks: int = Field(default=120, gt=0, description="Fused chunks whose sentences are read.")
+    min_similarity: float = Field(
+        default=0.40,
+        description="A sentence is about the topic when its vector means at least this close to "
+        "the topic's (dense similarity, all-MiniLM-L6-v2). Judged by hand on the RealTimeQA "
+        "development archive (docs/research.md, Timelines) for 'Hurricane Ian', 'Elon Musk's "
+        "takeover of Twitter' and 'Russia's invasion of Ukraine': of the 73 dated sentences "
+        "between 0.35 and 0.40, 20 were about the topic (14 of Ukraine's 16; the rest other storms "
+        "and Musk's other companies); above 0.40 most are. On corpus/ the Sunday sergeant "
+        "shooting scores 0.42 ('officer shootings') and 0.45 ('shootings of police officers').",
+    )
+    merge_similarity: float = Field(
+        default=0.7,
+        description="Two events of different articles on overlapping days are one, reported "
+        "twice, when their sentences mean at least this close (dense similarity). Pairs read by "
+        "hand on the RealTimeQA development archive (docs/research.md, Timelines): the one pair "
+        "above 0.70 was one event (Musk's pledge to lift Trump's ban, 0.71); between 0.60 and "
+        "0.70 about one in four was (the invasion of Ukraine 'this week' and 'on Thursday', "
+        "0.68), the rest related events ('Russia has used the law to stamp out dissent to its "
+        "invasion' and 'Russia may use the tactic to justify Ukraine invasion', 0.69).",
+    )
+    published_per_article: int = Field(
+        default=1,
+        ge=0,
+        description="Sentences of an article dated only by its publication that are listed (its "
+        "most on-topic ones), marked so. On the RealTimeQA archive the offer for Twitter and its "
+        "sale are such sentences (ledes state the event without a date): 0 loses them; all of "
+        "them buries the dated events under an article's dozens of undated sentences.",
+    )
+    max_events: int = Field(
+        default=60, gt=0, description="Most events a timeline lists: the most on-topic, in date order."
+    )
+
+
 class EngineParams(_Params):
     retrieval: RetrievalParams = RetrievalParams()
     answer: AnswerParams = AnswerParams()
@@ -387,3 +431,4 @@ class EngineParams(_Params):
     gaps: GapParams = GapParams()
     figures: FigureParams = FigureParams()
     transfer: TransferParams = TransferParams()
+    timeline: TimelineParams = TimelineParams()

@@ -46,6 +46,7 @@ from .options import (
     SearchOptions,
     ServeOptions,
     StatsOptions,
+    TimelineOptions,
 )
 from .progress import ProgressLines, TerminalBar
 from .render import (
@@ -60,8 +61,10 @@ from .render import (
     format_ingest,
     format_refresh,
     format_stats,
+    format_timeline,
     hit_json,
     printable,
+    timeline_json,
 )
 
 log = logging.getLogger(__name__)
@@ -439,6 +442,16 @@ def import_export(options: ImportOptions, settings: Settings) -> int:
     return 0 if done.verified else 1
 
 
+def timeline(options: TimelineOptions, settings: Settings) -> int:
+    engine = _engine(settings, reranking=False)
+    try:
+        found = engine.timeline(options.topic, include_internal=options.internal, limit=options.limit)
+    finally:
+        engine.close()
+    print(json.dumps(timeline_json(found), indent=2) if options.json_output else format_timeline(found))
+    return 0
+
+
 def run(options: Options, settings: Settings) -> int:
     match options:
         case IngestOptions():
@@ -467,4 +480,6 @@ def run(options: Options, settings: Settings) -> int:
             return export(options, settings)
         case ImportOptions():
             return import_export(options, settings)
+        case TimelineOptions():
+            return timeline(options, settings)
     raise AssertionError(f"no command for {type(options).__name__}")

@@ -135,6 +135,14 @@ class ImportOptions(Options):
     json_output: bool = False
 
 
+class TimelineOptions(Options):
+    command = "timeline"
+    topic: str
+    limit: int | None = None
+    json_output: bool = False
+    internal: bool = False
+
+
 _COMMANDS: dict[str, type[Options]] = {
     c.command: c
     for c in (
@@ -151,6 +159,7 @@ _COMMANDS: dict[str, type[Options]] = {
         FiguresOptions,
         ExportOptions,
         ImportOptions,
+        TimelineOptions,
     )
 }
 
@@ -362,6 +371,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", type=Path, help="a file written by `newsbot export`")
     p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "timeline",
+        parents=[common],
+        help="the dated events the archive reports about a topic, in the order they happened",
+    )
+    p.add_argument("topic", help="what the events are about, e.g. 'shootings of police officers'")
+    p.add_argument("--limit", type=_count, help="list only the N events most about the topic (in date order)")
+    p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
+    p.add_argument("--internal", action="store_true", help="also cite internal articles")
     return parser
 
 

@@ -18,6 +18,8 @@ from index import (
     RefreshReport,
     SearchHit,
     Stats,
+    Timeline,
+    TimelineEvent,
 )
 
 from ..display import BIDI_CONTROLS
@@ -26,12 +28,14 @@ from ..wording import (
     abstention_text,
     cited_source,
     disagreement_text,
+    event_date,
     figure_text,
     gaps_text,
     ingest_summary,
     lead,
     refresh_text,
     retraction_note,
+    timeline_summary,
 )
 
 # Control characters (Unicode category Cc: C0, DEL, C1) other than the line break, and the
@@ -312,4 +316,50 @@ def format_figures(report: FigureReport) -> str:
         lines.append(f"    {c.source.title}" + (f" ({meta})" if meta else "") + f" chars {c.start}-{c.end}")
         if c.attributed_to:
             lines.append(f"    attributed to: {c.attributed_to}")
+    return printable("\n".join(lines))
+
+
+def _event_json(event: TimelineEvent) -> dict[str, Any]:
+    return {
+        "happened_from": event.period.start.isoformat(),
+        "happened_to": event.period.end.isoformat(),
+        "dated_by": event.period.basis.value,
+        "date_words": event.date_words,
+        "date_span": list(event.date_span) if event.date_span else None,
+        **related_json(event.quote),
+        "also_reported_by": [related_json(q) for q in event.also_reported_by],
+    }
+
+
+def timeline_json(timeline: Timeline) -> dict[str, Any]:
+    """`newsbot timeline --json`: the topic, the events in date order (each with the days it
+    happened, how they were dated, its sentence (`text`) and its offsets in the article, the
+    date words' offsets in the sentence, the other articles that report it) and how many
+    sentences on the topic gave no date."""
+    return {
+        "topic": timeline.topic,
+        "events": [_event_json(e) for e in timeline.events],
+        "undated": timeline.undated,
+    }
+
+
+def marked_date(event: TimelineEvent) -> str:
+    """The event's sentence with its date words in **bold**."""
+    if event.date_span is None:
+        return event.quote.sentence
+    a, b = event.date_span
+    text = event.quote.sentence
+    return f"{text[:a]}**{text[a:b]}**{text[b:]}"
+
+
+def format_timeline(timeline: Timeline) -> str:
+    lines = [timeline_summary(timeline)]
+    for n, event in enumerate(timeline.events, start=1):
+        q = event.quote
+        meta = _byline(q)
+        lines += ["", f"{n}. {event_date(event.period)}", f'   "{marked_date(event)}"']
+        lines.append(f"   {q.source.title}" + (f" ({meta})" if meta else "") + f" chars {q.start}-{q.end}")
+        for other in event.also_reported_by:
+            also = _byline(other)
+            lines.append(f"   also reported by: {other.source.title}" + (f" ({also})" if also else ""))
     return printable("\n".join(lines))

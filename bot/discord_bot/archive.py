@@ -19,6 +19,7 @@ from index import (
     RefreshReport,
     SearchHit,
     Stats,
+    Timeline,
     UserError,
 )
 
@@ -143,3 +144,7 @@ class Archive:
             # With question logging off, the question is not kept anywhere: not with feedback either.
             question=question if self._log_questions else None,
         )
+
+    async def timeline(self, topic: str, *, include_internal: bool) -> Timeline:
+        self._begin()
+        return await asyncio.to_thread(self._engine.timeline, topic, include_internal=include_internal)

@@ -33,8 +33,9 @@ from .rendering import (
     truncate,
 )
 from .reports import render_gaps, render_refresh
+from .timelines import render_timeline
 from .uploads import check_upload, checked_upload
-from .views import AnswerView
+from .views import AnswerView, TimelineView
 
 CHART_NAME = "figures.png"
 CHART_MIN_PERIODS = 3  # fewer periods make no line worth drawing
@@ -180,4 +181,20 @@ def build_commands(
         gaps = await archive.coverage_gaps()
         await interaction.edit_original_response(embed=render_gaps(gaps).embed, allowed_mentions=NO_PINGS)
 
-    return [ask, search, figures, article, stats, help_, ingest, refresh, report]
+    @app_commands.command()
+    @app_commands.describe(topic="What the events are about, e.g. shootings of police officers")
+    async def timeline(interaction: discord.Interaction, topic: str) -> None:
+        """The dated events the archive reports about a topic, in the order they happened."""
+        if await cooling_down(interaction):
+            return
+        await interaction.response.defer(thinking=True)
+        found = await archive.timeline(topic, include_internal=internal(interaction))
+        page = render_timeline(found)
+        paged = page.shown < len(found.events)
+        await interaction.edit_original_response(
+            embed=page.embed,
+            view=TimelineView(found, interaction, page.shown) if paged else None,
+            allowed_mentions=NO_PINGS,
+        )
+
+    return [ask, search, figures, timeline, article, stats, help_, ingest, refresh, report]

@@ -418,6 +418,7 @@ HELP_TEXT = (
     "`/ask question:` an answer with numbered sources (`private:true` shows it only to you)\n"
     "`/search query:` matching articles with dates and links\n"
     "`/figures topic:` every figure the archive gives about a topic, by period, with its sources\n"
+    "`/timeline topic:` the dated events reported about a topic, in the order they happened\n"
     "`/article title:` an article's details and link\n"
     "`/stats` what the archive holds\n"
     "`/ingest file:` add an article file (.md, .txt, .jsonl); admins only\n"

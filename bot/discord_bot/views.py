@@ -1,14 +1,20 @@
-"""Buttons under an answer: page through its sources, and say whether it helped."""
+"""Buttons under an answer (page through its sources, say whether it helped) and under a
+timeline (page through its events)."""
 
 from __future__ import annotations
 
+import logging
+
 import discord
 
-from index import Answer
+from index import Answer, Timeline
 
 from .archive import Archive
 from .failures import NO_PINGS, report, tell
 from .rendering import render_answer
+from .timelines import render_timeline
+
+log = logging.getLogger(__name__)
 
 # Views live in memory only (surviving a restart is not required); an hour covers a discussion.
 VIEW_TIMEOUT = 3600
@@ -57,6 +63,69 @@ class AnswerView(discord.ui.View):
             self._raters.discard(interaction.user.id)  # not recorded, so they may try again
             raise
         await interaction.followup.send("Thanks, noted.", ephemeral=True, allowed_mentions=NO_PINGS)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        await report(interaction, error)
+
+
+# Below the 15 minutes an interaction's token lasts: a timed-out view can still disable its
+# buttons through the last click's (or the command's) token. The timeout restarts at each click.
+PAGE_TIMEOUT = 600
+
+
+class TimelineView(discord.ui.View):
+    """Previous / Next under a timeline; only the member who asked for it pages it."""
+
+    def __init__(self, timeline: Timeline, interaction: discord.Interaction, shown: int) -> None:
+        super().__init__(timeout=PAGE_TIMEOUT)
+        self._timeline = timeline
+        self._asker = interaction.user.id
+        self._interaction = interaction  # the latest, whose token edits the message on timeout
+        self._starts = [0]  # the first event of each page seen, the current one last
+        self._shown = shown
+        self._enable()
+
+    def _enable(self) -> None:
+        self.previous.disabled = len(self._starts) == 1
+        self.next.disabled = self._starts[-1] + self._shown >= len(self._timeline.events)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self._asker:
+            return True
+        await tell(
+            interaction, "Only the member who asked for this timeline can page it: ask /timeline yourself."
+        )
+        return False
+
+    async def _show(self, interaction: discord.Interaction, start: int) -> None:
+        page = render_timeline(self._timeline, start)
+        self._shown = page.shown
+        self._interaction = interaction
+        self._enable()
+        await interaction.response.edit_message(embed=page.embed, view=self, allowed_mentions=NO_PINGS)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        if len(self._starts) > 1:
+            self._starts.pop()
+        await self._show(interaction, self._starts[-1])
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self._starts.append(self._starts[-1] + self._shown)
+        await self._show(interaction, self._starts[-1])
+
+    async def on_timeout(self) -> None:
+        """The buttons disabled, so that no one clicks one that would no longer answer."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        try:
+            await self._interaction.edit_original_response(view=self)
+        except discord.HTTPException:
+            log.info("could not disable the buttons of a timed-out timeline", exc_info=True)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item

@@ -245,11 +245,19 @@ def _names_capitalised(m: re.Match) -> bool:
     return all(groups[g][0].isupper() for g in _NAME_GROUPS if groups.get(g))
 
 
+def _a_name(m: re.Match, text: str) -> bool:
+    """ "Today" capitalised after the sentence's first word, or in capitals, names something
+    ("USA TODAY", "Florida Today", the "Today" show) rather than the day."""
+    word = m.group("rel")
+    return word.isupper() or (word[0].isupper() and bool(text[: m.start()].strip(" \"'“‘(")))
+
+
 def find_periods(text: str, ref: dt.date | None, *, any_case: bool = False) -> list[Period]:
     """Every period stated in `text`, in reading order.
 
     News copy capitalises months and weekdays ("May" the month, "may" the verb), so in article
-    text they must be capitalised; typed questions ("in january 2022") use `any_case`.
+    text they must be capitalised, and "Today" past a sentence's start must not be (a name:
+    "USA TODAY"); typed questions ("in january 2022") use `any_case`.
     """
     found: list[tuple[int, Period]] = []
     taken: list[tuple[int, int]] = []
@@ -258,6 +266,8 @@ def find_periods(text: str, ref: dt.date | None, *, any_case: bool = False) -> l
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             if not any_case and not _names_capitalised(m):
+                continue
+            if not any_case and build is _relative_day and _a_name(m, text):
                 continue
             dates = build(m, ref)
             if dates is None:

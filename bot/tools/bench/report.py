@@ -72,6 +72,12 @@ def targets(report: Report) -> list[tuple[str, str, bool | None]]:
         rows.append((target, "not run" if r is None else "not measured", None))
     else:
         rows.append((target, f"{r.figures_p50:.1f} ms (p95 {r.figures_p95:.1f} ms)", r.figures_p50 < 100))
+    r = by_size.get(100_000)
+    target = "timeline p50 < 100 ms at 100k"
+    if r is None or r.timeline_p50 is None:
+        rows.append((target, "not run" if r is None else "not measured end to end", None))
+    else:
+        rows.append((target, f"{r.timeline_p50:.1f} ms (p95 {r.timeline_p95:.1f})", r.timeline_p50 < 100))
     r = by_size.get(1_000_000)
     target = "retrieval (encode, retrieve, read; p50 each, summed) <= 20 ms at 1M"
     if r is None or not r.stages:
@@ -248,6 +254,17 @@ def markdown(report: Report) -> str:
         for r in staged:
             cells = [f"{r.stages.get(stage, float('nan')):.2f} ms" for stage in STAGES]
             lines.append(_row([f"{r.chunks:,}", *cells, f"{r.ask_p50:.1f} ms"]))
+    timed = [r for r in report.sizes if r.timeline_p50 is not None]
+    if timed:
+        lines += [
+            "",
+            "Timelines (`Engine.timeline`, warm, each question read as a topic): encode the topic,",
+            "retrieve deeper than a question (`TimelineParams.depth`), read the chunks' sentences,",
+            "keep those on the topic and dated, merge duplicates, order by the day they happened.",
+            "",
+            *_head(["chunks", "timeline p50 / p95"]),
+        ]
+        lines += [_row([f"{r.chunks:,}", f"{r.timeline_p50:.1f} / {r.timeline_p95:.1f} ms"]) for r in timed]
     lines += ["", "## Targets", "", *_head(["target", "measured", "met"])]
     for target, measured, met in targets(report):
         lines.append(_row([target, measured, "yes" if met else "no" if met is False else "not measured"]))

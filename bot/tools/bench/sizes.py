@@ -1,6 +1,6 @@
 """Part 2 of the bench: an archive grown to each size with real-derived chunks, measured end to end
-(`Engine.ask`) and in its vector part (FAISS), against the baseline of torch fp32 questions and
-exact search over the same chunks."""
+(`Engine.ask`, `Engine.timeline`) and in its vector part (FAISS), against the baseline of torch
+fp32 questions and exact search over the same chunks."""
 
 from __future__ import annotations
 
@@ -62,6 +62,8 @@ class SizeResult:
     stages: dict[str, float] = field(default_factory=dict)  # p50 ms of each stage of ask
     figures_p50: float | None = None  # `Engine.figures` of the archive's own counted things
     figures_p95: float | None = None
+    timeline_p50: float | None = None  # `Engine.timeline`, ms, the questions as topics
+    timeline_p95: float | None = None
 
 
 class Deriver:
@@ -117,6 +119,7 @@ def _result(
     base_ask: Sequence[float] | None = None,
     figures: Sequence[float] | None = None,
     stages: dict[str, float] | None = None,
+    timeline: Sequence[float] | None = None,
 ) -> SizeResult:
     def ms(values: Sequence[float] | None, q: float) -> float | None:
         return None if values is None else 1000 * pct(values, q)
@@ -146,6 +149,8 @@ def _result(
         ef_search=ours.ef_search,
         ef_sweep=ours.ef_sweep,
         stages=stages or {},
+        timeline_p50=ms(timeline, 50),
+        timeline_p95=ms(timeline, 95),
     )
 
 
@@ -244,6 +249,18 @@ def _figures_times(engine: Engine, topics: Sequence[str]) -> list[float]:
     return seconds
 
 
+def _timeline_times(engine: Engine, topics: Sequence[str], warm_up: Sequence[str]) -> list[float]:
+    """Seconds per `Engine.timeline`, each question read as a topic, after the warm-up ones."""
+    for topic in warm_up:
+        engine.timeline(topic)
+    seconds = []
+    for topic in topics:
+        start = time.perf_counter()
+        engine.timeline(topic)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def _end_to_end(
     size: int,
     archive: Archive,
@@ -267,6 +284,7 @@ def _end_to_end(
     engine = Engine(store, fast, reranker=reranker, params=params)
     ask, stages = _ask_times(engine, questions.texts, questions.warm_up)
     figures = _figures_times(engine, topics)
+    timeline = _timeline_times(engine, questions.texts, questions.warm_up)
 
     # The baseline: the same archive, torch fp32 questions, an exact flat index.
     flat = flat_baseline(ids, matrix, params.vectors)
@@ -300,6 +318,7 @@ def _end_to_end(
         base_ask=base_ask,
         stages=stages,
         figures=figures or None,
+        timeline=timeline,
     )
 
 
@@ -352,6 +371,8 @@ def _vectors_only(
 
 def _size_line(r: SizeResult) -> str:
     ask = f"ask p50 {r.ask_p50:.1f} ms p95 {r.ask_p95:.1f} ms" if r.ask_p50 is not None else "ask not run"
+    if r.timeline_p50 is not None:
+        ask += f", timeline p50 {r.timeline_p50:.1f} ms p95 {r.timeline_p95:.1f} ms"
     base = f" (baseline {r.base_ask_p50:.1f}/{r.base_ask_p95:.1f})" if r.base_ask_p50 is not None else ""
     if r.figures_p50 is not None:
         base += f", figures p50 {r.figures_p50:.1f} ms p95 {r.figures_p95:.1f} ms"

@@ -475,3 +475,62 @@ def test_figures_of_internal_articles_are_listed_only_with_internal(run, ingeste
     _, internal, _ = run("figures", "--index-dir", ingested, "--internal", "dollars")
     assert public.strip() == "No figures about 'dollars' in the archive."
     assert "4,512,000 dollars" in internal
+
+
+@pytest.fixture
+def story_index(run, hashing_model, monkeypatch, tmp_path, index_dir) -> Path:
+    from tests.fixtures.timeline_articles import HASHING_TIMELINE, write_timeline_articles
+
+    monkeypatch.setattr(
+        bot.cli.commands, "PARAMS", FAKE_MODEL_PARAMS.model_copy(update={"timeline": HASHING_TIMELINE})
+    )
+
+    code, _, err = run("ingest", "--index-dir", index_dir, "-q", write_timeline_articles(tmp_path / "story"))
+    assert code == 0, err
+    return index_dir
+
+
+def test_timeline_lists_events_by_the_day_they_happened_with_their_sources(run, story_index):
+    code, out, _ = run("timeline", "--index-dir", story_index, "Harlow Street water main")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "7 dated events about 'Harlow Street water main', in the order they happened "
+        "(1 more on it left out: no date of their own)."
+    )
+    dates = [line.split(" ", 1)[1] for line in out.splitlines()[1:] if line[:1].isdigit()]
+    assert dates == sorted(dates) and "2023-05-08 (Monday)" in dates
+    assert '"Crews shut off the Harlow Street water main to 200 homes on **Tuesday** while' in out
+    assert (
+        "Water main breaks under Harlow Street (Millbrook Ledger, 2023-05-10, https://ledger.example" in out
+    )
+    assert "intranet.example" not in out  # internal, and --internal was not given
+
+
+def test_timeline_json_gives_each_events_sentence_offsets_and_date_words(run, story_index):
+    code, out, _ = run(
+        "timeline",
+        "--index-dir",
+        story_index,
+        "--json",
+        "--internal",
+        "--limit",
+        "4",
+        "Harlow Street water main",
+    )
+    assert code == 0
+    result = json.loads(out)
+    assert result["topic"] == "Harlow Street water main" and len(result["events"]) == 4
+    for event in result["events"]:
+        assert {"happened_from", "happened_to", "dated_by", "text", "start", "end", "title", "outlet"} <= set(
+            event
+        )
+        if event["date_words"] is not None:
+            a, b = event["date_span"]
+            assert event["text"][a:b] == event["date_words"]
+    days = [e["happened_from"] for e in result["events"]]
+    assert days == sorted(days)
+
+
+def test_timeline_of_a_blank_topic_is_a_one_line_error(run, story_index):
+    code, _, err = run("timeline", "--index-dir", story_index, "  ")
+    assert_one_line_error(code, err, "empty")

@@ -290,6 +290,7 @@ async def test_commands_sync_globally_with_their_docstrings(fake: FakeDiscord, b
         "ingest",
         "refresh",
         "report",
+        "timeline",
     }
     assert synced["ask"]["description"].startswith("Answer a question from the archive")
     assert [(o["name"], o["required"]) for o in synced["ask"]["options"]] == [
@@ -309,7 +310,7 @@ async def test_commands_sync_globally_with_their_docstrings(fake: FakeDiscord, b
 async def test_commands_sync_to_configured_guilds_only(fake: FakeDiscord, start_bot) -> None:
     await start_bot(guild_ids=[fake.guild_id])
     assert fake.commands.get(None) is None
-    assert len(fake.commands[fake.guild_id]) == 9
+    assert len(fake.commands[fake.guild_id]) == 10
     user = fake.add_user("reporter")
     answer = await fake.response(await fake.slash(user, fake.general_id, "ask", question=CARJACKING_QUESTION))
     assert "2,098" in answer["embeds"][0]["description"]

@@ -25,6 +25,7 @@ from bot.discord_bot.rendering import (
     thread_name,
     truncate,
 )
+from bot.discord_bot.timelines import render_timeline
 from bot.display import BIDI_CONTROLS
 from index.models import (
     AbstainReason,
@@ -39,12 +40,15 @@ from index.models import (
     FigureValue,
     IngestReport,
     Period,
+    PeriodBasis,
     Quote,
     SearchHit,
     SkipReason,
     Source,
     Stats,
     Status,
+    Timeline,
+    TimelineEvent,
     Visibility,
 )
 from tests.bot.discord_bot.fake_discord.limits import choice_errors, message_errors
@@ -520,3 +524,69 @@ def test_figures_show_each_period_in_bold_with_sources_and_flag_disagreements() 
         "- 2021: **1,849 carjackings** — Sun-Times, police data [2]",
         "⚠ sources disagree for 2021: 2,098 (NBC 5, Sheriff's Office) · 1,849 (Sun-Times, police data)",
     ]
+
+
+def _timeline(topic: str, items: list, words: str) -> Timeline:
+    events = []
+    for i, (title, url, outlet, sentence, date, also) in enumerate(items):
+        day = date or dt.date(2021, 3, 14)
+        quote = Quote(
+            source=source(title, url, outlet, date, f"t{i}"),
+            sentence=sentence,
+            start=0,
+            end=len(sentence),
+            score=0.5,
+        )
+        period = Period(start=day, end=day, text=words, basis=PeriodBasis.RELATIVE)
+        events.append(TimelineEvent(period=period, quote=quote, also_reported_by=[quote] * also))
+    return Timeline(topic=topic, events=events)
+
+
+timelines = st.builds(
+    _timeline,
+    texts,
+    st.lists(st.tuples(texts, urls, texts, texts, dates, st.integers(0, 30)), max_size=14),
+    texts,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(timelines)
+def test_every_timeline_page_is_sendable_and_the_pages_show_every_event_once(timeline: Timeline) -> None:
+    start, seen = 0, 0
+    while True:
+        page = render_timeline(timeline, start)
+        assert_sendable(page.embed)
+        seen += page.shown
+        if not timeline.events or start + page.shown >= len(timeline.events):
+            break
+        assert page.shown > 0  # paging always moves on
+        start += page.shown
+    assert seen == len(timeline.events)
+
+
+def test_a_timeline_event_names_its_day_and_the_other_outlets_that_reported_it() -> None:
+    first = Quote(
+        source=source("Water main breaks", "https://ledger.example/a", "Ledger", dt.date(2023, 5, 10)),
+        sentence="A water main broke on Monday.",
+        start=0,
+        end=29,
+        score=0.6,
+    )
+    other = first.model_copy(
+        update={"source": source("Water back", None, "River Valley News", dt.date(2023, 5, 12))}
+    )
+    period = Period(
+        start=dt.date(2023, 5, 8), end=dt.date(2023, 5, 8), text="Monday", basis=PeriodBasis.RELATIVE
+    )
+    timeline = Timeline(
+        topic="water main",
+        events=[TimelineEvent(period=period, quote=first, date_span=(21, 27), also_reported_by=[other])],
+    )
+    [field] = render_timeline(timeline).embed.fields
+    assert read_back(field.name) == "1. 2023-05-08 (Monday)"
+    assert read_back(field.value) == (
+        "“A water main broke on Monday.”\n"
+        "— [Water main breaks](https://ledger.example/a) · Ledger · 2023-05-10\n"
+        "Also reported by: River Valley News · 2023-05-12"
+    )

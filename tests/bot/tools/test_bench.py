@@ -81,7 +81,9 @@ def test_archives_grow_to_each_size_with_exact_then_hnsw_search(small_texts, tmp
     assert small.end_to_end and large.end_to_end and small.ask_p50 > 0 and large.base_ask_p95 > 0
     assert set(large.stages) == {"encode", "retrieve", "read", "compose"}
     assert all(ms >= 0 for ms in large.stages.values())
+    assert large.timeline_p50 > 0 and large.timeline_p95 >= large.timeline_p50
     assert not vectors_only.end_to_end and vectors_only.ask_p50 is None
+    assert vectors_only.timeline_p50 is None
     assert vectors_only.chunks == 900 and vectors_only.kind == "hnsw"
     assert set(vectors_only.ef_sweep) >= {128, 512}
     # The baseline is the exact flat index: float32 vectors and ids.

@@ -205,6 +205,23 @@ def test_a_relative_period_opening_a_sentence_is_read(text, start, end):
     assert spans(text) == [(start, end)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stay updated on the storm: get USA TODAY's daily briefing in your inbox.",
+        "— Dan Glaun, Florida Today",
+        "She told the Today show the water was rising.",
+    ],
+)
+def test_today_in_a_name_is_not_the_day(text):
+    assert spans(text) == []
+
+
+def test_today_in_lower_case_or_opening_a_sentence_is_the_day():
+    assert spans("Police said today that the road is open.") == [(PUBLISHED, PUBLISHED)]
+    assert spans("“Today, we start again,” the mayor said.") == [(PUBLISHED, PUBLISHED)]
+
+
 def test_without_publication_date_a_timeless_sentence_has_no_period():
     assert tag_sentences(["Police said nothing."], [0], None) == [()]
 

@@ -1,10 +1,10 @@
 """A fake Discord on 127.0.0.1: REST (aiohttp) and the gateway websocket, for the real discord.py client.
 
 It enforces what real Discord enforces and tests depend on: the bot token, the 3-second
-acknowledgement of interactions, message and embed limits (400, code 50035), the message
-content intent, privileged intents at identify (close 4014), and 429 rate limits on request.
-Tests drive it as users would (messages, slash commands, button clicks) and read back what the
-bot sent.
+acknowledgement of interactions and their tokens' 15 minutes, message and embed limits (400,
+code 50035), the message content intent, privileged intents at identify (close 4014), and 429
+rate limits on request. Tests drive it as users would (messages, slash commands, button
+clicks) and read back what the bot sent.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .limits import choice_errors, message_errors
 T = TypeVar("T")
 API = "/api/v10"
 ACK_DEADLINE = 3.0  # seconds Discord waits for an interaction's first response
+TOKEN_LIFETIME = 15 * 60  # seconds an interaction's token edits and follows up its response
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 MESSAGE_CONTENT_INTENT = 1 << 15
@@ -656,8 +657,11 @@ class FakeDiscord:
         return json_response(answer)
 
     def _webhook_interaction(self, request: web.Request) -> Interaction | None:
+        """The interaction whose token the webhook route carries, while the token lasts."""
         record = self._interaction_by_token(request.match_info["token"])
         if record is None or record.acked_at is None or int(request.match_info["app"]) != self.app_id:
+            return None
+        if time.monotonic() - record.sent_at > TOKEN_LIFETIME:
             return None
         return record
 
