@@ -1,20 +1,18 @@
-"""The bench's plot: question latency and FAISS memory by archive size (matplotlib, optional)."""
+"""The bench's plot: question latency and FAISS memory by archive size (matplotlib, Agg)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")  # no display: the plot is a file
+import matplotlib.pyplot as plt
+
 from .report import Report
 
 
-def plot(report: Report, path: Path) -> bool:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
+def plot(report: Report, path: Path) -> None:
     sizes = report.sizes
     xs = [r.chunks for r in sizes]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -48,4 +46,3 @@ def plot(report: Report, path: Path) -> bool:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    return True
