@@ -8,7 +8,7 @@ from .encoders.base import Encoder
 from .encoders.factory import DEFAULT_BACKEND, EncoderBackend, load_encoder
 from .encoders.reranker import Reranker, load_reranker
 from .engine import Engine
-from .errors import BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
+from .errors import BadFilterError, BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
 from .feeds.fetch import http_client
 from .feeds.records import RefreshReport
 from .gaps.topics import GapReport, GapTopic
@@ -17,11 +17,13 @@ from .models import (
     Answer,
     AnswerKind,
     AnswerLine,
+    ArticleFilter,
     ArticleInfo,
     Citation,
     ExplainedCandidate,
     Explanation,
     IngestReport,
+    QuestionReading,
     Quote,
     SearchHit,
     SkipReason,
@@ -47,7 +49,9 @@ __all__ = [
     "AnswerKind",
     "AnswerLine",
     "AnswerParams",
+    "ArticleFilter",
     "ArticleInfo",
+    "BadFilterError",
     "BadQuestionError",
     "Citation",
     "Encoder",
@@ -63,6 +67,7 @@ __all__ = [
     "IndexMissingError",
     "IngestParams",
     "IngestReport",
+    "QuestionReading",
     "Quote",
     "RefreshReport",
     "Reranker",

@@ -57,6 +57,17 @@ class RetrievalParams(_Params):
     snippet_chars: int = Field(
         default=300, gt=40, description="`newsbot search`: longest snippet, cut between words."
     )
+    filter_exact_max: int = Field(
+        default=20_000,
+        gt=0,
+        description="A filter (outlet, publication dates) expected to leave at most this many chunks "
+        "is searched exactly over those chunks' vectors: an approximate search over the whole archive "
+        "would find few of them. Past it, the nearest chunks of the whole archive are asked for, as "
+        "many more as the filter is selective, and filtered. MEASURED_FILTER_COST",
+    )
+    outlets_listed: int = Field(
+        default=20, gt=0, description="Outlets an unknown-outlet error lists (the rest are counted)."
+    )
 
 
 class Calibration(_Params):

@@ -148,6 +148,25 @@ def analyse(question: str, today: dt.date) -> QuestionAnalysis:
     )
 
 
+# Words that say what kind of answer is asked for, not what it is about.
+_ASKING = frozenset("how what which who whom whose when where why old long far often number".split())
+SUBJECT_WORDS = 6  # a reading line names the subject, it does not repeat the question
+
+
+def subject(text: str, period: Period | None) -> str | None:
+    """What a question is about, in its own words: those left once the words asking, the
+    period's and the little ones are gone ("shot sergeant Sunday" for "who shot the sergeant on
+    Sunday?")."""
+    left = {w.lower() for w in words(period.text)} if period else set()
+    kept: dict[str, str] = {}
+    for word in words(text):
+        lowered = word.lower()
+        if lowered in STOPWORDS or lowered in _ASKING or lowered in left or lowered in kept:
+            continue
+        kept[lowered] = word
+    return " ".join(list(kept.values())[:SUBJECT_WORDS]) or None
+
+
 def is_follow_up(question: str, analysis: QuestionAnalysis) -> bool:
     """'and in 2022?', 'arrests?': a lead-in word, or too little of its own to stand alone."""
     if _FOLLOW_UP_LEAD.match(question) or not analysis.terms:

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..models import Period, Source
+from ..models import ArticleFilter, Period, Source
 from ..params import RetrievalParams
 from ..store.store import Store
 from ..text.terms import content_terms
@@ -46,20 +46,55 @@ def retrieve(
     include_internal: bool,
     top: int | None = None,
     retracted: bool = False,
+    filters: ArticleFilter | None = None,
 ) -> list[tuple[int, float]]:
     """The best chunk ids by fused rank (`params.top`, or `top`), among articles this audience
-    may see (with `retracted`, among the retracted ones it may see instead). `terms` are the
-    question's content terms (index.text.terms.content_terms)."""
+    may see (with `retracted`, among the retracted ones it may see instead) that `filters` lets
+    through. `terms` are the question's content terms (index.text.terms.content_terms)."""
     depth = params.depth
-    dense_hits = store.vectors().search(query_vector, depth * params.overfetch)
-    visible = store.visible_chunks([i for i, _ in dense_hits], include_internal, retracted)
-    dense = [i for i, _ in dense_hits if i in visible][:depth]
+    filtered = filters if filters is not None and filters.active else None
+    if filtered is None:
+        dense_hits = store.vectors().search(query_vector, depth * params.overfetch)
+        visible = store.visible_chunks([i for i, _ in dense_hits], include_internal, retracted)
+        dense = [i for i, _ in dense_hits if i in visible][:depth]
+    else:
+        dense = filtered_dense(store, query_vector, params, filtered, include_internal, retracted)
     chunks_with = store.term_chunks(terms)
     lexical_query = rare_terms(terms, chunks_with, params.lexical_postings)
+    # Filtered, every chunk the rare terms match is ranked (at most `lexical_postings`): the few
+    # best of the whole archive may all lie outside the filter.
+    overfetch = params.lexical_overfetch if filtered is None else -(-params.lexical_postings // depth)
     lexical = store.lexical_chunks(
-        lexical_query, depth, include_internal, overfetch=params.lexical_overfetch, retracted=retracted
+        lexical_query, depth, include_internal, overfetch=overfetch, retracted=retracted, filters=filtered
     )
     return rrf_fuse([dense, [i for i, _ in lexical]], params.rrf_k)[: top or params.top]
+
+
+def filtered_dense(
+    store: Store,
+    query_vector: np.ndarray,
+    params: RetrievalParams,
+    filters: ArticleFilter,
+    include_internal: bool,
+    retracted: bool,
+) -> list[int]:
+    """The `params.depth` nearest chunks among those `filters` lets through: searched exactly
+    among them when they are few (`params.filter_exact_max`), else the nearest of the whole
+    archive, over-fetched by how selective the filter is, then filtered (exactly, should
+    none of those pass), so that a filter leaves no answer empty that its articles hold."""
+    depth, vectors = params.depth, store.vectors()
+    matching, visible = store.filter_counts(filters, include_internal, retracted)
+    if not matching or not vectors.size:
+        return []
+    if vectors.size * matching / visible > params.filter_exact_max:  # chunks, as its articles' share
+        fetch = min(vectors.size, -(-depth * params.overfetch * visible // matching))
+        hits = vectors.search(query_vector, fetch)
+        kept = store.visible_chunks([i for i, _ in hits], include_internal, retracted, filters)
+        dense = [i for i, _ in hits if i in kept][:depth]
+        if dense:
+            return dense
+    among = store.filtered_chunks(filters, include_internal, retracted)
+    return [i for i, _ in vectors.search_among(query_vector, depth, among)]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..feeds.records import FeedState, PageState
-from ..models import ArticleInfo, Source, Status, Visibility
+from ..models import ArticleFilter, ArticleInfo, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
 from ..text.corrections import Note
 from ..text.fingerprint import text_fingerprint
@@ -754,11 +754,23 @@ class Store:
         )
 
     def visible_chunks(
-        self, chunk_ids: Sequence[int], include_internal: bool, retracted: bool = False
+        self,
+        chunk_ids: Sequence[int],
+        include_internal: bool,
+        retracted: bool = False,
+        filters: ArticleFilter | None = None,
     ) -> set[int]:
         if not chunk_ids:
             return set()
         marks = ",".join("?" * len(chunk_ids))
+        if filters is not None and filters.active:
+            where, args = self._filtered(filters)
+            rows = self._db.execute(
+                "SELECT c.id FROM chunks c INDEXED BY chunks_span JOIN articles a ON a.id = c.article "
+                f"WHERE c.id IN ({marks}) AND {self._visible(include_internal, retracted)}{where}",
+                [*chunk_ids, *args],
+            )
+            return {r[0] for r in rows}
         rows = self._db.execute(
             "SELECT c.id FROM chunks c INDEXED BY chunks_span "
             "JOIN articles a INDEXED BY articles_visibility ON a.id = c.article "
@@ -766,6 +778,63 @@ class Store:
             list(chunk_ids),
         )
         return {r[0] for r in rows}
+
+    @staticmethod
+    def _filtered(filters: ArticleFilter) -> tuple[str, list[str]]:
+        """The conditions `filters` puts on articles `a` (each after an AND), and their values."""
+        conditions, args = [], []
+        if filters.outlet is not None:
+            conditions.append("lower(trim(a.outlet)) = lower(trim(?))")
+            args.append(filters.outlet)
+        if filters.since is not None:
+            conditions.append("a.published >= ?")  # ISO dates: text order is date order
+            args.append(filters.since.isoformat())
+        if filters.until is not None:
+            conditions.append("a.published <= ?")
+            args.append(filters.until.isoformat())
+        return "".join(f" AND {c}" for c in conditions), args
+
+    def outlets(self, include_internal: bool) -> list[str]:
+        """The outlets of the articles this audience may see, as written (spaces trimmed), once
+        each whatever their case, in alphabetical order."""
+        rows = self._db.execute(
+            "SELECT min(trim(a.outlet)) FROM articles a "
+            f"WHERE {self._visible(include_internal)} AND trim(a.outlet) != '' "
+            "GROUP BY lower(trim(a.outlet)) ORDER BY lower(trim(a.outlet))"
+        )
+        return [r[0] for r in rows]
+
+    def outlet_named(self, name: str, include_internal: bool) -> str | None:
+        """The outlet this audience may see that `name` names (ignoring case and surrounding
+        spaces), as written, or None."""
+        row = self._db.execute(
+            "SELECT min(trim(a.outlet)) FROM articles a "
+            f"WHERE {self._visible(include_internal)} AND lower(trim(a.outlet)) = lower(trim(?))",
+            (name,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def filter_counts(
+        self, filters: ArticleFilter, include_internal: bool, retracted: bool
+    ) -> tuple[int, int]:
+        """(articles `filters` lets through, articles this audience may see): how selective it is."""
+        where, args = self._filtered(filters)
+        row = self._db.execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN 1{where} THEN 1 ELSE 0 END), 0) FROM articles a "
+            f"WHERE {self._visible(include_internal, retracted)}",
+            args,
+        ).fetchone()
+        return int(row[1]), int(row[0])
+
+    def filtered_chunks(self, filters: ArticleFilter, include_internal: bool, retracted: bool) -> list[int]:
+        """The chunks of the articles `filters` lets through, among those this audience may see."""
+        where, args = self._filtered(filters)
+        rows = self._db.execute(
+            "SELECT c.id FROM articles a JOIN chunks c INDEXED BY chunks_article ON c.article = a.id "
+            f"WHERE {self._visible(include_internal, retracted)}{where}",
+            args,
+        )
+        return [r[0] for r in rows]
 
     def lexical_chunks(
         self,
@@ -775,9 +844,11 @@ class Store:
         *,
         overfetch: int = 4,
         retracted: bool = False,
+        filters: ArticleFilter | None = None,
     ) -> list[tuple[int, float]]:
         """Chunks holding any of these terms (content_terms' stems), best BM25 first; `overfetch`
-        times `limit` are ranked, for hits in articles this audience may not see."""
+        times `limit` are ranked, for hits in articles this audience may not see or `filters`
+        leaves out."""
         if not terms:
             return []
         query = " OR ".join(_fts_phrase(t) for t in terms)
@@ -787,7 +858,7 @@ class Store:
             "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?",
             (query, limit * overfetch),
         ).fetchall()
-        visible = self.visible_chunks([r[0] for r in rows], include_internal, retracted)
+        visible = self.visible_chunks([r[0] for r in rows], include_internal, retracted, filters)
         return [(r[0], -float(r[1])) for r in rows if r[0] in visible][:limit]  # bm25: lower is better
 
     def chunk_total(self) -> int:
