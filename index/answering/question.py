@@ -60,16 +60,18 @@ class QuestionAnalysis(BaseModel):
 _COUNT_TRIGGER = re.compile(r"\b(?:how (?:many|much)|number of)\s+", re.IGNORECASE)
 
 
-def counted_noun(question: str) -> str | None:
-    """The words after "how many" naming what is counted, skipping "of the 2021"."""
+def counted_noun(question: str, period: Period | None = None) -> str | None:
+    """The words after "how many" naming what is counted, skipping "of the 2021"; the words of
+    the question's period end it ("carjackings", not "carjackings last year")."""
     if re.search(r"\bhow old\b|\bwhat age\b", question, re.IGNORECASE):
         return "years old"
     m = _COUNT_TRIGGER.search(question)
     if not m:
         return None
+    dated = {w.lower() for w in words(period.text)} if period else set()
     phrase: list[str] = []
     for word in words(question[m.end() :]):
-        stop = word.lower() in STOPWORDS or word[0].isdigit()
+        stop = word.lower() in STOPWORDS or word[0].isdigit() or word.lower() in dated
         if stop and phrase:
             break
         if not stop:
@@ -143,7 +145,7 @@ def analyse(question: str, today: dt.date) -> QuestionAnalysis:
         kind=answer_kind(text),
         period=period,
         terms=terms,
-        counted=counted_noun(text),
+        counted=counted_noun(text, period),
         names=named_entities(text),
     )
 
