@@ -3,6 +3,7 @@ candidate sentences of the chunks it finds."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,13 +58,17 @@ def retrieve(
         dense_hits = store.vectors().search(query_vector, depth * params.overfetch)
         visible = store.visible_chunks([i for i, _ in dense_hits], include_internal, retracted)
         dense = [i for i, _ in dense_hits if i in visible][:depth]
+        overfetch = params.lexical_overfetch
     else:
-        dense = filtered_dense(store, query_vector, params, filtered, include_internal, retracted)
+        matching, seen = store.filter_counts(filtered, include_internal, retracted)
+        if not matching:
+            return []  # no article it may see passes the filter
+        spread = seen / matching  # how many hits to rank per hit the filter is to keep
+        dense = filtered_dense(store, query_vector, params, filtered, spread, include_internal, retracted)
+        # As many more as the filter is selective, up to every chunk the rare terms match.
+        overfetch = min(math.ceil(params.lexical_overfetch * spread), -(-params.lexical_postings // depth))
     chunks_with = store.term_chunks(terms)
     lexical_query = rare_terms(terms, chunks_with, params.lexical_postings)
-    # Filtered, every chunk the rare terms match is ranked (at most `lexical_postings`): the few
-    # best of the whole archive may all lie outside the filter.
-    overfetch = params.lexical_overfetch if filtered is None else -(-params.lexical_postings // depth)
     lexical = store.lexical_chunks(
         lexical_query, depth, include_internal, overfetch=overfetch, retracted=retracted, filters=filtered
     )
@@ -75,19 +80,20 @@ def filtered_dense(
     query_vector: np.ndarray,
     params: RetrievalParams,
     filters: ArticleFilter,
+    spread: float,
     include_internal: bool,
     retracted: bool,
 ) -> list[int]:
-    """The `params.depth` nearest chunks among those `filters` lets through: searched exactly
-    among them when they are few (`params.filter_exact_max`), else the nearest of the whole
-    archive, over-fetched by how selective the filter is, then filtered (exactly, should
-    none of those pass), so that a filter leaves no answer empty that its articles hold."""
+    """The `params.depth` nearest chunks among those `filters` lets through (1 in `spread` of
+    the articles this audience may see): the nearest of the whole archive, over-fetched by
+    `spread`, then filtered, when that asks FAISS for few enough (`params.filter_fetch_max`);
+    else, or should none of those pass, searched exactly among them, so that a filter leaves no
+    answer empty that its articles hold."""
     depth, vectors = params.depth, store.vectors()
-    matching, visible = store.filter_counts(filters, include_internal, retracted)
-    if not matching or not vectors.size:
+    if not vectors.size:
         return []
-    if vectors.size * matching / visible > params.filter_exact_max:  # chunks, as its articles' share
-        fetch = min(vectors.size, -(-depth * params.overfetch * visible // matching))
+    fetch = min(vectors.size, math.ceil(depth * params.overfetch * spread))
+    if fetch <= params.filter_fetch_max:
         hits = vectors.search(query_vector, fetch)
         kept = store.visible_chunks([i for i, _ in hits], include_internal, retracted, filters)
         dense = [i for i, _ in hits if i in kept][:depth]

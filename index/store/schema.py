@@ -58,6 +58,7 @@ CREATE INDEX IF NOT EXISTS articles_visibility ON articles(id, status, visibilit
 -- outlet as filters compare it (ASCII case and surrounding spaces ignored), then as written.
 CREATE INDEX IF NOT EXISTS articles_filter
     ON articles(lower(trim(outlet)), published, status, visibility, outlet);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published, status, visibility);
 -- Whether any article is retracted, asked with every question (Store.has_retracted).
 CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
 -- How many chunks hold each term (index.text.terms.content_terms): IDF weights, and which terms FTS5

@@ -115,6 +115,7 @@ class Store:
         self._vectors_generation = -1
         self._injected: VectorIndex | None = None
         self._total = (-1, 0)  # (generation, chunks)
+        self._audiences: dict[tuple[int, bool, bool], int] = {}  # articles each audience sees, by generation
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -766,7 +767,10 @@ class Store:
         if filters is not None and filters.active:
             where, args = self._filtered(filters)
             rows = self._db.execute(
-                "SELECT c.id FROM chunks c INDEXED BY chunks_span JOIN articles a ON a.id = c.article "
+                # Chunk by chunk (CROSS JOIN keeps that order): led by a filter's index instead,
+                # SQLite joins every article the filter lets through (97 ms against 6 for 1,000
+                # chunks at 100k).
+                "SELECT c.id FROM chunks c INDEXED BY chunks_span CROSS JOIN articles a ON a.id = c.article "
                 f"WHERE c.id IN ({marks}) AND {self._visible(include_internal, retracted)}{where}",
                 [*chunk_ids, *args],
             )
@@ -817,14 +821,23 @@ class Store:
     def filter_counts(
         self, filters: ArticleFilter, include_internal: bool, retracted: bool
     ) -> tuple[int, int]:
-        """(articles `filters` lets through, articles this audience may see): how selective it is."""
+        """(articles `filters` lets through, articles this audience may see): how selective it is.
+        The first is read from the narrow index its outlet or dates lead; the second once per
+        generation (it reads an entry for every article)."""
         where, args = self._filtered(filters)
-        row = self._db.execute(
-            f"SELECT count(*), coalesce(sum(CASE WHEN 1{where} THEN 1 ELSE 0 END), 0) FROM articles a "
-            f"WHERE {self._visible(include_internal, retracted)}",
-            args,
-        ).fetchone()
-        return int(row[1]), int(row[0])
+        led_by = "articles_filter" if filters.outlet is not None else "articles_published"
+        visible = self._visible(include_internal, retracted)
+        matching = self._db.execute(
+            f"SELECT count(*) FROM articles a INDEXED BY {led_by} WHERE {visible}{where}", args
+        ).fetchone()[0]
+        generation = self.generation()
+        audience = (generation, include_internal, retracted)
+        if audience not in self._audiences:
+            self._audiences = {k: n for k, n in self._audiences.items() if k[0] == generation}
+            self._audiences[audience] = self._db.execute(
+                f"SELECT count(*) FROM articles a INDEXED BY articles_visibility WHERE {visible}"
+            ).fetchone()[0]
+        return int(matching), int(self._audiences[audience])
 
     def filtered_chunks(self, filters: ArticleFilter, include_internal: bool, retracted: bool) -> list[int]:
         """The chunks of the articles `filters` lets through, among those this audience may see."""

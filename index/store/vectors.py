@@ -22,7 +22,8 @@ index copies it into memory first.
 from __future__ import annotations
 
 import errno
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ def _as_vectors(vectors: np.ndarray, dimension: int) -> np.ndarray:
 
 def _as_ids(ids) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """FAISS on one thread: one query is faster so than on several (no fork-join, no contention)."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 def _vector_view(vector, n: int, dtype=np.int64) -> np.ndarray:
@@ -203,13 +215,8 @@ class VectorIndex:
             if self._removed:
                 params = faiss.SearchParameters()
                 params.sel = _LIVE
-        # One query is faster on one thread than on several (no fork-join, no contention).
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)
-        try:
+        with _one_thread():
             scores, ids = self._index.search(query, k, params=params)
-        finally:
-            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def search_among(self, query: np.ndarray, k: int, ids: Sequence[int]) -> list[tuple[int, float]]:
@@ -219,11 +226,14 @@ class VectorIndex:
         positions = self._positions(_as_ids(ids))
         if not len(positions):
             return []
-        query = np.asarray(query, dtype=np.float32).reshape(-1)
-        scores = self._stored(positions) @ query
-        best = np.argsort(-scores, kind="stable")[:k]
-        found = _vector_view(self._index.id_map, int(self._index.ntotal))[positions[best]]
-        return [(int(i), float(scores[b])) for i, b in zip(found, best, strict=True)]
+        query = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+        # On one thread, FAISS's own brute force: numpy's threaded product of 1,800 vectors took
+        # 10 ms on two busy cores, this 0.2 ms.
+        with _one_thread():
+            stored = self._stored(positions)
+            scores, best = faiss.knn(query, stored, min(k, len(positions)), faiss.METRIC_INNER_PRODUCT)
+        found = _vector_view(self._index.id_map, int(self._index.ntotal))[positions[best[0]]]
+        return [(int(i), float(s)) for i, s in zip(found, scores[0], strict=True)]
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         """Where these ids are in the index (those it holds alive), through a sorted copy of its
@@ -240,7 +250,8 @@ class VectorIndex:
         return order[at[held]]
 
     def _stored(self, positions: np.ndarray) -> np.ndarray:
-        """The stored vectors at these positions, as float32 (decoded from an HNSW's codes)."""
+        """The stored vectors at these positions, as float32 (decoded from an HNSW's codes: 0.3 ms
+        for 1,800 on one thread, 12 ms on two busy cores)."""
         n = int(self._index.ntotal)
         if self._hnsw is None:
             flat: FaissIndex = faiss.downcast_index(self._index.index)

@@ -20,6 +20,9 @@ COMMON = "In 2021, the hangar logged {n} dirigible landings at the airfield, the
 RARE = "The Rare Gazette counted 17 dirigible landings in 2021, a harbour pilot said."
 # Few chunks each side, so that a plain search of the whole archive misses the rare outlet.
 NARROW = RetrievalParams(depth=5, top=5)
+SEARCHED_AS = pytest.mark.parametrize(
+    "fetch_max", [0, 10**9], ids=["searched among its chunks", "over-fetched"]
+)
 
 
 @pytest.fixture
@@ -48,11 +51,11 @@ def _outlets(store: Store, chunks: list[tuple[int, float]]) -> set[str | None]:
     return {s.outlet for s in store.sources(rows.values()).values()}
 
 
-@pytest.mark.parametrize("exact_max", [1_000_000, 1], ids=["searched among its chunks", "over-fetched"])
+@SEARCHED_AS
 def test_a_filter_on_a_rare_outlet_retrieves_it_though_a_plain_search_misses_it(
-    rare_outlet_archive, exact_max
+    rare_outlet_archive, fetch_max
 ):
-    params = NARROW.model_copy(update={"filter_exact_max": exact_max})
+    params = NARROW.model_copy(update={"filter_fetch_max": fetch_max})
     vector = HashingEncoder().encode([QUESTION])[0]
     terms = content_terms(QUESTION)
     rare = ArticleFilter(outlet="Rare Gazette")
@@ -70,15 +73,16 @@ def test_an_answer_filtered_to_a_rare_outlet_cites_only_it(rare_outlet_archive):
     assert answer.reading is not None and answer.reading.filters.outlet == "Rare Gazette"
 
 
-@pytest.mark.parametrize("exact_max", [1_000_000, 1], ids=["searched among its chunks", "over-fetched"])
+@SEARCHED_AS
 def test_filtered_dense_hits_are_the_brute_force_nearest_among_the_chunks_let_through(
-    rare_outlet_archive, exact_max
+    rare_outlet_archive, fetch_max
 ):
-    params = RetrievalParams(depth=8, filter_exact_max=exact_max)
+    params = RetrievalParams(depth=8, filter_fetch_max=fetch_max)
     window = ArticleFilter(outlet="common times", since=dt.date(2022, 1, 5), until=dt.date(2022, 1, 9))
     vector = HashingEncoder().encode(["dirigible landings airfield crew"])[0]
     with rare_outlet_archive.snapshot() as store:
-        got = filtered_dense(store, vector, params, window, include_internal=False, retracted=False)
+        matching, visible = store.filter_counts(window, include_internal=False, retracted=False)
+        got = filtered_dense(store, vector, params, window, visible / matching, False, False)
         among = store.filtered_chunks(window, include_internal=False, retracted=False)
         ids, vectors = store.chunk_vectors()
     score = dict(zip(ids.tolist(), (vectors @ vector).tolist(), strict=True))
@@ -216,3 +220,17 @@ def test_a_question_that_counts_nothing_is_read_with_its_subject(dated_archive):
     reading = dated_archive.ask("who piloted the harbour ferry on Monday?").reading
     assert reading is not None and reading.kind is AnswerKind.WHO
     assert reading.subject == "piloted harbour ferry Monday"
+
+
+def test_a_filter_sees_the_articles_ingested_since_it_was_last_used(dated_archive, write_article, tmp_path):
+    harbour = ArticleFilter(outlet="Harbour Post", since=dt.date(2022, 6, 3))
+    assert _published(dated_archive, harbour) == [dt.date(2022, 6, 3)]
+    write_article(
+        "ferry-4.md",
+        "The ferry carried 400 riders across the harbour.\n",
+        title="Ferry day 4",
+        outlet="Harbour Post",
+        published="2022-06-04",
+    )
+    dated_archive.ingest([tmp_path / "corpus"])
+    assert _published(dated_archive, harbour) == [dt.date(2022, 6, 3), dt.date(2022, 6, 4)]
