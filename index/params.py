@@ -57,16 +57,25 @@ class RetrievalParams(_Params):
     snippet_chars: int = Field(
         default=300, gt=40, description="`newsbot search`: longest snippet, cut between words."
     )
+    filter_exact_max: int = Field(
+        default=3_000,
+        ge=0,
+        description="A filter (outlet, publication dates) that lets at most this many chunks through "
+        "is searched densely by exact inner products with those chunks' vectors (about 2.5 µs a "
+        "chunk); one that lets more through, by asking FAISS for the whole archive's nearest chunks, "
+        "as many more as the filter is selective, and keeping those it lets through. Measured at "
+        "100k chunks (HNSW; the bench's archive grown from 374 RealTimeQA articles, outlets kept; "
+        "median of 30 RealTimeQA questions on 2 busy cores), exact / over-fetched: 777 chunks "
+        "2.4 / 20.4 ms, 1,764 4.2 / 33.6 ms, 3,811 14.1 / 4.3 ms, 17,980 39.9 / 6.6 ms, 75,670 "
+        "194 / 3.6 ms.",
+    )
     filter_fetch_max: int = Field(
         default=2_500,
         ge=0,
-        description="A filter (outlet, publication dates) is searched densely by asking FAISS for the "
-        "whole archive's nearest chunks, as many more as the filter is selective (depth x overfetch x "
-        "visible / matching articles), when that is at most this many, and keeping those it lets "
-        "through; past it, exactly among the chunks it lets through (about 2.5 µs a chunk). Measured "
-        "at 100k chunks (HNSW; /work/scratch/A/crossover.py, RealTimeQA articles and derived copies), "
-        "median per question, exact / over-fetched: 0.8% of chunks 2.4 / 20.4 ms, 1.8% 4.2 / 33.6 "
-        "ms, 3.8% (2,100 asked for) 14.1 / 4.3 ms, 18% 39.9 / 6.6 ms, 76% 194 / 3.6 ms.",
+        description="... unless that would ask FAISS for more than this many (depth x overfetch x "
+        "the articles this audience sees / those the filter lets through): HNSW's cost grows with "
+        "what it is asked for (4,545 took 33.6 ms above, 2,100 4.3 ms), and a large archive's rare "
+        "filter is cheaper searched exactly.",
     )
     outlets_listed: int = Field(
         default=20, gt=0, description="Outlets an unknown-outlet error lists (the rest are counted)."

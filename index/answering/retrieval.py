@@ -85,21 +85,27 @@ def filtered_dense(
     retracted: bool,
 ) -> list[int]:
     """The `params.depth` nearest chunks among those `filters` lets through (1 in `spread` of
-    the articles this audience may see): the nearest of the whole archive, over-fetched by
-    `spread`, then filtered, when that asks FAISS for few enough (`params.filter_fetch_max`);
-    else, or should none of those pass, searched exactly among them, so that a filter leaves no
-    answer empty that its articles hold."""
+    the articles this audience may see): searched exactly among them when they are few
+    (`params.filter_exact_max`) or when the nearest of the whole archive, over-fetched by
+    `spread`, would be too many to ask FAISS for (`params.filter_fetch_max`); else those, then
+    filtered, and exactly should none of them pass, so that a filter leaves no answer empty that
+    its articles hold."""
     depth, vectors = params.depth, store.vectors()
     if not vectors.size:
         return []
+    few = store.filtered_chunks(filters, include_internal, retracted, limit=params.filter_exact_max + 1)
     fetch = min(vectors.size, math.ceil(depth * params.overfetch * spread))
-    if fetch <= params.filter_fetch_max:
+    if len(few) > params.filter_exact_max and fetch <= params.filter_fetch_max:
         hits = vectors.search(query_vector, fetch)
         kept = store.visible_chunks([i for i, _ in hits], include_internal, retracted, filters)
         dense = [i for i, _ in hits if i in kept][:depth]
         if dense:
             return dense
-    among = store.filtered_chunks(filters, include_internal, retracted)
+    among = (
+        few
+        if len(few) <= params.filter_exact_max
+        else store.filtered_chunks(filters, include_internal, retracted)
+    )
     return [i for i, _ in vectors.search_among(query_vector, depth, among)]
 
 

@@ -839,13 +839,16 @@ class Store:
             ).fetchone()[0]
         return int(matching), int(self._audiences[audience])
 
-    def filtered_chunks(self, filters: ArticleFilter, include_internal: bool, retracted: bool) -> list[int]:
-        """The chunks of the articles `filters` lets through, among those this audience may see."""
+    def filtered_chunks(
+        self, filters: ArticleFilter, include_internal: bool, retracted: bool, limit: int = -1
+    ) -> list[int]:
+        """The chunks of the articles `filters` lets through, among those this audience may see
+        (at most `limit` of them, when given)."""
         where, args = self._filtered(filters)
         rows = self._db.execute(
             "SELECT c.id FROM articles a JOIN chunks c INDEXED BY chunks_article ON c.article = a.id "
-            f"WHERE {self._visible(include_internal, retracted)}{where}",
-            args,
+            f"WHERE {self._visible(include_internal, retracted)}{where} LIMIT ?",
+            [*args, limit],
         )
         return [r[0] for r in rows]
 

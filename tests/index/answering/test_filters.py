@@ -21,7 +21,9 @@ RARE = "The Rare Gazette counted 17 dirigible landings in 2021, a harbour pilot 
 # Few chunks each side, so that a plain search of the whole archive misses the rare outlet.
 NARROW = RetrievalParams(depth=5, top=5)
 SEARCHED_AS = pytest.mark.parametrize(
-    "fetch_max", [0, 10**9], ids=["searched among its chunks", "over-fetched"]
+    "searched",
+    [{"filter_fetch_max": 0}, {"filter_exact_max": 0, "filter_fetch_max": 10**9}],
+    ids=["searched among its chunks", "over-fetched"],
 )
 
 
@@ -53,9 +55,9 @@ def _outlets(store: Store, chunks: list[tuple[int, float]]) -> set[str | None]:
 
 @SEARCHED_AS
 def test_a_filter_on_a_rare_outlet_retrieves_it_though_a_plain_search_misses_it(
-    rare_outlet_archive, fetch_max
+    rare_outlet_archive, searched
 ):
-    params = NARROW.model_copy(update={"filter_fetch_max": fetch_max})
+    params = NARROW.model_copy(update=searched)
     vector = HashingEncoder().encode([QUESTION])[0]
     terms = content_terms(QUESTION)
     rare = ArticleFilter(outlet="Rare Gazette")
@@ -75,9 +77,9 @@ def test_an_answer_filtered_to_a_rare_outlet_cites_only_it(rare_outlet_archive):
 
 @SEARCHED_AS
 def test_filtered_dense_hits_are_the_brute_force_nearest_among_the_chunks_let_through(
-    rare_outlet_archive, fetch_max
+    rare_outlet_archive, searched
 ):
-    params = RetrievalParams(depth=8, filter_fetch_max=fetch_max)
+    params = RetrievalParams(depth=8, **searched)
     window = ArticleFilter(outlet="common times", since=dt.date(2022, 1, 5), until=dt.date(2022, 1, 9))
     vector = HashingEncoder().encode(["dirigible landings airfield crew"])[0]
     with rare_outlet_archive.snapshot() as store:
