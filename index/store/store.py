@@ -798,6 +798,12 @@ class Store:
             args.append(filters.until.isoformat())
         return "".join(f" AND {c}" for c in conditions), args
 
+    @staticmethod
+    def _led_by(filters: ArticleFilter) -> str:
+        """The narrow index that finds the articles `filters` lets through: left to itself, SQLite
+        reads them by status, each article's wide row (6 ms for 3,000 chunks at 100k)."""
+        return "articles_filter" if filters.outlet is not None else "articles_published"
+
     def outlets(self, include_internal: bool) -> list[str]:
         """The outlets of the articles this audience may see, as written (spaces trimmed), once
         each whatever their case, in alphabetical order."""
@@ -825,10 +831,9 @@ class Store:
         The first is read from the narrow index its outlet or dates lead; the second once per
         generation (it reads an entry for every article)."""
         where, args = self._filtered(filters)
-        led_by = "articles_filter" if filters.outlet is not None else "articles_published"
         visible = self._visible(include_internal, retracted)
         matching = self._db.execute(
-            f"SELECT count(*) FROM articles a INDEXED BY {led_by} WHERE {visible}{where}", args
+            f"SELECT count(*) FROM articles a INDEXED BY {self._led_by(filters)} WHERE {visible}{where}", args
         ).fetchone()[0]
         generation = self.generation()
         audience = (generation, include_internal, retracted)
@@ -846,7 +851,8 @@ class Store:
         (at most `limit` of them, when given)."""
         where, args = self._filtered(filters)
         rows = self._db.execute(
-            "SELECT c.id FROM articles a JOIN chunks c INDEXED BY chunks_article ON c.article = a.id "
+            f"SELECT c.id FROM articles a INDEXED BY {self._led_by(filters)} "
+            "JOIN chunks c INDEXED BY chunks_article ON c.article = a.id "
             f"WHERE {self._visible(include_internal, retracted)}{where} LIMIT ?",
             [*args, limit],
         )
