@@ -7,6 +7,8 @@ import re
 from index import (
     AbstainReason,
     Answer,
+    AnswerKind,
+    ArticleFilter,
     Citation,
     Figure,
     FigureGroup,
@@ -14,6 +16,7 @@ from index import (
     IngestReport,
     Period,
     PeriodBasis,
+    QuestionReading,
     RefreshReport,
     Timeline,
 )
@@ -78,6 +81,56 @@ def lead(answer: Answer) -> str | None:
     if not line.period or line.period in span:
         return span
     return f"{span} {_after_figure(line.period)}"
+
+
+_KIND_WORDS = {
+    AnswerKind.WHAT: "what",
+    AnswerKind.HOW_MANY: "how many",
+    AnswerKind.WHEN: "when",
+    AnswerKind.TIME: "what time",
+    AnswerKind.WHERE: "where",
+    AnswerKind.WHO: "who",
+}
+_YEAR = re.compile(r"\d{4}")
+
+
+def _period_words(reading: QuestionReading) -> str:
+    """'in 2021', 'from January to April of 2022'; words naming no year ("this week") with the
+    days they were read as; 'any time' when the question names no period."""
+    if not reading.period:
+        return "any time"
+    words = _after_figure(reading.period)
+    if _YEAR.search(reading.period) or reading.period_from is None or reading.period_to is None:
+        return words
+    first, last = reading.period_from.isoformat(), reading.period_to.isoformat()
+    return f"{words} ({first})" if first == last else f"{words} ({first} to {last})"
+
+
+def _published(filters: ArticleFilter) -> str | None:
+    since, until = filters.since, filters.until
+    if since and until:
+        return f"published {since.isoformat()} to {until.isoformat()}"
+    if since:
+        return f"published since {since.isoformat()}"
+    return f"published until {until.isoformat()}" if until else None
+
+
+def reading_line(reading: QuestionReading) -> str:
+    """How the question was read, in one line: 'Read as: how many · carjackings · in 2021 · all
+    outlets'; the as-of day when the answer depends on it, the publication dates when filtered."""
+    parts = [_KIND_WORDS[reading.kind]]
+    about = reading.counted if reading.kind is AnswerKind.HOW_MANY and reading.counted else reading.subject
+    if about:
+        parts.append(about)
+    parts.append(_period_words(reading))
+    if reading.as_of_matters:
+        parts.append(f"as of {reading.as_of.isoformat()}")
+    filters = reading.filters
+    parts.append(f"{filters.outlet} only" if filters.outlet else "all outlets")
+    published = _published(filters)
+    if published:
+        parts.append(published)
+    return "Read as: " + " · ".join(parts)
 
 
 def retraction_note(answer: Answer) -> str | None:

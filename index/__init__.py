@@ -8,7 +8,7 @@ from .encoders.base import Encoder
 from .encoders.factory import DEFAULT_BACKEND, EncoderBackend, load_encoder
 from .encoders.reranker import Reranker, load_reranker
 from .engine import Engine
-from .errors import BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
+from .errors import BadFilterError, BadQuestionError, IndexIncompatibleError, IndexMissingError, UserError
 from .feeds.fetch import http_client
 from .feeds.records import RefreshReport
 from .gaps.topics import GapReport, GapTopic
@@ -17,6 +17,7 @@ from .models import (
     Answer,
     AnswerKind,
     AnswerLine,
+    ArticleFilter,
     ArticleInfo,
     Citation,
     CountedThing,
@@ -29,6 +30,7 @@ from .models import (
     IngestReport,
     Period,
     PeriodBasis,
+    QuestionReading,
     Quote,
     SearchHit,
     SkipReason,
@@ -59,7 +61,9 @@ __all__ = [
     "AnswerKind",
     "AnswerLine",
     "AnswerParams",
+    "ArticleFilter",
     "ArticleInfo",
+    "BadFilterError",
     "BadQuestionError",
     "Citation",
     "CountedThing",
@@ -85,6 +89,7 @@ __all__ = [
     "IngestReport",
     "Period",
     "PeriodBasis",
+    "QuestionReading",
     "Quote",
     "RefreshReport",
     "Reranker",

@@ -16,8 +16,9 @@ import httpx
 import numpy as np
 
 from .answering.compose import Judged, Rerank, compose, judge
-from .answering.explain import explanation
+from .answering.explain import explanation, reading
 from .answering.figures import ThingVectors, figure_report
+from .answering.filters import resolved
 from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
 from .encoders.base import Encoder
@@ -29,7 +30,7 @@ from .feeds.refresh import Collected, collect
 from .gaps.topics import GapReport, gap_topics
 from .ingest.pipeline import ingest, ingest_articles, plan
 from .ingest.progress import IngestProgress
-from .models import Answer, ArticleInfo, FigureReport, IngestReport, SearchHit, Stats, Timeline
+from .models import Answer, ArticleFilter, ArticleInfo, FigureReport, IngestReport, SearchHit, Stats, Timeline
 from .params import EngineParams, IngestParams
 from .store.atomic import write_bytes_atomic
 from .store.builds import BuildRetired, Builds, IndexFolder
@@ -414,16 +415,25 @@ class Engine:
         lap: Lap,
         *,
         retracted: bool = False,
+        filters: ArticleFilter | None = None,
     ) -> tuple[QuestionAnalysis, np.ndarray, list[Candidate], dict[str, float], list[Candidate]]:
-        """The question read, its vector, the candidate sentences, the IDF of its terms and, with
-        `retracted`, the candidates from retracted articles (for a note, never an answer)."""
+        """The question read, its vector, the candidate sentences (of the articles `filters`, as
+        `_resolved` gives it, lets through), the IDF of its terms and, with `retracted`, the
+        candidates from retracted articles (for a note, never an answer)."""
         analysis = analyse_in_context(question, previous, as_of or self._today())
         vector = self.encoder.encode([analysis.text])[0]
         lap("encode")
         terms = content_terms(analysis.text)
         with self.snapshot() as store:
             lap("wait")
-            chunks = retrieve(store, vector, terms, self.params.retrieval, include_internal=include_internal)
+            chunks = retrieve(
+                store,
+                vector,
+                terms,
+                self.params.retrieval,
+                include_internal=include_internal,
+                filters=filters,
+            )
             lap("retrieve")
             found = candidates(store, chunks)
             idf = store.term_idf(analysis.terms)
@@ -436,10 +446,23 @@ class Engine:
                     self.params.retrieval,
                     include_internal=include_internal,
                     retracted=True,
+                    filters=filters,
                 )
                 gone = candidates(store, hits)
             lap("read")
         return analysis, vector, found, idf, gone
+
+    def _resolved(self, filters: ArticleFilter | None, include_internal: bool) -> ArticleFilter:
+        """`filters` checked, with its outlet as the archive writes it (index/answering/filters.py)."""
+        if filters is None or not filters.active:
+            return ArticleFilter()
+        with self.snapshot() as store:
+            return resolved(filters, store, include_internal, self.params.retrieval.outlets_listed)
+
+    def outlets(self, *, include_internal: bool = False) -> list[str]:
+        """The outlets of the articles this audience may see, alphabetically, each once."""
+        with self.snapshot() as store:
+            return store.outlets(include_internal)
 
     def _rerank(self) -> Rerank | None:
         return self._reranker.score if self._reranker is not None else None
@@ -453,17 +476,22 @@ class Engine:
         as_of: dt.date | None = None,
         explain: bool = False,
         lap: Lap = _no_lap,
+        filters: ArticleFilter | None = None,
     ) -> Answer:
         """`previous` is the question a follow-up refers to; `as_of` the day relative periods
-        ("this week", "last year") are read against (default: today); `explain` adds how the
-        question was read and why each of the best candidates was or was not chosen
-        (`Answer.explanation`). `lap(stage)` is called as each stage ends (encode, wait, retrieve,
-        read, compose): a caller that times the calls learns where the time went (`newsbot
-        bench`)."""
+        ("this week", "last year") are read against (default: today); `filters` the articles
+        it may be answered from (an unknown outlet, or since after until, is a BadFilterError);
+        `explain` adds why each of the best candidates was or was not chosen
+        (`Answer.explanation`). Every answer carries how the question was read (`Answer.reading`).
+        `lap(stage)` is called as each stage ends (encode, wait, retrieve, read, compose): a
+        caller that times the calls learns where the time went (`newsbot bench`)."""
+        as_of_given = as_of is not None
         as_of = as_of or self._today()
+        scope = self._resolved(filters, include_internal)
         analysis, vector, found, idf, gone = self._gather(
-            question, include_internal, previous, as_of, lap, retracted=True
+            question, include_internal, previous, as_of, lap, retracted=True, filters=scope
         )
+        read = reading(analysis, as_of, as_of_given=as_of_given, filters=scope)
         answer = compose(
             analysis,
             vector,
@@ -484,9 +512,9 @@ class Engine:
             judged = judge(
                 analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank()
             )
-            why = explanation(analysis, judged, answer, as_of, self.params.answer)
+            why = explanation(analysis, judged, answer, read, self.params.answer)
             answer = answer.model_copy(update={"explanation": why})
-        return answer
+        return answer.model_copy(update={"reading": read})
 
     def judge(
         self,
@@ -495,19 +523,32 @@ class Engine:
         include_internal: bool = False,
         previous: str | None = None,
         as_of: dt.date | None = None,
+        filters: ArticleFilter | None = None,
     ) -> list[Judged]:
         """Every candidate sentence for `question` with what decides whether it answers (its
         features and calibrated probability), best first: for calibration and explanations."""
-        analysis, vector, found, idf, _ = self._gather(question, include_internal, previous, as_of, _no_lap)
+        scope = self._resolved(filters, include_internal)
+        analysis, vector, found, idf, _ = self._gather(
+            question, include_internal, previous, as_of, _no_lap, filters=scope
+        )
         return judge(analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank())
 
-    def search(self, query: str, *, include_internal: bool = False, limit: int = 10) -> list[SearchHit]:
-        """Articles matching the query, best first, one hit per article with its best matching
-        sentence; an article none of whose sentences shares a term with the query or comes close
-        to it in meaning (`RetrievalParams.search_min_similarity`) is not a match."""
+    def search(
+        self,
+        query: str,
+        *,
+        include_internal: bool = False,
+        limit: int = 10,
+        filters: ArticleFilter | None = None,
+    ) -> list[SearchHit]:
+        """Articles matching the query (among those `filters` lets through), best first, one hit
+        per article with its best matching sentence; an article none of whose sentences shares a
+        term with the query or comes close to it in meaning
+        (`RetrievalParams.search_min_similarity`) is not a match."""
         if limit < 1:
             raise BadQuestionError(f"A search lists at least 1 article (not {limit}).")
         query = validate_question(query)
+        scope = self._resolved(filters, include_internal)
         params = self.params.retrieval
         vector = self.encoder.encode([query])[0]
         ordered = content_terms(query)
@@ -520,6 +561,7 @@ class Engine:
                 params,
                 include_internal=include_internal,
                 top=limit * params.search_factor,
+                filters=scope,
             )
             rows = store.chunk_article_rows([c for c, _ in chunks])
             texts = store.chunk_sentences([c for c, _ in chunks])

@@ -27,3 +27,7 @@ class DiskFullError(UserError):
 
 class BadQuestionError(UserError):
     pass
+
+
+class BadFilterError(BadQuestionError):
+    """An outlet the archive does not hold, or dates that cannot bound publication."""

@@ -171,6 +171,23 @@ class AbstainReason(StrEnum):
     PERIOD_NOT_COVERED = "period_not_covered"  # nothing on the topic speaks of or dates from it
 
 
+class ArticleFilter(BaseModel):
+    """Which articles an answer may come from, by their metadata; applied before ranking. Dates
+    are publication dates, both bounds included; an undated article passes no date bound."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outlet: str | None = Field(
+        default=None, description="An outlet of the archive, matched ignoring case and surrounding spaces."
+    )
+    since: dt.date | None = Field(default=None, description="Published on this day or later.")
+    until: dt.date | None = Field(default=None, description="Published on this day or earlier.")
+
+    @property
+    def active(self) -> bool:
+        return self.outlet is not None or self.since is not None or self.until is not None
+
+
 class QuestionReading(BaseModel):
     """How the engine read a question."""
 
@@ -183,6 +200,17 @@ class QuestionReading(BaseModel):
     names: list[str] = Field(default=[], description="Places, people and bodies it names.")
     terms: list[str] = Field(default=[], description="The exact terms looked for.")
     read_as: str = Field(description="What was searched: a follow-up with the previous question's context.")
+    subject: str | None = Field(
+        default=None, description="What the question is about, in its own words, when it counts nothing."
+    )
+    as_of_matters: bool = Field(
+        default=False,
+        description="The answer depends on `as_of`: a relative period was read against it, or it was given.",
+    )
+    filters: ArticleFilter = Field(
+        default=ArticleFilter(),
+        description="The articles it was answered from; the outlet as the archive names it.",
+    )
 
 
 class Verdict(StrEnum):
@@ -246,6 +274,9 @@ class Answer(BaseModel):
     retracted: Source | None = Field(
         default=None,
         description="The retracted article the answer would have come from: its text is not cited.",
+    )
+    reading: QuestionReading | None = Field(
+        default=None, description="How the question was read; the engine sets it on every answer."
     )
 
     def citation(self, n: int) -> Citation:

@@ -57,6 +57,29 @@ class RetrievalParams(_Params):
     snippet_chars: int = Field(
         default=300, gt=40, description="`newsbot search`: longest snippet, cut between words."
     )
+    filter_exact_max: int = Field(
+        default=3_000,
+        ge=0,
+        description="A filter (outlet, publication dates) that lets at most this many chunks through "
+        "is searched densely by exact inner products with those chunks' vectors (2-4 µs a chunk); "
+        "one that lets more through, by asking FAISS for the whole archive's nearest chunks, as many "
+        "more as the filter is selective, and keeping those it lets through. Measured at 100k chunks "
+        "(HNSW; the bench's archive grown from 374 RealTimeQA articles, outlets kept; median of 30 "
+        "RealTimeQA questions, 2 cores), exact / over-fetched (FAISS asked for): 777 chunks 1.6 / "
+        "12.4 ms (1,402), 1,764 6.8 / 38.8 ms (2,752), 3,811 12.9 / 2.9 ms (286), 17,980 31.5 / 8.2 "
+        "ms (520), 75,670 154 / 3.1 ms (167); unfiltered 1.8 ms.",
+    )
+    filter_fetch_max: int = Field(
+        default=1_500,
+        ge=0,
+        description="... unless that would ask FAISS for more than this many (depth x overfetch x "
+        "the articles this audience sees / those the filter lets through; articles, not chunks, "
+        "are counted, cheaply): HNSW's cost grows with what it is asked for (above: 1,402 took "
+        "12.4 ms, 2,752 38.8 ms), and exact search of a large archive's rare outlet is cheaper.",
+    )
+    outlets_listed: int = Field(
+        default=20, gt=0, description="Outlets an unknown-outlet error lists (the rest are counted)."
+    )
 
 
 class Calibration(_Params):

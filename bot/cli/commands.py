@@ -9,10 +9,11 @@ import os
 import sys
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from index import (
     Answer,
+    ArticleFilter,
     BadQuestionError,
     Encoder,
     Engine,
@@ -39,6 +40,7 @@ from .options import (
     EvalOptions,
     ExportOptions,
     FiguresOptions,
+    FilterOptions,
     ImportOptions,
     IngestOptions,
     Options,
@@ -169,8 +171,13 @@ def question_text(raw: bytes) -> str:
         ) from None
 
 
-class QuestionLine(BaseModel):
-    """A line of `ask --json` input given as an object rather than a bare question."""
+def article_filter(given: FilterOptions) -> ArticleFilter:
+    return ArticleFilter(outlet=given.outlet, since=given.since, until=given.until)
+
+
+class QuestionLine(FilterOptions):
+    """A line of `ask --json` input given as an object rather than a bare question; its filters
+    (outlet, since, until) replace those of the command line, each on its own."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -178,9 +185,17 @@ class QuestionLine(BaseModel):
     as_of: dt.date | None = None  # the day relative periods are read against
     previous: str | None = None  # the question a follow-up refers to
 
+    def filters(self, options: FilterOptions) -> ArticleFilter:
+        return ArticleFilter(
+            outlet=self.outlet if self.outlet is not None else options.outlet,
+            since=self.since or options.since,
+            until=self.until or options.until,
+        )
+
 
 def question_line(raw: bytes) -> QuestionLine:
-    """A JSONL input line: a bare question, or an object {"question", "as_of", "previous"}."""
+    """A JSONL input line: a bare question, or an object {"question", "as_of", "previous",
+    "outlet", "since", "until"}."""
     text = question_text(raw).strip()
     if not text.startswith("{"):
         return QuestionLine(question=text)
@@ -191,7 +206,7 @@ def question_line(raw: bytes) -> QuestionLine:
         where = ".".join(str(part) for part in problem["loc"]) or "the line"
         raise BadQuestionError(
             f'{where}: {problem["msg"]} (a line is a question, or an object with "question" and '
-            'optionally "as_of" (YYYY-MM-DD) and "previous")'
+            'optionally "as_of", "since", "until" (YYYY-MM-DD), "previous" and "outlet")'
         ) from None
 
 
@@ -205,6 +220,7 @@ def _answer_line(engine: Engine, raw: bytes, options: AskOptions) -> Answer | st
             previous=line.previous,
             as_of=line.as_of or options.as_of,
             explain=options.explain,
+            filters=line.filters(options),
         )
     except UserError as exc:
         return str(exc)
@@ -243,7 +259,11 @@ def ask(options: AskOptions, settings: Settings) -> int:
             _ask_each_line(engine, options)
             return 0
         answer = engine.ask(
-            question, include_internal=options.internal, as_of=options.as_of, explain=options.explain
+            question,
+            include_internal=options.internal,
+            as_of=options.as_of,
+            explain=options.explain,
+            filters=article_filter(options),
         )
     finally:
         engine.close()
@@ -262,6 +282,7 @@ def chat(options: ChatOptions, settings: Settings) -> int:
             previous=previous,
             as_of=options.as_of,
             explain=options.explain,
+            filters=article_filter(options),
         )
 
     def read() -> str:

@@ -37,7 +37,15 @@ class IngestOptions(Options):
     configured_feeds: bool = False
 
 
-class AskOptions(Options):
+class FilterOptions(BaseModel):
+    """The articles an answer may come from (index.ArticleFilter): `ask` and `chat` take them."""
+
+    outlet: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class AskOptions(Options, FilterOptions):
     command = "ask"
     question: str | None = None
     json_output: bool = False
@@ -46,7 +54,7 @@ class AskOptions(Options):
     explain: bool = False
 
 
-class ChatOptions(Options):
+class ChatOptions(Options, FilterOptions):
     command = "chat"
     internal: bool = False
     as_of: dt.date | None = None
@@ -194,6 +202,14 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _filter_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--outlet", help="answer only from this outlet's articles (any case)")
+    parser.add_argument("--since", type=_day, help="YYYY-MM-DD: only articles published on this day or later")
+    parser.add_argument(
+        "--until", type=_day, help="YYYY-MM-DD: only articles published on this day or earlier"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="newsbot",
@@ -240,7 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--json",
         dest="json_output",
         action="store_true",
-        help='print JSON (JSONL when reading stdin, where a line may be {"question", "as_of", "previous"})',
+        help='print JSON (JSONL when reading stdin, where a line may be {"question", "as_of", "previous", '
+        '"outlet", "since", "until"})',
     )
     p.add_argument(
         "--explain",
@@ -253,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_day,
         help="YYYY-MM-DD: read 'this week', 'last year' against this day instead of today",
     )
+    _filter_flags(p)
 
     p = sub.add_parser(
         "chat",
@@ -262,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--internal", action="store_true", help="also cite internal articles")
     p.add_argument("--as-of", type=_day, help="YYYY-MM-DD: the day relative periods are read against")
     p.add_argument("--explain", action="store_true", help="explain each answer (see ask --explain)")
+    _filter_flags(p)
 
     p = sub.add_parser("search", parents=[common], help="find articles")
     p.add_argument("query", help="words to look for")

@@ -33,6 +33,7 @@ from ..wording import (
     gaps_text,
     ingest_summary,
     lead,
+    reading_line,
     refresh_text,
     retraction_note,
     timeline_summary,
@@ -131,6 +132,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "explain": answer.explanation.model_dump(mode="json") if answer.explanation else None,
         "retracted": answer.retracted.model_dump(mode="json") if answer.retracted else None,
         "retraction_note": retraction_note(answer),
+        "reading": answer.reading.model_dump(mode="json") if answer.reading else None,
+        "reading_line": reading_line(answer.reading) if answer.reading else None,
     }
 
 
@@ -142,7 +145,8 @@ def _byline(quote: Quote) -> str:
 
 def format_answer(answer: Answer) -> str:
     """The answer, a note when it would have come from a retracted article, its citations (each
-    with its article's correction note) and any related passages, for the terminal."""
+    with its article's correction note), any related passages and how the question was read,
+    for the terminal."""
     note = retraction_note(answer)
     lines = [answer_text(answer), *([note] if note else []), ""]
     for heading, quotes in (("", answer.citations), ("More sources:", answer.more_sources)):
@@ -165,6 +169,8 @@ def format_answer(answer: Answer) -> str:
         for r in answer.related:
             when = f", {r.source.published.isoformat()}" if r.source.published else ""
             lines.append(f'  - "{r.sentence}" ({r.source.title}{when})')
+    if answer.reading:
+        lines += [*([""] if lines[-1] else []), reading_line(answer.reading)]
     if answer.explanation:
         lines += ["", explanation_text(answer.explanation)]
     return printable("\n".join(lines).rstrip())

@@ -4,6 +4,7 @@ and the handlers using it are counted, so that stopping the bot lets their repli
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Sequence
 
@@ -11,6 +12,7 @@ import httpx
 
 from index import (
     Answer,
+    ArticleFilter,
     ArticleInfo,
     Engine,
     FigureReport,
@@ -65,7 +67,14 @@ class Archive:
         return len(self._in_flight)
 
     async def ask(
-        self, question: str, *, user_id: int, include_internal: bool, previous: str | None = None
+        self,
+        question: str,
+        *,
+        user_id: int,
+        include_internal: bool,
+        previous: str | None = None,
+        filters: ArticleFilter | None = None,
+        as_of: dt.date | None = None,
     ) -> Answer:
         self._begin()
         if self._log_questions:
@@ -76,7 +85,12 @@ class Archive:
                 question,
             )
         answer = await asyncio.to_thread(
-            self._engine.ask, question, include_internal=include_internal, previous=previous
+            self._engine.ask,
+            question,
+            include_internal=include_internal,
+            previous=previous,
+            filters=filters,
+            as_of=as_of,
         )
         if answer.abstained and self._log_questions:
             await self._keep_unanswered(question, user_id)
@@ -112,6 +126,10 @@ class Archive:
         # Autocomplete is not counted: a list of choices cannot carry a refusal, and an
         # unanswered one costs nothing.
         return await asyncio.to_thread(self._engine.find_articles, prefix, include_internal=include_internal)
+
+    async def outlets(self, *, include_internal: bool) -> list[str]:
+        # Not counted, like find_articles: autocomplete.
+        return await asyncio.to_thread(self._engine.outlets, include_internal=include_internal)
 
     async def resolve_article(self, key: str, *, include_internal: bool) -> ArticleInfo | None:
         """An article by id (what autocomplete sends) or, when typed by hand, by title prefix."""

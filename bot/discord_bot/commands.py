@@ -13,13 +13,14 @@ import io
 import discord
 from discord import app_commands
 
-from index import ArticleInfo, UserError
+from index import ArticleFilter, ArticleInfo, UserError
 
 from ..settings import Settings
 from .access import is_admin, may_see_internal
 from .archive import Archive
 from .cooldown import Cooldown, cooldown_notice
 from .failures import NO_PINGS, tell
+from .filters import day_option, outlet_choices
 from .refresher import Refresher
 from .rendering import (
     CHOICE_MAX,
@@ -62,14 +63,38 @@ def build_commands(
         return bool(wait)
 
     @app_commands.command()
-    @app_commands.describe(question="What you want to know", private="Show the answer only to you")
-    async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
+    @app_commands.describe(
+        question="What you want to know",
+        private="Show the answer only to you",
+        outlet="Answer only from this outlet's articles",
+        since="YYYY-MM-DD: only articles published on this day or later",
+        until="YYYY-MM-DD: only articles published on this day or earlier",
+        as_of="YYYY-MM-DD: the day 'this week' or 'last year' is read against (default today)",
+    )
+    async def ask(
+        interaction: discord.Interaction,
+        question: str,
+        private: bool = False,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        as_of: str | None = None,
+    ) -> None:
         """Answer a question from the archive, quoting the sentences it relies on."""
+        # Checked before deferring, so that a mistyped date is told to the user alone at once.
+        filters = ArticleFilter(
+            outlet=outlet, since=day_option("since", since), until=day_option("until", until)
+        )
+        day = day_option("as_of", as_of)
         if await cooling_down(interaction):
             return
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await archive.ask(
-            question, user_id=interaction.user.id, include_internal=internal(interaction)
+            question,
+            user_id=interaction.user.id,
+            include_internal=internal(interaction),
+            filters=filters,
+            as_of=day,
         )
         page = render_answer(answer)
         await interaction.edit_original_response(
@@ -77,6 +102,10 @@ def build_commands(
             view=AnswerView(answer, page.shown, archive),
             allowed_mentions=NO_PINGS,
         )
+
+    @ask.autocomplete("outlet")
+    async def ask_outlets(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return outlet_choices(await archive.outlets(include_internal=internal(interaction)), current)
 
     @app_commands.command()
     @app_commands.describe(query="Words, names or numbers to look for")

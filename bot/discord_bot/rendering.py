@@ -26,6 +26,7 @@ from ..wording import (
     figure_text,
     ingest_summary,
     lead,
+    reading_line,
     retraction_note,
 )
 
@@ -42,6 +43,8 @@ CHOICE_MAX = 100
 
 # Our footers are short; capping them keeps the budget arithmetic below simple.
 FOOTER_BUDGET = 100
+READING_MAX = 200  # how the question was read, the first line of an answer's footer
+ANSWER_FOOTER_MAX = READING_MAX + 1 + FOOTER_BUDGET
 # The answer text keeps at least this much room before citations are moved to the next page.
 DESCRIPTION_RESERVE = 2000
 CITATIONS_PER_PAGE = 4
@@ -141,10 +144,12 @@ def fit(
     colour: discord.Colour,
     url: str | None = None,
     inline: bool = False,
+    footer_max: int = FOOTER_BUDGET,
 ) -> Page:
     """An embed within every limit: trailing fields are dropped before the description shrinks.
 
-    `footer(n)` gives the footer for n shown fields, so it can say what was left out.
+    `footer(n)` gives the footer for n shown fields (at most `footer_max` characters), so it can
+    say what was left out.
     """
     title = truncate(title.strip() or EMPTY, TITLE_MAX)
     fields = [
@@ -155,7 +160,7 @@ def fit(
         for name, value in fields[:FIELDS_MAX]
     ]
     description = truncate(description.strip(), DESCRIPTION_MAX)
-    fixed = len(title) + FOOTER_BUDGET
+    fixed = len(title) + footer_max
     field_budget = TOTAL_MAX - fixed - min(len(description), DESCRIPTION_RESERVE)
     while fields and sum(len(n) + len(v) for n, v in fields) > field_budget:
         fields.pop()
@@ -165,7 +170,7 @@ def fit(
     embed = discord.Embed(title=title, description=description or None, colour=colour, url=safe_url(url))
     for name, value in fields:
         embed.add_field(name=name, value=value, inline=inline)
-    footer_text = truncate(footer(len(fields)), FOOTER_BUDGET)
+    footer_text = truncate(footer(len(fields)), footer_max)
     if footer_text:
         embed.set_footer(text=footer_text)
     return Page(embed=embed, shown=len(fields))
@@ -218,8 +223,26 @@ def answer_description(answer: Answer) -> str:
     return truncate("Sources give these figures:\n" + "\n".join(listed), DESCRIPTION_MAX)
 
 
+def plain(text: str, limit: int) -> str:
+    """Text for a footer, which Discord shows as it is (no markdown): without bidirectional
+    overrides or anything that reads as a mention, cut to `limit`."""
+    return truncate(escape_mentions(text[: limit + 1].translate(_UNORDERED)), limit)
+
+
+_UNORDERED = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def with_reading(answer: Answer, footer: Callable[[int], str]) -> Callable[[int], str]:
+    """`footer` after a first line saying how the question was read (`wording.reading_line`)."""
+    if answer.reading is None:
+        return footer
+    read = plain(reading_line(answer.reading), READING_MAX)
+    return lambda n: f"{read}\n{truncate(footer(n), FOOTER_BUDGET)}"
+
+
 def render_answer(answer: Answer, start: int = 0) -> Page:
     """The answer with citations from `start` (a page of them); abstentions show related passages.
+    The footer says first how the question was read.
 
     `Page.shown` counts the citations shown, so the next page starts at `start + shown`.
     """
@@ -239,8 +262,12 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
             title=title,
             description=description,
             fields=fields,
-            footer=lambda n: "Nothing in the archive answers this." if n == 0 else f"{n} related passages",
+            footer=with_reading(
+                answer,
+                lambda n: "Nothing in the archive answers this." if n == 0 else f"{n} related passages",
+            ),
             colour=ABSTAIN_COLOUR,
+            footer_max=ANSWER_FOOTER_MAX,
         )
         return Page(embed=page.embed, shown=0)
 
@@ -258,8 +285,9 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
             answer_description(answer) + (f"\n{inert(note, 400)}" if note else ""), DESCRIPTION_MAX
         ),
         fields=[_citation_field(c) for c in cited],
-        footer=footer,
+        footer=with_reading(answer, footer),
         colour=ANSWER_COLOUR,
+        footer_max=ANSWER_FOOTER_MAX,
     )
 
 
@@ -415,7 +443,9 @@ def render_ingest(file_name: str, report: IngestReport) -> Page:
 
 HELP_TEXT = (
     "I answer questions from the newsroom's archive, quoting the sentences I rely on.\n\n"
-    "`/ask question:` an answer with numbered sources (`private:true` shows it only to you)\n"
+    "`/ask question:` an answer with numbered sources (`private:true` shows it only to you; "
+    "`outlet:`, `since:` and `until:` (YYYY-MM-DD) keep to those articles; `as_of:` is the day "
+    "'this week' is read against)\n"
     "`/search query:` matching articles with dates and links\n"
     "`/figures topic:` every figure the archive gives about a topic, by period, with its sources\n"
     "`/timeline topic:` the dated events reported about a topic, in the order they happened\n"

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from ..models import (
     Answer,
     AnswerKind,
+    ArticleFilter,
     ExplainedCandidate,
     Explanation,
+    PeriodBasis,
     PeriodFit,
     QuestionReading,
     Verdict,
@@ -18,12 +20,20 @@ from ..models import (
 from ..params import AnswerParams
 from ..text.spans import figure_spans
 from .compose import Judged, could_answer
-from .question import QuestionAnalysis
+from .question import QuestionAnalysis, subject
 
 _WHAT_IT_GIVES = {AnswerKind.HOW_MANY: "figure", AnswerKind.WHEN: "date", AnswerKind.TIME: "time"}
 
 
-def reading(analysis: QuestionAnalysis, as_of: dt.date) -> QuestionReading:
+def reading(
+    analysis: QuestionAnalysis,
+    as_of: dt.date,
+    *,
+    as_of_given: bool = False,
+    filters: ArticleFilter,
+) -> QuestionReading:
+    """How the question was read; `as_of_given` when the asker chose the day relative periods
+    are read against, and `filters` as the archive names its outlet."""
     period = analysis.period
     return QuestionReading(
         kind=analysis.kind,
@@ -35,6 +45,9 @@ def reading(analysis: QuestionAnalysis, as_of: dt.date) -> QuestionReading:
         names=analysis.names,
         terms=analysis.terms,
         read_as=analysis.text,
+        subject=subject(analysis.text, period),
+        as_of_matters=as_of_given or (period is not None and period.basis is PeriodBasis.RELATIVE),
+        filters=filters,
     )
 
 
@@ -75,7 +88,11 @@ def _verdict(
 
 
 def explanation(
-    analysis: QuestionAnalysis, judged: Sequence[Judged], answer: Answer, as_of: dt.date, params: AnswerParams
+    analysis: QuestionAnalysis,
+    judged: Sequence[Judged],
+    answer: Answer,
+    read: QuestionReading,
+    params: AnswerParams,
 ) -> Explanation:
     """The question as read, and the best `params.explained` candidates with their scores and
     verdicts."""
@@ -97,4 +114,4 @@ def explanation(
                 reason=reason,
             )
         )
-    return Explanation(reading=reading(analysis, as_of), threshold=params.threshold, candidates=explained)
+    return Explanation(reading=read, threshold=params.threshold, candidates=explained)

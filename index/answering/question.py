@@ -12,7 +12,7 @@ from ..models import AnswerKind, Period, PeriodBasis
 from ..text.calendar_names import is_calendar_word
 from ..text.counting import noun_phrase
 from ..text.periods import find_periods
-from ..text.terms import content_terms, words
+from ..text.terms import STOPWORDS, content_terms, words
 
 MAX_QUESTION_CHARS = 500
 
@@ -61,14 +61,16 @@ class QuestionAnalysis(BaseModel):
 _COUNT_TRIGGER = re.compile(r"\b(?:how (?:many|much)|number of)\s+", re.IGNORECASE)
 
 
-def counted_noun(question: str) -> str | None:
-    """The words after "how many" naming what is counted, skipping "of the 2021"."""
+def counted_noun(question: str, period: Period | None = None) -> str | None:
+    """The words after "how many" naming what is counted, skipping "of the 2021"; the words of
+    the question's period end it ("carjackings", not "carjackings last year")."""
     if re.search(r"\bhow old\b|\bwhat age\b", question, re.IGNORECASE):
         return "years old"
     m = _COUNT_TRIGGER.search(question)
     if not m:
         return None
-    return noun_phrase(words(question[m.end() :]))
+    dated = frozenset(w.lower() for w in words(period.text)) if period else frozenset()
+    return noun_phrase(words(question[m.end() :]), ends_at=dated)
 
 
 def named_entities(question: str) -> list[str]:
@@ -135,9 +137,28 @@ def analyse(question: str, today: dt.date) -> QuestionAnalysis:
         kind=answer_kind(text),
         period=period,
         terms=terms,
-        counted=counted_noun(text),
+        counted=counted_noun(text, period),
         names=named_entities(text),
     )
+
+
+# Words that say what kind of answer is asked for, not what it is about.
+_ASKING = frozenset("how what which who whom whose when where why old long far often number".split())
+SUBJECT_WORDS = 6  # a reading line names the subject, it does not repeat the question
+
+
+def subject(text: str, period: Period | None) -> str | None:
+    """What a question is about, in its own words: those left once the words asking, the
+    period's and the little ones are gone ("shot sergeant Sunday" for "who shot the sergeant on
+    Sunday?")."""
+    left = {w.lower() for w in words(period.text)} if period else set()
+    kept: dict[str, str] = {}
+    for word in words(text):
+        lowered = word.lower()
+        if lowered in STOPWORDS or lowered in _ASKING or lowered in left or lowered in kept:
+            continue
+        kept[lowered] = word
+    return " ".join(list(kept.values())[:SUBJECT_WORDS]) or None
 
 
 def is_follow_up(question: str, analysis: QuestionAnalysis) -> bool:

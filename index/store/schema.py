@@ -57,6 +57,11 @@ CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
 -- themselves carry text and vectors and, past a few GB, are read from disk one page per row.
 CREATE INDEX IF NOT EXISTS chunks_span ON chunks(id, article, first_sentence, last_sentence);
 CREATE INDEX IF NOT EXISTS articles_visibility ON articles(id, status, visibility);
+-- What a filter (index.models.ArticleFilter) reads of an article, without its wide row: the
+-- outlet as filters compare it (ASCII case and surrounding spaces ignored), then as written.
+CREATE INDEX IF NOT EXISTS articles_filter
+    ON articles(lower(trim(outlet)), published, status, visibility, outlet);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published, status, visibility);
 -- Whether any article is retracted, asked with every question (Store.has_retracted).
 CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
 -- How many chunks hold each term (index.text.terms.content_terms): IDF weights, and which terms FTS5

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..feeds.records import FeedState, PageState
-from ..models import Article, ArticleInfo, FigureValue, Period, Source, Status, Visibility
+from ..models import Article, ArticleFilter, ArticleInfo, FigureValue, Period, Source, Status, Visibility
 from ..params import StoreParams, VectorParams
 from ..text.corrections import Note
 from ..text.fingerprint import text_fingerprint
@@ -120,6 +120,7 @@ class Store:
         self._vectors_generation = -1
         self._injected: VectorIndex | None = None
         self._total = (-1, 0)  # (generation, chunks)
+        self._audiences: dict[tuple[int, bool, bool], int] = {}  # articles each audience sees, by generation
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -775,11 +776,26 @@ class Store:
         )
 
     def visible_chunks(
-        self, chunk_ids: Sequence[int], include_internal: bool, retracted: bool = False
+        self,
+        chunk_ids: Sequence[int],
+        include_internal: bool,
+        retracted: bool = False,
+        filters: ArticleFilter | None = None,
     ) -> set[int]:
         if not chunk_ids:
             return set()
         marks = ",".join("?" * len(chunk_ids))
+        if filters is not None and filters.active:
+            where, args = self._filtered(filters)
+            rows = self._db.execute(
+                # Chunk by chunk (CROSS JOIN keeps that order): led by a filter's index instead,
+                # SQLite joins every article the filter lets through (97 ms against 6 for 1,000
+                # chunks at 100k).
+                "SELECT c.id FROM chunks c INDEXED BY chunks_span CROSS JOIN articles a ON a.id = c.article "
+                f"WHERE c.id IN ({marks}) AND {self._visible(include_internal, retracted)}{where}",
+                [*chunk_ids, *args],
+            )
+            return {r[0] for r in rows}
         rows = self._db.execute(
             "SELECT c.id FROM chunks c INDEXED BY chunks_span "
             "JOIN articles a INDEXED BY articles_visibility ON a.id = c.article "
@@ -787,6 +803,81 @@ class Store:
             list(chunk_ids),
         )
         return {r[0] for r in rows}
+
+    @staticmethod
+    def _filtered(filters: ArticleFilter) -> tuple[str, list[str]]:
+        """The conditions `filters` puts on articles `a` (each after an AND), and their values."""
+        conditions, args = [], []
+        if filters.outlet is not None:
+            conditions.append("lower(trim(a.outlet)) = lower(trim(?))")
+            args.append(filters.outlet)
+        if filters.since is not None:
+            conditions.append("a.published >= ?")  # ISO dates: text order is date order
+            args.append(filters.since.isoformat())
+        if filters.until is not None:
+            conditions.append("a.published <= ?")
+            args.append(filters.until.isoformat())
+        return "".join(f" AND {c}" for c in conditions), args
+
+    @staticmethod
+    def _led_by(filters: ArticleFilter) -> str:
+        """The narrow index that finds the articles `filters` lets through: left to itself, SQLite
+        reads them by status, each article's wide row (6 ms for 3,000 chunks at 100k)."""
+        return "articles_filter" if filters.outlet is not None else "articles_published"
+
+    def outlets(self, include_internal: bool) -> list[str]:
+        """The outlets of the articles this audience may see, as written (spaces trimmed), once
+        each whatever their case, in alphabetical order."""
+        rows = self._db.execute(
+            "SELECT min(trim(a.outlet)) FROM articles a "
+            f"WHERE {self._visible(include_internal)} AND trim(a.outlet) != '' "
+            "GROUP BY lower(trim(a.outlet)) ORDER BY lower(trim(a.outlet))"
+        )
+        return [r[0] for r in rows]
+
+    def outlet_named(self, name: str, include_internal: bool) -> str | None:
+        """The outlet this audience may see that `name` names (ignoring case and surrounding
+        spaces), as written, or None."""
+        row = self._db.execute(
+            "SELECT min(trim(a.outlet)) FROM articles a "
+            f"WHERE {self._visible(include_internal)} AND lower(trim(a.outlet)) = lower(trim(?))",
+            (name,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def filter_counts(
+        self, filters: ArticleFilter, include_internal: bool, retracted: bool
+    ) -> tuple[int, int]:
+        """(articles `filters` lets through, articles this audience may see): how selective it is.
+        The first is read from the narrow index its outlet or dates lead; the second once per
+        generation (it reads an entry for every article)."""
+        where, args = self._filtered(filters)
+        visible = self._visible(include_internal, retracted)
+        matching = self._db.execute(
+            f"SELECT count(*) FROM articles a INDEXED BY {self._led_by(filters)} WHERE {visible}{where}", args
+        ).fetchone()[0]
+        generation = self.generation()
+        audience = (generation, include_internal, retracted)
+        if audience not in self._audiences:
+            self._audiences = {k: n for k, n in self._audiences.items() if k[0] == generation}
+            self._audiences[audience] = self._db.execute(
+                f"SELECT count(*) FROM articles a INDEXED BY articles_visibility WHERE {visible}"
+            ).fetchone()[0]
+        return int(matching), int(self._audiences[audience])
+
+    def filtered_chunks(
+        self, filters: ArticleFilter, include_internal: bool, retracted: bool, limit: int = -1
+    ) -> list[int]:
+        """The chunks of the articles `filters` lets through, among those this audience may see
+        (at most `limit` of them, when given)."""
+        where, args = self._filtered(filters)
+        rows = self._db.execute(
+            f"SELECT c.id FROM articles a INDEXED BY {self._led_by(filters)} "
+            "JOIN chunks c INDEXED BY chunks_article ON c.article = a.id "
+            f"WHERE {self._visible(include_internal, retracted)}{where} LIMIT ?",
+            [*args, limit],
+        )
+        return [r[0] for r in rows]
 
     def lexical_chunks(
         self,
@@ -796,9 +887,11 @@ class Store:
         *,
         overfetch: int = 4,
         retracted: bool = False,
+        filters: ArticleFilter | None = None,
     ) -> list[tuple[int, float]]:
         """Chunks holding any of these terms (content_terms' stems), best BM25 first; `overfetch`
-        times `limit` are ranked, for hits in articles this audience may not see."""
+        times `limit` are ranked, for hits in articles this audience may not see or `filters`
+        leaves out."""
         if not terms:
             return []
         query = " OR ".join(_fts_phrase(t) for t in terms)
@@ -808,7 +901,7 @@ class Store:
             "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?",
             (query, limit * overfetch),
         ).fetchall()
-        visible = self.visible_chunks([r[0] for r in rows], include_internal, retracted)
+        visible = self.visible_chunks([r[0] for r in rows], include_internal, retracted, filters)
         return [(r[0], -float(r[1])) for r in rows if r[0] in visible][:limit]  # bm25: lower is better
 
     def chunk_total(self) -> int:

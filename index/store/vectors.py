@@ -22,6 +22,8 @@ index copies it into memory first.
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,17 @@ def _as_ids(ids) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
 
 
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """FAISS on one thread: one query is faster so than on several (no fork-join, no contention)."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
+
+
 def _vector_view(vector, n: int, dtype=np.int64) -> np.ndarray:
     """A writable numpy view of a FAISS std::vector (no copy)."""
     if n == 0:
@@ -64,6 +77,7 @@ class VectorIndex:
 
     def _set_index(self, index: FaissIndex) -> None:
         self._index: FaissIndex = index
+        self._lookup: tuple[np.ndarray, np.ndarray] | None = None  # see `_positions`
         inner = faiss.downcast_index(index.index)
         self._hnsw: FaissIndex = inner if isinstance(inner, faiss.IndexHNSW) else None
         if self._hnsw is not None:
@@ -134,6 +148,7 @@ class VectorIndex:
         ids = _as_ids(ids)
         if not len(ids):
             return
+        self._lookup = None
         vectors = _as_vectors(vectors, self.dimension)
         self._own()
         if self.kind == "flat":
@@ -157,6 +172,7 @@ class VectorIndex:
     def remove(self, ids: list[int]) -> None:
         if not len(ids):
             return
+        self._lookup = None
         self._own()
         removed = _as_ids(ids)
         if self.kind == "flat":
@@ -199,14 +215,51 @@ class VectorIndex:
             if self._removed:
                 params = faiss.SearchParameters()
                 params.sel = _LIVE
-        # One query is faster on one thread than on several (no fork-join, no contention).
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)
-        try:
+        with _one_thread():
             scores, ids = self._index.search(query, k, params=params)
-        finally:
-            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def search_among(self, query: np.ndarray, k: int, ids: Sequence[int]) -> list[tuple[int, float]]:
+        """The `k` nearest of these ids (live ones), best first, by exact inner product with their
+        stored vectors (an HNSW index's 8-bit codes, as its own search scores them): for a
+        filter that leaves few chunks, of which a search of the whole index would find few."""
+        positions = self._positions(_as_ids(ids))
+        if not len(positions):
+            return []
+        query = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+        # On one thread, FAISS's own brute force: numpy's threaded product of 1,800 vectors took
+        # 10 ms on two busy cores, this 0.2 ms.
+        with _one_thread():
+            stored = self._stored(positions)
+            scores, best = faiss.knn(query, stored, min(k, len(positions)), faiss.METRIC_INNER_PRODUCT)
+        found = _vector_view(self._index.id_map, int(self._index.ntotal))[positions[best[0]]]
+        return [(int(i), float(s)) for i, s in zip(found, scores[0], strict=True)]
+
+    def _positions(self, ids: np.ndarray) -> np.ndarray:
+        """Where these ids are in the index (those it holds alive), through a sorted copy of its
+        id map made once per change (a search among a few thousand ids then costs a lookup)."""
+        if self._lookup is None:
+            id_map = _vector_view(self._index.id_map, int(self._index.ntotal))
+            order = np.argsort(id_map, kind="stable")
+            self._lookup = (order, id_map[order])
+        order, sorted_ids = self._lookup
+        if not len(sorted_ids) or not len(ids):
+            return np.zeros(0, dtype=np.int64)
+        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+        held = (sorted_ids[at] == ids) & (ids >= 0)  # tombstones (< 0) are never asked for
+        return order[at[held]]
+
+    def _stored(self, positions: np.ndarray) -> np.ndarray:
+        """The stored vectors at these positions, as float32 (decoded from an HNSW's codes: 0.3 ms
+        for 1,800 on one thread, 12 ms on two busy cores)."""
+        n = int(self._index.ntotal)
+        if self._hnsw is None:
+            flat: FaissIndex = faiss.downcast_index(self._index.index)
+            stored = _vector_view(flat.codes, n * self.dimension * 4, np.uint8)
+            return stored.view(np.float32).reshape(n, self.dimension)[positions]
+        storage: FaissIndex = faiss.downcast_index(self._hnsw.storage)
+        codes = _vector_view(storage.codes, n * storage.code_size, np.uint8).reshape(n, -1)
+        return storage.sa_decode(np.ascontiguousarray(codes[positions]))
 
     def save(self, path: Path) -> None:
         """Written whole or not at all; a failed write raises OSError (ENOSPC on a full disk)."""

@@ -52,11 +52,13 @@ def noun_phrase(
     skip_leading: bool = True,
     joins: frozenset[str] = frozenset(),
     verbs_end: bool = False,
+    ends_at: frozenset[str] = frozenset(),
 ) -> str | None:
     """The first run of up to `limit` content words: what is counted. Leading stop words are
     skipped where `skip_leading` ("how many of the carjackings"); a word in `joins` may link two
     parts ("incidents of vehicular hijacking"); with `verbs_end` (in a sentence, not a question),
-    a word after the first that ends in -ed or -ly, is capitalised or is an adverb ends it."""
+    a word after the first that ends in -ed or -ly, is capitalised or is an adverb ends it; so
+    does a word of `ends_at` (lowercase: a question's period, "carjackings last year")."""
     phrase: list[str] = []
     content = 0
     for word in tokens:
@@ -69,7 +71,7 @@ def noun_phrase(
         # _ADVERBS says how or when ("shots overall").
         later = verbs_end and content > 0
         ends = later and (lowered.endswith(("ed", "ly")) or word[0].isupper() or lowered in _ADVERBS)
-        stop = lowered in STOPWORDS or word[0].isdigit() or ends
+        stop = lowered in STOPWORDS or word[0].isdigit() or ends or lowered in ends_at
         if stop and (phrase or not skip_leading):
             break
         if not stop:

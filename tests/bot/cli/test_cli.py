@@ -534,3 +534,69 @@ def test_timeline_json_gives_each_events_sentence_offsets_and_date_words(run, st
 def test_timeline_of_a_blank_topic_is_a_one_line_error(run, story_index):
     code, _, err = run("timeline", "--index-dir", story_index, "  ")
     assert_one_line_error(code, err, "empty")
+
+
+# ---- filters and the reading line ----------------------------------------------------------------
+
+
+def test_ask_filters_by_outlet_and_publication_dates_and_says_how_it_read_the_question(run, ingested):
+    code, out, err = run(
+        "ask", "--index-dir", ingested, "--outlet", " example TRIBUNE", "--since", "2022-01-01",
+        "--until", "2022-01-05", "how many carjackings in 2021?",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "2,098" in out
+    assert out.splitlines()[-1] == (
+        "Read as: how many · carjackings · in 2021 · Example Tribune only · "
+        "published 2022-01-01 to 2022-01-05"
+    )
+
+
+def test_ask_with_an_unknown_outlet_is_one_line_listing_the_known_ones(run, ingested):
+    code, _, err = run("ask", "--index-dir", ingested, "--outlet", "Example Times", "how many carjackings?")
+    assert_one_line_error(code, err, "'Example Times'", "Known outlets: Example Tribune.")
+    assert "Newsroom memo" not in err, "internal outlets are listed only with --internal"
+
+
+def test_ask_with_since_after_until_is_one_line_saying_so(run, ingested):
+    code, _, err = run(
+        "ask", "--index-dir", ingested, "--since", "2022-02-01", "--until", "2022-01-01", "carjackings?"
+    )
+    assert_one_line_error(code, err, "since 2022-02-01 is after until 2022-01-01")
+
+
+def test_jsonl_lines_may_carry_an_outlet_and_publication_dates(run, ingested, monkeypatch):
+    lines = [
+        {"question": "how many carjackings in 2021?", "outlet": "example tribune", "until": "2022-01-05"},
+        {"question": "how many carjackings in 2021?", "since": "2022-01-06"},
+        {"question": "how many carjackings in 2021?", "outlet": "Nowhere Daily"},
+        {"question": "how many carjackings in 2021?", "since": "yesterday"},
+    ]
+    monkeypatch.setattr("sys.stdin", stdin_of("\n".join(json.dumps(line) for line in lines).encode() + b"\n"))
+    code, out, err = run("ask", "--index-dir", ingested, "--json", "--outlet", "Example Tribune")
+    assert code == 0, err
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert "2,098" in objects[0]["answer"]
+    assert objects[0]["reading"]["filters"] == {
+        "outlet": "Example Tribune",
+        "since": None,
+        "until": "2022-01-05",
+    }
+    assert objects[0]["reading_line"].endswith("Example Tribune only · published until 2022-01-05")
+    assert objects[1]["abstained"], "published after the one article on it, on the outlet of the command line"
+    assert objects[1]["reading"]["filters"]["outlet"] == "Example Tribune"
+    assert "Known outlets: Example Tribune" in objects[2]["error"]
+    assert "since" in objects[3]["error"]
+
+
+def test_chat_takes_the_same_filters_for_every_question(run, ingested, monkeypatch):
+    monkeypatch.setattr("sys.stdin", stdin_of(b"how many carjackings in 2021?\nand in 2022?\n"))
+    code, out, err = run(
+        "chat", "--index-dir", ingested, "--outlet", "Example Tribune", "--as-of", "2022-03-01"
+    )
+    assert code == 0, err
+    read = [line for line in out.splitlines() if line.startswith("Read as: ")]
+    assert read == [
+        "Read as: how many · carjackings · in 2021 · as of 2022-03-01 · Example Tribune only",
+        "Read as: how many · carjackings · in 2022 · as of 2022-03-01 · Example Tribune only",
+    ]

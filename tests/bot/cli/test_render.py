@@ -12,12 +12,13 @@ from index.models import (
     AbstainReason,
     Answer,
     AnswerLine,
+    ArticleFilter,
     Citation,
     Quote,
     SearchHit,
     Stats,
 )
-from tests.fixtures.answers import FIRST, SOURCE, cite, listing
+from tests.fixtures.answers import FIRST, SOURCE, cite, listing, read_as
 
 
 def test_one_statement_leads_with_the_answer_then_quotes_its_sentence_with_the_span_in_bold():
@@ -183,3 +184,21 @@ def test_an_answer_that_would_have_come_from_a_retracted_article_says_when_it_wa
     shown = answer_json(answer)
     assert shown["retraction_note"] == note and shown["retracted"]["retracted_on"] == "2022-08-01"
     assert answer_json(listing())["retracted"] is None
+
+
+def test_an_answer_ends_with_the_line_saying_how_its_question_was_read():
+    answer = listing().model_copy(update={"reading": read_as()})
+    assert format_answer(answer).splitlines()[-1] == "Read as: how many · carjackings · in 2021 · all outlets"
+    abstained = Answer(question="how many carjackings in 2021?", abstained=True, reading=read_as())
+    assert format_answer(abstained).splitlines()[-2:] == [
+        "",
+        "Read as: how many · carjackings · in 2021 · all outlets",
+    ]
+
+
+def test_the_json_answer_carries_the_reading_as_data_and_as_its_line():
+    reading = read_as(filters=ArticleFilter(outlet="Example Tribune", since=dt.date(2022, 1, 1)))
+    shown = json.loads(json.dumps(answer_json(listing().model_copy(update={"reading": reading}))))
+    assert shown["reading"]["filters"] == {"outlet": "Example Tribune", "since": "2022-01-01", "until": None}
+    assert shown["reading"]["kind"] == "how_many" and shown["reading"]["counted"] == "carjackings"
+    assert shown["reading_line"].endswith("Example Tribune only · published since 2022-01-01")

@@ -296,7 +296,12 @@ async def test_commands_sync_globally_with_their_docstrings(fake: FakeDiscord, b
     assert [(o["name"], o["required"]) for o in synced["ask"]["options"]] == [
         ("question", True),
         ("private", False),
+        ("outlet", False),
+        ("since", False),
+        ("until", False),
+        ("as_of", False),
     ]
+    assert [o["name"] for o in synced["ask"]["options"] if o.get("autocomplete")] == ["outlet"]
     assert synced["ingest"]["dm_permission"] is False
     with pytest.raises(AssertionError, match="not available in DMs"):
         await fake.slash(

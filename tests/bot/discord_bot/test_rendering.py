@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.discord_bot.commands import choice_value
+from bot.discord_bot.filters import day_option, outlet_choices
 from bot.discord_bot.rendering import (
     CHOICE_MAX,
     CITATIONS_PER_PAGE,
+    READING_MAX,
     inert,
     notice,
     render_answer,
@@ -27,10 +29,12 @@ from bot.discord_bot.rendering import (
 )
 from bot.discord_bot.timelines import render_timeline
 from bot.display import BIDI_CONTROLS
+from index import BadFilterError
 from index.models import (
     AbstainReason,
     Answer,
     AnswerLine,
+    ArticleFilter,
     ArticleInfo,
     Citation,
     CountedThing,
@@ -53,6 +57,7 @@ from index.models import (
 )
 from tests.bot.discord_bot.fake_discord.limits import choice_errors, message_errors
 from tests.bot.discord_bot.fake_discord.markdown import live_markup, read_back
+from tests.fixtures.answers import listing, read_as
 
 PING = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")
 NASTY = [
@@ -590,3 +595,56 @@ def test_a_timeline_event_names_its_day_and_the_other_outlets_that_reported_it()
         "— [Water main breaks](https://ledger.example/a) · Ledger · 2023-05-10\n"
         "Also reported by: River Valley News · 2023-05-12"
     )
+
+
+# ---- the reading line and the filter options -------------------------------------------------
+
+
+def test_an_answer_footer_says_first_how_the_question_was_read():
+    answer = listing().model_copy(update={"reading": read_as()})
+    footer = render_answer(answer).embed.footer.text
+    assert footer is not None
+    assert footer.splitlines() == [
+        "Read as: how many · carjackings · in 2021 · all outlets",
+        "Sources 1–2 of 2 · quotes are verbatim from the archive",
+    ]
+    abstained = Answer(question="how many carjackings in 2021?", abstained=True, reading=read_as())
+    assert render_answer(abstained).embed.footer.text == (
+        "Read as: how many · carjackings · in 2021 · all outlets\nNothing in the archive answers this."
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers, texts, texts)
+def test_any_reading_keeps_every_answer_page_sendable_and_unable_to_ping(answer: Answer, subject, outlet):
+    reading = read_as(subject=subject, counted=None, filters=ArticleFilter(outlet=outlet or None))
+    page = render_answer(answer.model_copy(update={"reading": reading}))
+    assert_sendable(page.embed)
+    footer = page.embed.footer.text or ""
+    assert footer.startswith("Read as: ") and len(footer.split("\n")[0]) <= READING_MAX
+    assert not set(footer) & BIDI_CONTROLS
+
+
+def test_dates_typed_into_ask_options_are_read_as_days_or_refused_saying_how_to_write_them():
+    assert day_option("since", " 2022-07-28 ") == dt.date(2022, 7, 28)
+    assert day_option("since", None) is None and day_option("until", "  ") is None
+    try:
+        day_option("until", "28/07/2022")
+    except BadFilterError as refused:
+        assert str(refused) == "until: '28/07/2022' is not a date; write it as YYYY-MM-DD, e.g. 2022-07-28."
+    else:
+        raise AssertionError("a date not written YYYY-MM-DD was taken")
+
+
+def test_outlet_choices_hold_what_was_typed_in_any_case_within_discord_limits():
+    outlets = [
+        "Example Sun",
+        "Example Tribune",
+        "Harbour Post",
+        "x" * 101,
+        *(f"Example {n}" for n in range(40)),
+    ]
+    assert [c.value for c in outlet_choices(outlets, "TRIB")] == ["Example Tribune"]
+    offered = outlet_choices(outlets, "")
+    assert len(offered) == 25 and "x" * 101 not in [c.value for c in offered]
+    assert choice_errors([{"name": c.name, "value": c.value} for c in offered]) == []

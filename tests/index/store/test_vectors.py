@@ -261,3 +261,43 @@ def test_hnsw_recall_at_10_on_real_embeddings_is_at_least_095(squad_embeddings):
     index.remove(removed.tolist())
     keep = ~np.isin(ids, removed)
     assert recall_at(index, ids[keep], vectors[keep], questions) >= 0.95
+
+
+# ---- search among a few ids: filters ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "mapped"),
+    [(DEFAULT, False), (SMALL, False), (SMALL, True)],
+    ids=["exact", "hnsw", "hnsw memory-mapped"],
+)
+def test_a_search_among_ids_is_brute_force_over_those_ids_alone(params, mapped, tmp_path):
+    vectors = clustered(2000)
+    ids = np.arange(5000, 7000, dtype=np.int64)
+    index = VectorIndex.build(DIM, ids, vectors, params)
+    if mapped:
+        index.save(tmp_path / "v.faiss")
+        index = VectorIndex.load(tmp_path / "v.faiss", DIM, params.model_copy(update={"mmap_min_bytes": 1}))
+        assert index.mapped
+    among = ids[::9]
+    asked = [*among.tolist(), 1, 99_999]  # ids the index does not hold are passed over
+    for query in vectors[:5]:
+        got = index.search_among(query, 10, asked)
+        expected = exact_top(among, vectors[::9], query, 10)
+        # HNSW scores its 8-bit codes: near-ties may swap, the set of the best stays.
+        assert len({i for i, _ in got} & set(expected)) >= 9
+        assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+
+
+def test_a_search_among_ids_skips_removed_ones_and_sees_added_ones():
+    vectors = clustered(600)
+    ids = np.arange(600, dtype=np.int64)
+    index = VectorIndex.build(DIM, ids[:500], vectors[:500], SMALL)
+    query = vectors[3]
+    assert index.search_among(query, 1, [3, 4])[0][0] == 3
+    index.remove([3])
+    index.add(ids[500:], vectors[500:])
+    assert [i for i, _ in index.search_among(query, 5, [3, 4, 550])] == sorted(
+        [4, 550], key=lambda i: -float(vectors[i] @ query)
+    )
+    assert index.search_among(query, 5, []) == []
