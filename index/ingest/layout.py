@@ -1,14 +1,16 @@
-"""An article's sentences, paragraphs, boilerplate flags, periods and chunks: no model needed."""
+"""An article's sentences, paragraphs, boilerplate flags, periods, figures and chunks: no model
+needed (an ingest lays out the next batch while the model embeds this one)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import Article, Period
 from ..params import IngestParams
 from ..text.boilerplate import boilerplate_ranges
 from ..text.corrections import Note, find_note, wrong_sentences
+from ..text.figures import SentenceFigure, sentence_figures
 from ..text.periods import tag_sentences
 from ..text.sentences import split_sentences
 from .chunking import chunk_sentences, chunk_text
@@ -24,6 +26,7 @@ class ArticleLayout:
     periods: list[tuple[Period, ...]]
     chunks: list[tuple[int, int]]  # (first, last) positions among all sentences
     note: Note | None = None  # correction and update notes
+    figures: list[list[SentenceFigure]] = field(default_factory=list)  # of each sentence, none in boilerplate
 
     def chunk_texts(self, article: Article) -> list[str]:
         """What gets embedded for each chunk: the title, then its sentences but boilerplate."""
@@ -63,4 +66,8 @@ def layout_article(article: Article, count_tokens: TokenCounter, params: IngestP
         (facts[c.first], facts[c.last])
         for c in chunk_sentences(lengths, budget=budget, overlap=params.chunk_overlap)
     ]
-    return ArticleLayout(spans, paragraphs, boiler, periods, chunks, note)
+    figures = [
+        [] if flag else sentence_figures(text[s:e], sentence_periods)
+        for (s, e), flag, sentence_periods in zip(spans, boiler, periods, strict=True)
+    ]
+    return ArticleLayout(spans, paragraphs, boiler, periods, chunks, note, figures)

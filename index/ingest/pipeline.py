@@ -15,7 +15,6 @@ from ..models import Article, IngestReport, Status
 from ..params import IngestParams
 from ..store.records import AlsoPublished, PreparedArticle, PreparedChunk, PreparedSentence
 from ..store.store import Store
-from ..text.figures import sentence_figures
 from .corpus import read_corpus
 from .identity import identify, source_file
 from .layout import ArticleLayout, layout_article
@@ -74,7 +73,7 @@ def prepare(
                     boilerplate=boiler,
                     periods=layout.periods[i],
                     vector=None if boiler else next(sentence_vectors),
-                    figures=[] if boiler else sentence_figures(article.text[start:end], layout.periods[i]),
+                    figures=layout.figures[i],
                 )
             )
         for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=True)):
