@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -19,6 +19,9 @@ def default_index_dir() -> Path:
 
 IdList = Annotated[list[int], NoDecode]
 UrlList = Annotated[list[str], NoDecode]
+# `auto`: the shard count Discord recommends; a number: that many shards.
+ShardCount = Literal["auto"] | Annotated[int, Field(ge=1)] | None
+SHARDS_TAKES = "takes `auto` or a whole number of shards (1 or more); leave it empty for no sharding"
 
 
 class Settings(BaseSettings):
@@ -125,6 +128,25 @@ class Settings(BaseSettings):
         description="Days of running between two posts of the coverage report (the first that long "
         "after start).",
     )
+
+    shards: ShardCount = Field(
+        default=None,
+        description="Gateway shards (Discord requires sharding from 2,500 guilds): empty: one "
+        "connection, no sharding; `auto`: as many as Discord recommends; a number: that many. "
+        "One process runs them all.",
+    )
+
+    @field_validator("shards", mode="before")
+    @classmethod
+    def _shard_count(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip().lower()
+        if value == "auto":
+            return value
+        if value.isascii() and value.isdecimal() and int(value) >= 1:
+            return int(value)
+        raise ValueError(SHARDS_TAKES)
 
     @field_validator("feeds", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.settings import Settings
 
@@ -46,3 +47,23 @@ def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, clean_env: 
     monkeypatch.setenv("NEWSBOT_COOLDOWN_SECONDS", "-1")
     with pytest.raises(ValueError):
         Settings(_env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("value", "shards"), [("", None), ("auto", "auto"), (" Auto ", "auto"), ("1", 1), ("16", 16)]
+)
+def test_shards_take_auto_or_a_whole_number(
+    value: str, shards: object, monkeypatch: pytest.MonkeyPatch, clean_env: None
+) -> None:
+    monkeypatch.setenv("NEWSBOT_SHARDS", value)
+    assert Settings(_env_file=None).shards == shards
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "1.5", "two", "auto,2", "\u0663"])
+def test_any_other_shard_value_is_refused_saying_what_it_takes(
+    value: str, monkeypatch: pytest.MonkeyPatch, clean_env: None
+) -> None:
+    monkeypatch.setenv("NEWSBOT_SHARDS", value)
+    with pytest.raises(ValidationError, match="takes `auto` or a whole number of shards") as refused:
+        Settings(_env_file=None)
+    assert refused.value.errors()[0]["loc"] == ("shards",)
