@@ -98,3 +98,45 @@ async def test_a_multipart_follow_up_stores_its_files_as_attachments_with_cdn_ur
 async def test_a_file_part_the_attachments_do_not_list_is_refused(fake: FakeDiscord) -> None:
     status, body = await multipart_followup(fake, {"content": "x", "attachments": []}, {"files[0]": b"data"})
     assert (status, body["code"]) == (400, 50035)
+
+
+async def test_each_shard_gets_only_its_guilds_and_dms_come_on_shard_zero(fake: FakeDiscord) -> None:
+    own_shard = (fake.guild_id >> 22) % 2
+    other_guild, other_channel = fake.add_guild("Metro desk", shard=(1 - own_shard, 2))
+    user = fake.add_user("reader")
+    async with aiohttp.ClientSession() as session:
+        shards = [await session.ws_connect(str(fake.gateway_url)) for _ in range(2)]
+
+        async def next_event(shard: int) -> dict:
+            while True:
+                frame = await shards[shard].receive_json(timeout=5)
+                if frame["op"] == 0:
+                    return frame
+
+        for shard_id, ws in enumerate(shards):
+            await ws.receive_json(timeout=5)  # HELLO
+            identify = {"token": fake.token, "intents": 1, "properties": {}, "shard": [shard_id, 2]}
+            await ws.send_json({"op": 2, "d": identify})
+            ready = await next_event(shard_id)
+            assert ready["t"] == "READY" and ready["d"]["shard"] == [shard_id, 2]
+            guild = await next_event(shard_id)
+            assert guild["t"] == "GUILD_CREATE"
+            assert int(guild["d"]["id"]) == (fake.guild_id if shard_id == own_shard else other_guild)
+        assert fake.ready
+
+        in_guild = await fake.send_message(user, other_channel, "on the other shard")
+        seen = await next_event(1 - own_shard)
+        assert seen["t"] == "MESSAGE_CREATE" and seen["d"]["id"] == in_guild["id"]
+        in_dm = await fake.send_message(user, fake.dm_channel(user), "in a DM")
+        assert (await next_event(0))["d"]["id"] == in_dm["id"]
+        for ws in shards:
+            await ws.close()
+
+
+async def test_a_shard_id_outside_the_count_is_refused(fake: FakeDiscord) -> None:
+    async with aiohttp.ClientSession() as session, session.ws_connect(str(fake.gateway_url)) as ws:
+        await ws.receive_json(timeout=5)  # HELLO
+        identify = {"token": fake.token, "intents": 1, "properties": {}, "shard": [2, 2]}
+        await ws.send_json({"op": 2, "d": identify})
+        await ws.receive(timeout=5)
+        assert ws.close_code == 4010

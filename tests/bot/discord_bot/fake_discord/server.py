@@ -5,6 +5,11 @@ acknowledgement of interactions and their tokens' 15 minutes, message and embed 
 code 50035), the message content intent, privileged intents at identify (close 4014), and 429
 rate limits on request. Tests drive it as users would (messages, slash commands, button
 clicks) and read back what the bot sent.
+
+A sharded client gets what Discord gives one: GET /gateway/bot recommends a shard count, each
+shard IDENTIFYs on its own session with `shard: [id, count]`, and a guild's events go only to the
+shard that owns it, `(guild_id >> 22) % count`; DMs go to shard 0. An unsharded client is shard 0
+of 1.
 """
 
 from __future__ import annotations
@@ -116,6 +121,7 @@ class FakeDiscord:
             self.newsroom_id: p.text_channel(self.newsroom_id, self.guild_id, "newsroom", 0),
             self.general_id: p.text_channel(self.general_id, self.guild_id, "general", 1),
         }
+        self.guild_names: dict[int, str] = {self.guild_id: "Newsroom"}
         self.dms: dict[int, int] = {}  # user id -> DM channel id
         self.messages: dict[int, dict] = {}
         self.interactions: dict[int, Interaction] = {}
@@ -128,9 +134,12 @@ class FakeDiscord:
         self.pings: list[tuple[int, set[str]]] = []
         self.intents: int | None = None
         self.ready = False
+        self.recommended_shards = 1  # what GET /gateway/bot says
+        self.identified_shards: list[list[int] | None] = []  # each IDENTIFY's `shard`, in order
+        self._shard_count = 1
+        self._sessions: dict[int, web.WebSocketResponse] = {}  # shard id -> its gateway session
+        self._seqs: dict[int, int] = {}  # shard id -> the session's last sequence number
         self._rate_limits: list[tuple[str, re.Pattern[str], float]] = []
-        self._ws: web.WebSocketResponse | None = None
-        self._seq = 0
         self._changed = asyncio.Condition()
         self._send_lock = asyncio.Lock()
         self._runner: web.AppRunner | None = None
@@ -142,6 +151,7 @@ class FakeDiscord:
         app = web.Application(middlewares=[self._middleware])
         r = app.router
         r.add_get("/gateway", self._gateway)
+        r.add_get(API + "/gateway/bot", self._gateway_bot)
         r.add_get("/attachments/{id}/{name}", self._attachment)
         r.add_get(API + "/users/@me", self._me)
         r.add_get(API + "/oauth2/applications/@me", self._application)
@@ -162,8 +172,8 @@ class FakeDiscord:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+        for ws in list(self._sessions.values()):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -183,8 +193,24 @@ class FakeDiscord:
 
     async def end_session(self, code: int) -> None:
         """Closes the gateway the way Discord ends a session (4004: the token was reset)."""
-        if self._ws is not None:
-            await self._ws.close(code=code, message=b"Session ended.")
+        for ws in list(self._sessions.values()):
+            await ws.close(code=code, message=b"Session ended.")
+
+    def add_guild(self, name: str, *, shard: tuple[int, int]) -> tuple[int, int]:
+        """Adds a guild (before the bot connects) whose id lands on shard `shard[0]` of
+        `shard[1]`, with one text channel; returns the guild's and the channel's ids."""
+        shard_id, shard_count = shard
+        raw = p.snowflake()
+        timestamp = raw >> 22
+        guild_id = ((timestamp + (shard_id - timestamp) % shard_count) << 22) | (raw & 0x3FFFFF)
+        channel_id = p.snowflake()
+        self.guild_names[guild_id] = name
+        self.channels[channel_id] = p.text_channel(channel_id, guild_id, "general", 0)
+        return guild_id, channel_id
+
+    def shard_of(self, guild_id: int | None) -> int:
+        """The shard Discord sends a guild's events on; DMs go to shard 0."""
+        return 0 if guild_id is None else (guild_id >> 22) % self._shard_count
 
     def add_user(self, name: str, *, admin: bool = False) -> int:
         user_id = p.snowflake()
@@ -409,11 +435,17 @@ class FakeDiscord:
         return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
 
     async def _dispatch(self, event: str, data: dict) -> None:
-        if self._ws is None:
-            raise AssertionError(f"{event} sent before the bot connected")
+        """Sends the event on the shard of the guild it belongs to."""
+        shard_id = self.shard_of(int(data["guild_id"]) if data.get("guild_id") else None)
+        await self._send(shard_id, event, data)
+
+    async def _send(self, shard_id: int, event: str, data: dict) -> None:
+        ws = self._sessions.get(shard_id)
+        if ws is None:
+            raise AssertionError(f"{event} sent before shard {shard_id} connected")
         async with self._send_lock:  # one frame at a time, in sequence order
-            self._seq += 1
-            await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+            self._seqs[shard_id] = seq = self._seqs.get(shard_id, 0) + 1
+            await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
         await self._notify()
 
     async def _notify(self) -> None:
@@ -768,7 +800,7 @@ class FakeDiscord:
         if not 1 <= len(name) <= 100:
             return self._invalid(request, ["name: must be 1 to 100 in length"])
         # Discord gives a thread started from a message the message's id.
-        thread = p.thread(message_id, self.guild_id, channel_id, self.bot_id, name)
+        thread = p.thread(message_id, int(channel["guild_id"]), channel_id, self.bot_id, name)
         self.channels[message_id] = thread
         await self._dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         return json_response(thread)
@@ -778,16 +810,15 @@ class FakeDiscord:
 
     # ----------------------------------------------------------------- internals: gateway
 
-    def _guild_payload(self) -> dict:
-        roles = [
-            p.role(self.guild_id, "@everyone", 0, permissions=0x4_0000_0000 | 0x800 | 0x400),
-            p.role(self.admin_role_id, "archive admins", 1),
-        ]
+    def _guild_payload(self, guild_id: int) -> dict:
+        roles = [p.role(guild_id, "@everyone", 0, permissions=0x4_0000_0000 | 0x800 | 0x400)]
+        if guild_id == self.guild_id:
+            roles.append(p.role(self.admin_role_id, "archive admins", 1))
         members = [p.member(self.bot, [])]
-        channels = [c for c in self.channels.values() if c.get("guild_id") == str(self.guild_id)]
+        channels = [c for c in self.channels.values() if c.get("guild_id") == str(guild_id)]
         return p.guild(
-            self.guild_id,
-            "Newsroom",
+            guild_id,
+            self.guild_names[guild_id],
             int(self.owner["id"]),
             roles=roles,
             channels=channels,
@@ -812,24 +843,52 @@ class FakeDiscord:
                 if identify["intents"] & MESSAGE_CONTENT_INTENT and not self.portal_message_content:
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
+                shard = identify.get("shard")
+                shard_id, shard_count = shard or (0, 1)
+                if not 0 <= shard_id < shard_count:
+                    await ws.close(code=4010, message=b"Invalid shard.")
+                    break
+                self.identified_shards.append(shard)
                 self.intents = identify["intents"]
-                self._ws = ws
-                await self._dispatch(
-                    "READY",
-                    {
-                        "v": 10,
-                        "user": self.bot,
-                        "guilds": [{"id": str(self.guild_id), "unavailable": True}],
-                        "session_id": secrets.token_hex(16),
-                        "resume_gateway_url": str(self.gateway_url),
-                        "application": {"id": str(self.app_id), "flags": 0},
-                        "private_channels": [],
-                        "relationships": [],
-                    },
-                )
-                await self._dispatch("GUILD_CREATE", self._guild_payload())
-                self.ready = True
-                await self._notify()
-        if self._ws is ws:
-            self._ws = None
+                self._shard_count = shard_count
+                self._sessions[shard_id] = ws
+                await self._identified(shard_id, shard)
+        for shard_id, session in list(self._sessions.items()):
+            if session is ws:
+                del self._sessions[shard_id]
         return ws
+
+    async def _identified(self, shard_id: int, shard: list[int] | None) -> None:
+        """READY, then GUILD_CREATE for each guild of the shard; ready once every shard is."""
+        guild_ids = [g for g in self.guild_names if self.shard_of(g) == shard_id]
+        ready: dict[str, Any] = {
+            "v": 10,
+            "user": self.bot,
+            "guilds": [{"id": str(g), "unavailable": True} for g in guild_ids],
+            "session_id": secrets.token_hex(16),
+            "resume_gateway_url": str(self.gateway_url),
+            "application": {"id": str(self.app_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+        }
+        if shard is not None:
+            ready["shard"] = shard
+        await self._send(shard_id, "READY", ready)
+        for guild_id in guild_ids:
+            await self._send(shard_id, "GUILD_CREATE", self._guild_payload(guild_id))
+        self.ready = len(self._sessions) == self._shard_count
+        await self._notify()
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        return json_response(
+            {
+                "url": str(self.gateway_url),
+                "shards": self.recommended_shards,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 14_400_000,
+                    "max_concurrency": 1,
+                },
+            }
+        )
