@@ -14,7 +14,7 @@ import httpx
 from index import Encoder, Engine, EngineParams, Reranker, UserError, http_client
 
 from ..settings import Settings
-from .client import NewsBot
+from .client import newsbot_for
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def run_bot(
 
 
 async def _serve(settings: Settings, engine: Engine, token: str, feeds_client: httpx.Client) -> None:
-    async with NewsBot(settings=settings, engine=engine, feeds_client=feeds_client) as bot:
+    async with newsbot_for(settings, engine, feeds_client) as bot:
         loop = asyncio.get_running_loop()
         stopping: list[asyncio.Task] = []  # holds the tasks: the loop keeps only weak references
 

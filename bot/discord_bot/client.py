@@ -115,3 +115,21 @@ class NewsBot(discord.Client):
             await self._messages.handle(message, self.user.id)
         except Exception:
             log.exception("failed to answer message %s", message.id)
+
+
+class ShardedNewsBot(NewsBot, discord.AutoShardedClient):
+    """The same bot over several gateway connections: discord.py routes each guild's events by
+    its shard, so nothing of the bot's own changes."""
+
+
+def newsbot_for(
+    settings: Settings, engine: Engine, feeds_client: httpx.Client | None = None, **options: Any
+) -> NewsBot:
+    """The bot NEWSBOT_SHARDS asks for: unset, one connection; `auto`, the shard count Discord
+    recommends (GET /gateway/bot at start); a number, that many shards."""
+    if settings.shards is None:
+        return NewsBot(settings=settings, engine=engine, feeds_client=feeds_client, **options)
+    shard_count = None if settings.shards == "auto" else settings.shards
+    return ShardedNewsBot(
+        settings=settings, engine=engine, feeds_client=feeds_client, shard_count=shard_count, **options
+    )

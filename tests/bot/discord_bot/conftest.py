@@ -11,7 +11,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.discord_bot.client import NewsBot
+from bot.discord_bot.client import NewsBot, newsbot_for
 from bot.settings import Settings
 from index.engine import Engine
 from tests.bot.discord_bot.fake_discord import FakeDiscord
@@ -80,7 +80,7 @@ async def start_bot(fake: FakeDiscord, settings: Settings, engine: Engine) -> As
 
     async def start(**overrides) -> NewsBot:
         # discord.py waits guild_ready_timeout after the last guild before "ready" (2 s by default).
-        bot = NewsBot(settings=settings.model_copy(update=overrides), engine=engine, guild_ready_timeout=0.01)
+        bot = newsbot_for(settings.model_copy(update=overrides), engine, guild_ready_timeout=0.01)
         task = asyncio.create_task(bot.start(fake.token))
         bots.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -65,7 +65,8 @@ async def serve(fake: FakeDiscord, index_dir: Path, tmp_path: Path) -> AsyncIter
         NEWSBOT_COOLDOWN_SECONDS="0",
     )
 
-    async def start(gate: Path) -> Served:
+    async def start(gate: Path, **settings: str) -> Served:
+        """`settings`: more NEWSBOT_* variables for this process."""
         fake.ready = False
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -81,7 +82,7 @@ async def serve(fake: FakeDiscord, index_dir: Path, tmp_path: Path) -> AsyncIter
             index_dir,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
-            env=env,
+            env={**env, **settings},
             cwd=tmp_path,
         )
         served = Served(process)
@@ -136,3 +137,23 @@ async def test_sigterm_lets_the_answer_in_flight_go_out_and_a_restart_carries_on
     assert "1,234" in reporter_again["embeds"][0]["description"]  # the upload survived the stop
     restarted.process.send_signal(signal.SIGTERM)
     assert await restarted.exit_code() == 0
+
+
+async def test_a_sharded_bot_answers_on_each_shard_and_sigterm_stops_it_cleanly(
+    fake: FakeDiscord, serve, tmp_path: Path
+) -> None:
+    gate = tmp_path / "open"
+    gate.touch()
+    own_shard = (fake.guild_id >> 22) % 2
+    _, other_channel = fake.add_guild("Metro desk", shard=(1 - own_shard, 2))
+    served = await serve(gate, NEWSBOT_SHARDS="2")
+    assert sorted(fake.identified_shards) == [[0, 2], [1, 2]]
+    reporter = fake.add_user("reporter")
+    for channel in (fake.general_id, other_channel, fake.dm_channel(reporter)):
+        answer = await fake.response(
+            await fake.slash(reporter, channel, "ask", question=CARJACKING_QUESTION), WAIT
+        )
+        assert "2,098" in answer["embeds"][0]["description"]
+    served.process.send_signal(signal.SIGTERM)
+    assert await served.exit_code() == 0
+    assert "Traceback" not in "".join(served.lines)
