@@ -104,20 +104,39 @@ def build_commands(
         )
 
     @ask.autocomplete("outlet")
-    async def ask_outlets(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def outlets_offered(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return outlet_choices(await archive.outlets(include_internal=internal(interaction)), current)
 
     @app_commands.command()
-    @app_commands.describe(query="Words, names or numbers to look for")
-    async def search(interaction: discord.Interaction, query: str) -> None:
+    @app_commands.describe(
+        query="Words, names or numbers to look for",
+        outlet="List only this outlet's articles",
+        since="YYYY-MM-DD: only articles published on this day or later",
+        until="YYYY-MM-DD: only articles published on this day or earlier",
+    )
+    async def search(
+        interaction: discord.Interaction,
+        query: str,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> None:
         """List the archive's articles matching a query, with dates and links."""
+        # Checked before deferring, as /ask does: a mistyped date is told to the user alone at once.
+        filters = ArticleFilter(
+            outlet=outlet, since=day_option("since", since), until=day_option("until", until)
+        )
         if await cooling_down(interaction):
             return
         await interaction.response.defer(thinking=True)
-        hits = await archive.search(query, include_internal=internal(interaction))
+        hits = await archive.search(query, include_internal=internal(interaction), filters=filters)
         await interaction.edit_original_response(
             embed=render_search(query, hits).embed, allowed_mentions=NO_PINGS
         )
+
+    search.autocomplete("outlet")(outlets_offered)
 
     @app_commands.command()
     @app_commands.describe(topic="What is counted, e.g. carjackings")
