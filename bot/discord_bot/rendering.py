@@ -470,7 +470,7 @@ HELP_TEXT = (
     "`/ask question:` an answer with numbered sources (`private:true` shows it only to you; "
     "`outlet:`, `since:` and `until:` (YYYY-MM-DD) keep to those articles; `as_of:` is the day "
     "'this week' is read against)\n"
-    "`/search query:` matching articles with dates and links\n"
+    "`/search query:` matching articles with dates and links (`outlet:`, `since:`, `until:` as for /ask)\n"
     "`/figures topic:` every figure the archive gives about a topic, by period, with its sources\n"
     "`/timeline topic:` the dated events reported about a topic, in the order they happened\n"
     "`/article title:` an article's details and link\n"
