@@ -309,7 +309,12 @@ def chat(options: ChatOptions, settings: Settings) -> int:
 def search(options: SearchOptions, settings: Settings) -> int:
     engine = _engine(settings)
     try:
-        hits = engine.search(options.query, include_internal=options.internal, limit=options.limit)
+        hits = engine.search(
+            options.query,
+            include_internal=options.internal,
+            limit=options.limit,
+            filters=article_filter(options),
+        )
     finally:
         engine.close()
     print(json.dumps([hit_json(h) for h in hits], indent=2) if options.json_output else format_hits(hits))

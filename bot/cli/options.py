@@ -38,7 +38,8 @@ class IngestOptions(Options):
 
 
 class FilterOptions(BaseModel):
-    """The articles an answer may come from (index.ArticleFilter): `ask` and `chat` take them."""
+    """The articles an answer may come from (index.ArticleFilter): `ask`, `chat` and `search` take
+    them."""
 
     outlet: str | None = None
     since: dt.date | None = None
@@ -61,7 +62,7 @@ class ChatOptions(Options, FilterOptions):
     explain: bool = False
 
 
-class SearchOptions(Options):
+class SearchOptions(Options, FilterOptions):
     command = "search"
     query: str
     limit: int = 10
@@ -202,8 +203,10 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _filter_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--outlet", help="answer only from this outlet's articles (any case)")
+def _filter_flags(
+    parser: argparse.ArgumentParser, outlet_help: str = "answer only from this outlet's articles"
+) -> None:
+    parser.add_argument("--outlet", help=f"{outlet_help} (any case)")
     parser.add_argument("--since", type=_day, help="YYYY-MM-DD: only articles published on this day or later")
     parser.add_argument(
         "--until", type=_day, help="YYYY-MM-DD: only articles published on this day or earlier"
@@ -287,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, default=10, help="most articles listed (default 10)")
     p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")
     p.add_argument("--internal", action="store_true", help="include internal articles")
+    _filter_flags(p, outlet_help="list only this outlet's articles")
 
     p = sub.add_parser("stats", parents=[common], help="counts of the index")
     p.add_argument("--json", dest="json_output", action="store_true", help="print JSON")

@@ -114,9 +114,13 @@ class Archive:
         self._begin()
         return await asyncio.to_thread(self._engine.coverage_gaps)
 
-    async def search(self, query: str, *, include_internal: bool) -> list[SearchHit]:
+    async def search(
+        self, query: str, *, include_internal: bool, filters: ArticleFilter | None = None
+    ) -> list[SearchHit]:
         self._begin()
-        return await asyncio.to_thread(self._engine.search, query, include_internal=include_internal)
+        return await asyncio.to_thread(
+            self._engine.search, query, include_internal=include_internal, filters=filters
+        )
 
     async def figures(self, topic: str, *, include_internal: bool) -> FigureReport:
         self._begin()

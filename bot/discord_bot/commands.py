@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+from functools import partial
 
 import discord
 from discord import app_commands
 
-from index import ArticleFilter, ArticleInfo, UserError
+from index import ArticleFilter, ArticleInfo, FigureReport, UserError
 
 from ..settings import Settings
 from .access import is_admin, may_see_internal
@@ -24,6 +25,7 @@ from .filters import day_option, outlet_choices
 from .refresher import Refresher
 from .rendering import (
     CHOICE_MAX,
+    Page,
     render_answer,
     render_article,
     render_figures,
@@ -36,7 +38,7 @@ from .rendering import (
 from .reports import render_gaps, render_refresh
 from .timelines import render_timeline
 from .uploads import check_upload, checked_upload
-from .views import AnswerView, TimelineView
+from .views import AnswerView, PagedView, Pages
 
 CHART_NAME = "figures.png"
 CHART_MIN_PERIODS = 3  # fewer periods make no line worth drawing
@@ -46,6 +48,19 @@ def choice_value(info: ArticleInfo) -> str:
     """Autocomplete values are capped at 100 characters; long ids fall back to the title,
     which /article resolves by prefix."""
     return info.article_id if len(info.article_id) <= CHOICE_MAX else info.title[:CHOICE_MAX]
+
+
+def figure_pages(report: FigureReport, png: bytes | None) -> Pages:
+    """The pages of /figures: the chart, when there is one, on the first page only."""
+
+    def render(start: int) -> Page:
+        return render_figures(report, start, chart=CHART_NAME if png and not start else None)
+
+    def files(start: int) -> list[discord.File]:
+        return [discord.File(io.BytesIO(png), filename=CHART_NAME)] if png and not start else []
+
+    total = sum(len(g.figures) for t in report.things for g in t.groups)
+    return Pages(total=total, render=render, command="figures", files=files)
 
 
 def build_commands(
@@ -104,20 +119,39 @@ def build_commands(
         )
 
     @ask.autocomplete("outlet")
-    async def ask_outlets(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def outlets_offered(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return outlet_choices(await archive.outlets(include_internal=internal(interaction)), current)
 
     @app_commands.command()
-    @app_commands.describe(query="Words, names or numbers to look for")
-    async def search(interaction: discord.Interaction, query: str) -> None:
+    @app_commands.describe(
+        query="Words, names or numbers to look for",
+        outlet="List only this outlet's articles",
+        since="YYYY-MM-DD: only articles published on this day or later",
+        until="YYYY-MM-DD: only articles published on this day or earlier",
+    )
+    async def search(
+        interaction: discord.Interaction,
+        query: str,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> None:
         """List the archive's articles matching a query, with dates and links."""
+        # Checked before deferring, as /ask does: a mistyped date is told to the user alone at once.
+        filters = ArticleFilter(
+            outlet=outlet, since=day_option("since", since), until=day_option("until", until)
+        )
         if await cooling_down(interaction):
             return
         await interaction.response.defer(thinking=True)
-        hits = await archive.search(query, include_internal=internal(interaction))
+        hits = await archive.search(query, include_internal=internal(interaction), filters=filters)
         await interaction.edit_original_response(
             embed=render_search(query, hits).embed, allowed_mentions=NO_PINGS
         )
+
+    search.autocomplete("outlet")(outlets_offered)
 
     @app_commands.command()
     @app_commands.describe(topic="What is counted, e.g. carjackings")
@@ -127,15 +161,18 @@ def build_commands(
             return
         await interaction.response.defer(thinking=True)
         report = await archive.figures(topic, include_internal=internal(interaction))
-        files = []
+        png = None
         if report.periods >= CHART_MIN_PERIODS:
             from ..charts import figure_chart
 
             png = await asyncio.to_thread(figure_chart, report)
-            files.append(discord.File(io.BytesIO(png), filename=CHART_NAME))
-        page = render_figures(report, chart=CHART_NAME if files else None)
+        pages = figure_pages(report, png)
+        page = pages.render(0)
         await interaction.edit_original_response(
-            embed=page.embed, attachments=files, allowed_mentions=NO_PINGS
+            embed=page.embed,
+            attachments=pages.files(0),
+            view=PagedView(pages, interaction, page.shown) if page.shown < pages.total else None,
+            allowed_mentions=NO_PINGS,
         )
 
     @app_commands.command()
@@ -219,10 +256,10 @@ def build_commands(
         await interaction.response.defer(thinking=True)
         found = await archive.timeline(topic, include_internal=internal(interaction))
         page = render_timeline(found)
-        paged = page.shown < len(found.events)
+        pages = Pages(total=len(found.events), render=partial(render_timeline, found), command="timeline")
         await interaction.edit_original_response(
             embed=page.embed,
-            view=TimelineView(found, interaction, page.shown) if paged else None,
+            view=PagedView(pages, interaction, page.shown) if page.shown < pages.total else None,
             allowed_mentions=NO_PINGS,
         )
 

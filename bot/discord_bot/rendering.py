@@ -54,6 +54,7 @@ OUTLET_MAX = 60
 NOTE_MAX = 250  # an article's correction note under its citation
 ATTRIBUTION_MAX = 120  # whom a cited sentence attributes what it says to
 FIGURE_LINE_MAX = 400  # one figure of /figures, with its period and sources
+FIGURES_PER_PAGE = 5  # as a timeline's events: each comes with its citation field
 EMPTY = "\u200b"  # Discord rejects empty field names and values.
 
 ANSWER_COLOUR = discord.Colour.dark_green()
@@ -291,56 +292,79 @@ def render_answer(answer: Answer, start: int = 0) -> Page:
     )
 
 
-def figures_description(report: FigureReport) -> str:
-    """Each counted thing in bold, its figures by period with their sources and citation numbers,
-    sources that disagree flagged; what does not fit is counted in a last line ("N more")."""
+def figures_description(report: FigureReport, start: int, stop: int) -> str:
+    """Figures `start` to `stop` (counted through every thing and period): each counted thing in
+    bold, its figures by period with their sources and citation numbers, sources that disagree
+    flagged after the period's last figure."""
     lines: list[str] = []
+    n = 0
     for thing in report.things:
-        lines.append(f"**{inert(thing.thing, 200)}**")
+        headed = False  # a thing's heading comes on each page that lists its figures
         for g in thing.groups:
             for f in g.figures:
-                line = f"- {g.label}: **{figure_text(f)}** — {cited_source(f.citation)} [{f.citation.n}]"
-                lines.append(inert_figure_line(line))
-            if g.disagree:
+                if start <= n < stop:
+                    if not headed:
+                        lines.append(f"**{inert(thing.thing, 200)}**")
+                        headed = True
+                    line = f"- {g.label}: **{figure_text(f)}** — {cited_source(f.citation)}"
+                    number = inert(f" [{f.citation.n}]", FIGURE_LINE_MAX)  # kept when the line is cut
+                    lines.append(inert_figure_line(line, FIGURE_LINE_MAX - len(number)) + number)
+                n += 1
+            if g.disagree and g.figures and start <= n - 1 < stop:
                 lines.append(
                     inert(f"⚠ sources disagree for {g.label}: {disagreement_text(g)}", FIGURE_LINE_MAX)
                 )
-    room = DESCRIPTION_RESERVE
-    shown: list[str] = []
-    for n, line in enumerate(lines):
-        more = f"… and {len(lines) - n} more lines"
-        if sum(len(x) + 1 for x in shown) + len(line) + len(more) + 1 > room:
-            return "\n".join([*shown, more])
-        shown.append(line)
-    return "\n".join(shown)
+    return "\n".join(lines)
 
 
-def inert_figure_line(line: str) -> str:
+def inert_figure_line(line: str, limit: int) -> str:
     """A figure line with its archive text made inert and its bold markers kept."""
     parts = line.split("**")
-    return truncate("**".join(inert(part, FIGURE_LINE_MAX) for part in parts), FIGURE_LINE_MAX)
+    return truncate("**".join(inert(part, limit) for part in parts), limit)
 
 
-def render_figures(report: FigureReport, chart: str | None = None) -> Page:
-    """The figures about a topic, grouped, with as many of their citations as fit (the footer
-    says how many are left out); `chart` names an attached image to show."""
-    cited = [f.citation for t in report.things for g in t.groups for f in g.figures]
-    if not cited:
-        description = inert(f"No figures about {report.topic!r} in the archive.", DESCRIPTION_MAX)
-    else:
-        description = figures_description(report)
+def _figures_page(
+    report: FigureReport, cited: Sequence[Citation], start: int, count: int
+) -> tuple[Page, bool]:
+    """The page of `count` figures from `start`, and whether it shows them whole: every
+    citation and every line of the description."""
 
     def footer(n: int) -> str:
-        left = len(cited) - n
-        return f"{n} of {len(cited)} sources shown" + (f" · {left} more" if left else "") if cited else ""
+        shown = f"Figure {start + 1}" if n == 1 else f"Figures {start + 1}–{start + n}"
+        return f"{shown} of {len(cited)} · newest period first"
 
+    description = figures_description(report, start, start + count)
     page = fit(
         title=inert(f"Figures: {report.topic}", TITLE_MAX),
         description=description,
-        fields=[_citation_field(c) for c in cited[:FIELDS_MAX]],
+        fields=[_citation_field(c) for c in cited[start : start + count]],
         footer=footer,
         colour=INFO_COLOUR,
     )
+    return page, page.shown == count and (page.embed.description or "") == description.strip()
+
+
+def render_figures(report: FigureReport, start: int = 0, chart: str | None = None) -> Page:
+    """The figures about a topic from figure `start` (counted through every thing and period), a
+    page of them, each listed with its citation; `Page.shown` counts those shown, so the next page
+    starts at `start + shown`. `chart` names an attached image to show."""
+    cited = [f.citation for t in report.things for g in t.groups for f in g.figures]
+    if not cited:
+        page = fit(
+            title=inert(f"Figures: {report.topic}", TITLE_MAX),
+            description=inert(f"No figures about {report.topic!r} in the archive.", DESCRIPTION_MAX),
+            fields=[],
+            footer=lambda n: "",
+            colour=INFO_COLOUR,
+        )
+    else:
+        # Fewer figures when a page would cut its description or drop a citation; one figure
+        # always fits whole, its lines being capped at FIGURE_LINE_MAX.
+        count = min(FIGURES_PER_PAGE, len(cited) - start)
+        page, whole = _figures_page(report, cited, start, count)
+        while not whole and count > 1:
+            count -= 1
+            page, whole = _figures_page(report, cited, start, count)
     if chart:
         page.embed.set_image(url=f"attachment://{chart}")
     return page
@@ -446,7 +470,7 @@ HELP_TEXT = (
     "`/ask question:` an answer with numbered sources (`private:true` shows it only to you; "
     "`outlet:`, `since:` and `until:` (YYYY-MM-DD) keep to those articles; `as_of:` is the day "
     "'this week' is read against)\n"
-    "`/search query:` matching articles with dates and links\n"
+    "`/search query:` matching articles with dates and links (`outlet:`, `since:`, `until:` as for /ask)\n"
     "`/figures topic:` every figure the archive gives about a topic, by period, with its sources\n"
     "`/timeline topic:` the dated events reported about a topic, in the order they happened\n"
     "`/article title:` an article's details and link\n"

@@ -1,18 +1,19 @@
-"""Buttons under an answer (page through its sources, say whether it helped) and under a
-timeline (page through its events)."""
+"""Buttons under an answer (page through its sources, say whether it helped) and under a list
+shown a page at a time (a timeline's events, a topic's figures)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import discord
 
-from index import Answer, Timeline
+from index import Answer
 
 from .archive import Archive
 from .failures import NO_PINGS, report, tell
-from .rendering import render_answer
-from .timelines import render_timeline
+from .rendering import Page, render_answer
 
 log = logging.getLogger(__name__)
 
@@ -75,36 +76,58 @@ class AnswerView(discord.ui.View):
 PAGE_TIMEOUT = 600
 
 
-class TimelineView(discord.ui.View):
-    """Previous / Next under a timeline; only the member who asked for it pages it."""
+def no_files(start: int) -> list[discord.File]:
+    return []
 
-    def __init__(self, timeline: Timeline, interaction: discord.Interaction, shown: int) -> None:
+
+@dataclass(frozen=True)
+class Pages:
+    """What a `PagedView` pages through: `render(start)` is the page whose first item is item
+    `start` of `total`, `files(start)` the files it attaches (a fresh `discord.File` each call: one
+    is spent by sending it), and `command` the slash command that asks for it."""
+
+    total: int
+    render: Callable[[int], Page]
+    command: str
+    files: Callable[[int], list[discord.File]] = no_files
+
+
+class PagedView(discord.ui.View):
+    """Previous / Next under a list shown a page at a time (a timeline, figures); only the member
+    who asked for it pages it."""
+
+    def __init__(self, pages: Pages, interaction: discord.Interaction, shown: int) -> None:
         super().__init__(timeout=PAGE_TIMEOUT)
-        self._timeline = timeline
+        self._pages = pages
         self._asker = interaction.user.id
         self._interaction = interaction  # the latest, whose token edits the message on timeout
-        self._starts = [0]  # the first event of each page seen, the current one last
+        self._starts = [0]  # the first item of each page seen, the current one last
         self._shown = shown
         self._enable()
 
     def _enable(self) -> None:
         self.previous.disabled = len(self._starts) == 1
-        self.next.disabled = self._starts[-1] + self._shown >= len(self._timeline.events)
+        self.next.disabled = self._starts[-1] + self._shown >= self._pages.total
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self._asker:
             return True
+        command = self._pages.command
         await tell(
-            interaction, "Only the member who asked for this timeline can page it: ask /timeline yourself."
+            interaction,
+            f"Only the member who asked for this /{command} can page it: ask /{command} yourself.",
         )
         return False
 
     async def _show(self, interaction: discord.Interaction, start: int) -> None:
-        page = render_timeline(self._timeline, start)
+        page = self._pages.render(start)
         self._shown = page.shown
         self._interaction = interaction
         self._enable()
-        await interaction.response.edit_message(embed=page.embed, view=self, allowed_mentions=NO_PINGS)
+        # The attachments listed replace the message's: a page without files drops the first's.
+        await interaction.response.edit_message(
+            embed=page.embed, attachments=self._pages.files(start), view=self, allowed_mentions=NO_PINGS
+        )
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
@@ -125,7 +148,7 @@ class TimelineView(discord.ui.View):
         try:
             await self._interaction.edit_original_response(view=self)
         except discord.HTTPException:
-            log.info("could not disable the buttons of a timed-out timeline", exc_info=True)
+            log.info("could not disable the buttons of a timed-out paged list", exc_info=True)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item

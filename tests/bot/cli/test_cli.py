@@ -600,3 +600,36 @@ def test_chat_takes_the_same_filters_for_every_question(run, ingested, monkeypat
         "Read as: how many · carjackings · in 2021 · as of 2022-03-01 · Example Tribune only",
         "Read as: how many · carjackings · in 2022 · as of 2022-03-01 · Example Tribune only",
     ]
+
+
+def test_search_lists_only_the_articles_of_the_outlet_and_publication_days_given(run, ingested):
+    query = "carjackings lifeguards lakefront beaches"
+
+    def titles(*flags: str) -> list[str]:
+        code, out, err = run("search", "--index-dir", ingested, "--json", *flags, query)
+        assert code == 0, err
+        return [hit["title"] for hit in json.loads(out)]
+
+    assert {"Chicago carjackings reached a record in 2021", "Lake Michigan beaches reopen"} <= set(titles())
+    assert titles("--outlet", "example TRIBUNE") == ["Chicago carjackings reached a record in 2021"]
+    assert titles("--since", "2022-01-05", "--until", "2022-01-05") == [
+        "Chicago carjackings reached a record in 2021"
+    ]
+    assert titles("--since", "2022-01-06") == []
+
+
+def test_search_with_an_unknown_outlet_lists_only_the_outlets_its_audience_may_see(run, ingested):
+    code, _, err = run("search", "--index-dir", ingested, "--outlet", "Example Times", "carjackings")
+    assert_one_line_error(code, err, "'Example Times'", "Known outlets: Example Tribune.")
+    assert "Newsroom memo" not in err, "internal outlets are listed only with --internal"
+    code, _, err = run(
+        "search", "--index-dir", ingested, "--internal", "--outlet", "Example Times", "carjackings"
+    )
+    assert_one_line_error(code, err, "Known outlets: Example Tribune, Newsroom memo.")
+
+
+def test_search_with_since_after_until_is_one_line_saying_so(run, ingested):
+    code, _, err = run(
+        "search", "--index-dir", ingested, "--since", "2022-02-01", "--until", "2022-01-01", "carjackings"
+    )
+    assert_one_line_error(code, err, "since 2022-02-01 is after until 2022-01-01")

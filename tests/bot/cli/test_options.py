@@ -51,3 +51,12 @@ def test_a_search_limit_that_is_not_a_positive_whole_number_is_refused(limit, ca
         parse(["search", "carjackings", "--limit", limit])
     assert stopped.value.code == 2
     assert "--limit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--since", "--until"])
+def test_a_search_date_not_written_yyyy_mm_dd_is_refused(flag, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        parse(["search", "carjackings", flag, "last week"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert flag in err and "YYYY-MM-DD" in err

@@ -1,12 +1,13 @@
 """/ask with its filters (outlet, since, until, as_of), the outlet autocomplete and the reading
-line, end to end: the real discord.py client against the fake Discord."""
+line, and /search with the same filters, end to end: the real discord.py client against the fake
+Discord."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord
-from tests.bot.discord_bot.fake_discord.markdown import displayed
+from tests.bot.discord_bot.fake_discord.markdown import displayed, read_back
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
@@ -169,3 +170,95 @@ async def test_an_internal_only_outlet_asked_in_a_dm_gives_no_internal_text_and_
         await fake.slash(user, fake.newsroom_id, "ask", question=INTERNAL_QUESTION, outlet=INTERNAL_OUTLET)
     )
     assert "4,512,000" in inside["embeds"][0]["description"]
+
+
+# ---- /search ----------------------------------------------------------------------------------
+
+CARJACKING_QUERY = "carjackings Chicago"
+
+
+def titles_found(message: dict) -> list[str]:
+    """The article titles a /search lists ('1. Chicago carjackings reached a record in 2021')."""
+    return [read_back(field["name"]).split(". ", 1)[1] for field in message["embeds"][0]["fields"]]
+
+
+async def test_search_lists_only_the_articles_of_the_outlet_and_publication_days_given(
+    fake: FakeDiscord, bot
+) -> None:
+    user = fake.add_user("reporter")
+
+    async def found(**filters: str) -> list[str]:
+        reply = await fake.response(
+            await fake.slash(user, fake.general_id, "search", query=CARJACKING_QUERY, **filters)
+        )
+        return titles_found(reply)
+
+    tribune, sun = "Chicago carjackings reached a record in 2021", "Carjackings keep rising in 2022"
+    assert {tribune, sun} <= set(await found())
+    assert await found(outlet=" example SUN ") == [sun]
+    assert await found(since="2022-01-05", until="2022-01-05") == [tribune]
+    assert sun not in await found(until="2022-05-02")
+
+
+@pytest.mark.parametrize(("option", "typed"), [("since", "last week"), ("until", "2022-13-01")])
+async def test_a_search_date_not_written_yyyy_mm_dd_is_refused_at_once_to_the_user_alone(
+    fake: FakeDiscord, bot, option: str, typed: str
+) -> None:
+    user = fake.add_user("reporter")
+    interaction = await fake.slash(user, fake.general_id, "search", query=CARJACKING_QUERY, **{option: typed})
+    refused = await fake.response(interaction)
+    assert interaction.response_type == 4, "told at once, not after a public 'thinking…'"
+    assert refused["flags"] & EPHEMERAL
+    assert displayed(refused["content"]) == repr(
+        f"{option}: '{typed}' is not a date; write it as YYYY-MM-DD, e.g. 2022-07-28."
+    )
+
+
+async def test_a_search_for_an_unknown_outlet_is_told_to_the_user_alone_with_the_outlets_known(
+    fake: FakeDiscord, bot
+) -> None:
+    user = fake.add_user("reporter")
+    interaction = await fake.slash(
+        user, fake.general_id, "search", query=CARJACKING_QUERY, outlet="Example Times"
+    )
+    told = await fake.response(interaction)
+    assert told["flags"] & EPHEMERAL
+    assert interaction.original_deleted, "the public 'thinking…' is removed before the error"
+    shown = displayed(told["content"])
+    assert "No outlet named 'Example Times'" in shown and "Example Sun, Example Tribune" in shown
+    assert INTERNAL_OUTLET not in shown
+
+
+async def test_search_offers_the_outlets_of_ask_and_internal_ones_only_in_newsroom_channels(
+    fake: FakeDiscord, bot
+) -> None:
+    user = fake.add_user("reporter")
+    offered = {}
+    for where, channel in (("newsroom", fake.newsroom_id), ("general", fake.general_id)):
+        typed = await fake.autocomplete(user, channel, "search", "outlet", "e")
+        await fake.wait_for(lambda typed=typed: typed.choices is not None)
+        offered[where] = [c["value"] for c in typed.choices]
+    assert INTERNAL_OUTLET in offered["newsroom"] and INTERNAL_OUTLET not in offered["general"]
+    assert {"Example Sun", "Example Tribune"} <= set(offered["general"])
+
+
+async def test_an_internal_only_outlet_searched_in_a_dm_gives_no_internal_text_and_no_outlet(
+    fake: FakeDiscord, bot
+) -> None:
+    user = fake.add_user("reporter")
+    dm = fake.dm_channel(user)
+    typed = await fake.autocomplete(user, dm, "search", "outlet", "memo")
+    await fake.wait_for(lambda: typed.choices is not None)
+    assert typed.choices == []
+    refused = await fake.response(
+        await fake.slash(user, dm, "search", query="newsroom budget", outlet=INTERNAL_OUTLET)
+    )
+    assert refused["flags"] & EPHEMERAL and "No outlet named" in displayed(refused["content"])
+    everything = displayed([fake.messages[i] for i in sorted(fake.messages)])
+    assert "4,512,000" not in everything and "intranet.example" not in everything
+    assert "Desk memo" not in everything
+    assert f"Known outlets: {INTERNAL_OUTLET}" not in everything and f", {INTERNAL_OUTLET}" not in everything
+    inside = await fake.response(
+        await fake.slash(user, fake.newsroom_id, "search", query="newsroom budget", outlet=INTERNAL_OUTLET)
+    )
+    assert titles_found(inside) == ["Desk memo: newsroom budget"]

@@ -9,11 +9,12 @@ import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord_bot.commands import choice_value
+from bot.discord_bot.commands import choice_value, figure_pages
 from bot.discord_bot.filters import day_option, outlet_choices
 from bot.discord_bot.rendering import (
     CHOICE_MAX,
     CITATIONS_PER_PAGE,
+    FIGURES_PER_PAGE,
     READING_MAX,
     inert,
     notice,
@@ -488,15 +489,28 @@ def _figure_report(
 
 @settings(max_examples=100, deadline=None)
 @given(texts, citations, st.lists(texts, min_size=1, max_size=3), st.lists(texts, min_size=1, max_size=3))
-def test_every_figures_page_is_sendable_and_says_how_many_sources_are_left_out(
+def test_every_figures_page_is_sendable_and_the_pages_show_every_figure_once_with_the_chart_first(
     topic, cited, things, attributed
 ) -> None:
     report = _figure_report(topic, cited, things, attributed)
-    page = render_figures(report, chart="figures.png")
-    assert_sendable(page.embed)
-    total = sum(len(g.figures) for t in report.things for g in t.groups)
-    if page.shown < total:
-        assert f"{total - page.shown} more" in page.embed.footer.text
+    pages = figure_pages(report, b"\x89PNG")
+    figures = [f.citation.n for t in report.things for g in t.groups for f in g.figures]
+    assert pages.total == len(figures)
+    start, seen = 0, []
+    while True:
+        page = pages.render(start)
+        assert_sendable(page.embed)
+        shown = [int(f["name"][1:].split("]")[0]) for f in page.embed.to_dict().get("fields", [])]
+        assert all(f"\\[{n}\\]" in (page.embed.description or "") for n in shown)
+        seen += shown
+        first = start == 0
+        assert (page.embed.image.url == "attachment://figures.png") is first
+        assert [f.filename for f in pages.files(start)] == (["figures.png"] if first else [])
+        if start + page.shown >= len(figures):
+            break
+        assert 1 <= page.shown <= FIGURES_PER_PAGE  # paging always moves on
+        start += page.shown
+    assert seen == figures
 
 
 def test_figures_show_each_period_in_bold_with_sources_and_flag_disagreements() -> None:

@@ -564,7 +564,9 @@ class FakeDiscord:
         if request.content_type.startswith("multipart/"):
             form = await request.post()
             payload = json.loads(form["payload_json"])
-            payload["attachments"] = self._uploaded(form, payload.get("attachments") or [])
+            # An interaction callback lists its attachments in its `data`, a message at its top.
+            message = payload["data"] if request.path.endswith("/callback") else payload
+            message["attachments"] = self._uploaded(form, message.get("attachments") or [])
             return payload
         return await request.json() if request.can_read_body else {}
 
