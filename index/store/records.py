@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..models import Article, FigureValue, Period
+from ..models import Article, Period
 from ..text.corrections import Note
 from ..text.figures import SentenceFigure
 
@@ -139,8 +139,8 @@ def figure_row(article_row: int, sentence_id: int, f: SentenceFigure) -> tuple:
             period, f.attributed_to)  # fmt: skip
 
 
-@dataclass
-class StoredFigure:
+@dataclass(frozen=True)
+class StoredFigure(SentenceFigure):
     """A figure read back, with its sentence (text cut from the article) and where it stands."""
 
     article_row: int
@@ -149,11 +149,3 @@ class StoredFigure:
     sentence: str
     sentence_start: int  # offsets of the sentence in the article text
     sentence_end: int
-    start: int  # offsets of the figure in the sentence
-    end: int
-    value: FigureValue
-    thing: str | None
-    part_of_previous: bool
-    place: str | None
-    period: Period | None
-    attributed_to: str | None

@@ -1076,7 +1076,7 @@ class Store:
         rows = self._db.execute(
             "SELECT id, article_id, title, text, url, outlet, author, published, published_inferred, "
             "visibility, status, source, also_published_as FROM articles ORDER BY id"
-        ).fetchall()
+        )  # read as written out: an archive's texts are not held at once
         for r in rows:
             article = Article(
                 article_id=r[1],

@@ -236,27 +236,14 @@ def figure_topics(real: Sequence[PreparedArticle], count: int) -> list[str]:
     return [thing for thing, _ in things.most_common(count)]
 
 
-def _figures_times(engine: Engine, topics: Sequence[str]) -> list[float]:
-    """Seconds per `Engine.figures` call, after one call to warm the caches."""
-    if not topics:
-        return []
-    engine.figures(topics[0])
-    seconds = []
-    for topic in topics:
-        start = time.perf_counter()
-        engine.figures(topic)
-        seconds.append(time.perf_counter() - start)
-    return seconds
-
-
-def _timeline_times(engine: Engine, topics: Sequence[str], warm_up: Sequence[str]) -> list[float]:
-    """Seconds per `Engine.timeline`, each question read as a topic, after the warm-up ones."""
+def _call_times(call: Callable[[str], object], topics: Sequence[str], warm_up: Sequence[str]) -> list[float]:
+    """Seconds per `call(topic)` (`Engine.figures`, `Engine.timeline`), after the warm-up calls."""
     for topic in warm_up:
-        engine.timeline(topic)
+        call(topic)
     seconds = []
     for topic in topics:
         start = time.perf_counter()
-        engine.timeline(topic)
+        call(topic)
         seconds.append(time.perf_counter() - start)
     return seconds
 
@@ -283,8 +270,8 @@ def _end_to_end(
     _into_page_cache(store.directory)
     engine = Engine(store, fast, reranker=reranker, params=params)
     ask, stages = _ask_times(engine, questions.texts, questions.warm_up)
-    figures = _figures_times(engine, topics)
-    timeline = _timeline_times(engine, questions.texts, questions.warm_up)
+    figures = _call_times(engine.figures, topics, topics[:1])  # the first warms the caches
+    timeline = _call_times(engine.timeline, questions.texts, questions.warm_up)
 
     # The baseline: the same archive, torch fp32 questions, an exact flat index.
     flat = flat_baseline(ids, matrix, params.vectors)

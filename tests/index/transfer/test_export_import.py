@@ -57,7 +57,7 @@ def _copy(open_engine, tmp_path: Path, encoder: HashingEncoder | None = None) ->
 def test_an_imported_archive_holds_what_was_exported_and_answers_alike(archive, open_engine, tmp_path, name):
     written = archive.export_archive(tmp_path / name)
     assert (written.articles, written.feedback, written.abstentions) == (4, 2, 1)
-    assert written.samples == 3  # one a published article: the retracted one is never found
+    assert written.samples == 3  # a first sentence of each published article (a retracted one is never found)
 
     copy = open_engine(directory=tmp_path / "copy")
     done = copy.import_archive(tmp_path / name)
