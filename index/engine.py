@@ -21,6 +21,7 @@ from .answering.figures import ThingVectors, figure_report
 from .answering.filters import resolved
 from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
+from .archive.protocol import Archive
 from .encoders.base import Encoder
 from .encoders.reranker import Reranker
 from .errors import BadQuestionError, IndexDamagedError, IndexIncompatibleError, IndexMissingError, UserError
@@ -65,11 +66,11 @@ def _merged(first: IngestReport, then: IngestReport) -> IngestReport:
     return IngestReport(**fields)
 
 
-def _ingest_batch(encoder: Encoder, batch: Batch, params: IngestParams, writer: Store) -> IngestReport:
+def _ingest_batch(encoder: Encoder, batch: Batch, params: IngestParams, writer: Archive) -> IngestReport:
     return ingest_articles(writer, encoder, batch.articles, params, names=batch.names)
 
 
-def _add_kept(store: Store, kept: Kept) -> tuple[int, int]:
+def _add_kept(store: Archive, kept: Kept) -> tuple[int, int]:
     """The export's feedback and abstentions this archive lacks, added; how many of each."""
     have = set(store.feedback())
     feedback = [
@@ -106,7 +107,7 @@ class Engine:
 
     def __init__(
         self,
-        store: Store,
+        store: Archive,
         encoder: Encoder | None,
         *,
         reranker: Reranker | None = None,
@@ -191,7 +192,7 @@ class Engine:
                 engine = cls(store, encoder, params=params)
                 try:
                     report = engine.ingest([*paths, *_uploads(folder)], progress=progress)
-                    late = engine._take_over(builds)
+                    late = engine._take_over(store, builds)
                 finally:
                     engine.close()
             except BaseException:
@@ -201,29 +202,29 @@ class Engine:
             builds.remove_unused()
         return _with_late(report, late)
 
-    def _take_over(self, builds: Builds) -> IngestReport:
+    def _take_over(self, store: Store, builds: Builds) -> IngestReport:
         """Makes this engine's build (a rebuild's) live. Under the write lock of the build it
         replaces, the uploads saved meanwhile are ingested and the feedback is copied; writers
         waiting for that lock then find their build retired and write into this one."""
         late = IngestReport()
         try:
-            old = Store.open_existing(self._store.directory, params=self.params.store)
+            old = Store.open_existing(store.directory, params=self.params.store)
         except IndexMissingError:  # the first build
-            builds.switch(self._store.build)
+            builds.switch(store.build)
             return late
         except IndexIncompatibleError as exc:  # damaged, or a format this newsbot cannot read
             log.warning(_NOT_CARRIED, exc)
-            builds.switch(self._store.build)
+            builds.switch(store.build)
             return late
         try:
             with old.write():
                 late = self.ingest(_uploads(builds.folder))
-                self._store.add_feedback(old.feedback())
-                self._store.add_abstentions(old.abstentions())
-                builds.switch(self._store.build)
+                store.add_feedback(old.feedback())
+                store.add_abstentions(old.abstentions())
+                builds.switch(store.build)
         except IndexDamagedError as exc:
             log.warning(_NOT_CARRIED, exc)
-            builds.switch(self._store.build)
+            builds.switch(store.build)
         finally:
             old.close()
         return late
@@ -238,18 +239,14 @@ class Engine:
             raise UserError("This archive was opened without a model: it can only count, not answer.")
         return self._encoder
 
-    def _current(self) -> Store:
-        """The store, first reopened on the live build when it went stale (call under the lock)."""
-        if self._store.stale():
-            fresh, left = self._store.reopened(), self._store
-            left.close()
-            self._store = fresh
-            IndexFolder(fresh.directory).remove_if_retired(left.build)  # if no one else reads it
+    def _current(self) -> Archive:
+        """The archive, first reopened when it went stale (call under the lock)."""
+        self._store = self._store.current()
         return self._store
 
     @contextmanager
-    def snapshot(self) -> Iterator[Store]:
-        """The store as of one committed generation of the live build."""
+    def snapshot(self) -> Iterator[Archive]:
+        """The archive as one writer left it (for the embedded one, one committed generation)."""
         with self._lock:
             store = self._current()
             with store.snapshot():
@@ -262,7 +259,7 @@ class Engine:
             planned = plan(store, [Path(p) for p in paths], self.params.ingest)
         return None if planned.writes else planned.report
 
-    def _writing(self, write: Callable[[Store], Written]) -> Written:
+    def _writing(self, write: Callable[[Archive], Written]) -> Written:
         """`write(store)` through a connection of its own, one writer at a time: meanwhile questions
         are answered from the generation last committed, not held until the whole write is done.
         A write whose build a rebuild retired runs again, into the live build."""
@@ -273,9 +270,7 @@ class Engine:
                 try:
                     return write(writer)
                 except BuildRetired:
-                    log.info(
-                        "%s was rebuilt during an ingest: ingesting into the new build", writer.directory
-                    )
+                    log.info("%s was rebuilt during an ingest: ingesting into the new build", writer.location)
                 finally:
                     writer.close()
 
@@ -311,7 +306,7 @@ class Engine:
             return self._writing(lambda writer: self._store_refresh(writer, collected, now, progress))
 
     def _store_refresh(
-        self, writer: Store, collected: Collected, started: dt.datetime, progress: IngestProgress | None
+        self, writer: Archive, collected: Collected, started: dt.datetime, progress: IngestProgress | None
     ) -> RefreshReport:
         ingested = ingest_articles(
             writer, self.encoder, collected.articles, self.params.ingest, progress=progress
@@ -400,11 +395,11 @@ class Engine:
         reads them again. `name` must be a plain file name."""
         if not name or Path(name).name != name or name.startswith("."):
             raise ValueError(f"not a plain file name: {name!r}")
-        folder = IndexFolder(self._store.directory)
-        with diagnosed(folder.root, self.params.store.min_free_bytes):
-            folder.uploads.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(folder.uploads / name, data)
-        return folder.uploads / name
+        uploads = self._store.uploads
+        with diagnosed(uploads.parent, self.params.store.min_free_bytes):
+            uploads.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(uploads / name, data)
+        return uploads / name
 
     def _gather(
         self,
@@ -657,7 +652,7 @@ class Engine:
             counts = store.counts()
             meta = store.meta()
             helpful, unhelpful = store.feedback_counts()
-            vectors = store.vectors().size
+            vectors = store.vector_count()
         last = meta.get("last_ingest")
         return Stats(
             **counts,
@@ -667,7 +662,7 @@ class Engine:
             last_ingest=dt.datetime.fromisoformat(last) if last else None,
             feedback_helpful=helpful,
             feedback_unhelpful=unhelpful,
-            index_dir=str(store.directory),
+            index_dir=store.location,
             last_refresh=dt.datetime.fromisoformat(meta["last_refresh"]) if "last_refresh" in meta else None,
             last_refresh_summary=meta.get("last_refresh_summary"),
         )

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..archive.protocol import Archive
 from ..errors import BadFilterError
 from ..models import ArticleFilter
-from ..store.store import Store
 
 
 def unknown_outlet(asked: str, known: Sequence[str], listed: int) -> BadFilterError:
@@ -20,7 +20,7 @@ def unknown_outlet(asked: str, known: Sequence[str], listed: int) -> BadFilterEr
     return BadFilterError(f"No outlet named {asked.strip()!r} in the archive. Known outlets: {shown}{more}.")
 
 
-def resolved(filters: ArticleFilter, store: Store, include_internal: bool, listed: int) -> ArticleFilter:
+def resolved(filters: ArticleFilter, store: Archive, include_internal: bool, listed: int) -> ArticleFilter:
     """`filters` with its outlet as the archive writes it. Only outlets this audience may see
     are matched and listed, so that an error tells no one of an internal outlet."""
     if filters.since and filters.until and filters.since > filters.until:

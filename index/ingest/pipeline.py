@@ -9,12 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..archive.protocol import Archive
 from ..encoders.base import Encoder
 from ..errors import UserError
 from ..models import Article, IngestReport, Status
 from ..params import IngestParams
 from ..store.records import AlsoPublished, PreparedArticle, PreparedChunk, PreparedSentence
-from ..store.store import Store
 from .corpus import read_corpus
 from .identity import identify, source_file
 from .layout import ArticleLayout, layout_article
@@ -132,7 +132,7 @@ class Plan:
         return bool(self.changed or self.removals or self.renamed)
 
 
-def plan(store: Store, paths: Sequence[Path], params: IngestParams) -> Plan:
+def plan(store: Archive, paths: Sequence[Path], params: IngestParams) -> Plan:
     """Read `paths` and compare them with the store: no model is needed, nothing is written."""
     check_paths(paths)
     report = IngestReport()
@@ -147,13 +147,13 @@ def plan(store: Store, paths: Sequence[Path], params: IngestParams) -> Plan:
     return _diff(store, read, report, paths, unreadable)
 
 
-def plan_articles(store: Store, articles: Sequence[Article]) -> Plan:
+def plan_articles(store: Archive, articles: Sequence[Article]) -> Plan:
     """Articles read elsewhere (feeds) compared with the store: none is removed."""
     return _diff(store, articles, IngestReport(), [], set())
 
 
 def _diff(
-    store: Store, read: Sequence[Article], report: IngestReport, roots: Sequence[Path], unreadable: set[str]
+    store: Archive, read: Sequence[Article], report: IngestReport, roots: Sequence[Path], unreadable: set[str]
 ) -> Plan:
     """What writing the articles `read` from `roots` changes: those stored from inside `roots`
     and not read again (nor merely unreadable) go."""
@@ -193,7 +193,7 @@ def _diff(
 
 
 def carry_out(
-    store: Store,
+    store: Archive,
     encoder: Encoder,
     planned: Plan,
     params: IngestParams,
@@ -229,7 +229,7 @@ def carry_out(
 
 
 def ingest(
-    store: Store,
+    store: Archive,
     encoder: Encoder,
     paths: Sequence[Path],
     params: IngestParams,
@@ -240,7 +240,7 @@ def ingest(
 
 
 def ingest_articles(
-    store: Store,
+    store: Archive,
     encoder: Encoder,
     articles: Sequence[Article],
     params: IngestParams,

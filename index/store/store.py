@@ -22,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..archive.protocol import AbstentionRow, FeedbackRow
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..feeds.records import FeedState, PageState
 from ..models import Article, ArticleFilter, ArticleInfo, FigureValue, Period, Source, Status, Visibility
-from ..params import StoreParams, VectorParams
+from ..params import RetrievalParams, StoreParams, VectorParams
 from ..text.corrections import Note
 from ..text.fingerprint import text_fingerprint
 from ..text.terms import index_terms
@@ -35,6 +36,7 @@ from .builds import BuildRetired, IndexFolder, hold, missing_index, release
 from .check import consistency_problems
 from .connection import connect, wal_path
 from .diagnose import damaged, diagnosed
+from .hybrid import hybrid
 from .records import (
     FIGURE_INSERT,
     AlsoPublished,
@@ -67,9 +69,6 @@ from .vector_files import changes_since, keep_newest, newest_saved, vector_path
 from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
-
-FeedbackRow = tuple[str, int, str, str | None]  # created, helpful, user hash, question
-AbstentionRow = tuple[str, str, str]  # created, user hash, question
 
 
 def _inserted(cursor: sqlite3.Cursor) -> int:
@@ -310,6 +309,24 @@ class Store:
         except BaseException:
             release(held)
             raise
+
+    @property
+    def location(self) -> str:
+        return str(self.directory)
+
+    @property
+    def uploads(self) -> Path:
+        return self._folder.uploads
+
+    def current(self) -> Store:
+        """This store, or, when a rebuild made another build live, a store on that one (this one
+        closed, and its build deleted when no one else reads it)."""
+        if not self.stale():
+            return self
+        fresh = self.reopened()
+        self.close()
+        IndexFolder(fresh.directory).remove_if_retired(self.build)
+        return fresh
 
     def stale(self) -> bool:
         """Whether to reopen: a rebuild made another build live, or a writer started beside this
@@ -903,6 +920,32 @@ class Store:
         ).fetchall()
         visible = self.visible_chunks([r[0] for r in rows], include_internal, retracted, filters)
         return [(r[0], -float(r[1])) for r in rows if r[0] in visible][:limit]  # bm25: lower is better
+
+    def hybrid(
+        self,
+        query_vector: np.ndarray,
+        terms: Sequence[str],
+        params: RetrievalParams,
+        *,
+        include_internal: bool,
+        top: int | None = None,
+        retracted: bool = False,
+        filters: ArticleFilter | None = None,
+    ) -> list[tuple[int, float]]:
+        """See index.store.hybrid (call inside a snapshot)."""
+        return hybrid(
+            self,
+            query_vector,
+            terms,
+            params,
+            include_internal=include_internal,
+            top=top,
+            retracted=retracted,
+            filters=filters,
+        )
+
+    def vector_count(self) -> int:
+        return self.vectors().size
 
     def chunk_total(self) -> int:
         """How many chunks this generation holds; counted once per generation (a full scan)."""

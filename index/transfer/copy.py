@@ -10,9 +10,9 @@ from typing import IO
 
 import numpy as np
 
+from ..archive.protocol import Archive
 from ..models import Article, Status
 from ..store.records import AlsoPublished
-from ..store.store import Store
 from .lines import (
     AbstentionLine,
     ArticleLine,
@@ -29,7 +29,7 @@ from .lines import (
 )
 
 
-def header(store: Store, now: dt.datetime) -> Header:
+def header(store: Archive, now: dt.datetime) -> Header:
     counts = store.counts()
     return Header(
         model=store.model,
@@ -41,7 +41,7 @@ def header(store: Store, now: dt.datetime) -> Header:
     )
 
 
-def write_store(store: Store, out: IO[str], samples: int) -> list[str]:
+def write_store(store: Archive, out: IO[str], samples: int) -> list[str]:
     """Writes every article with its vectors, then the feedback and abstentions; returns up to
     `samples` queries to check a copy by: the first sentence of published articles spread
     evenly over the archive (call inside a snapshot)."""

@@ -9,7 +9,8 @@ import pytest
 
 from index import AnswerKind, ArticleFilter, BadFilterError, EngineParams, RetrievalParams
 from index.answering.filters import unknown_outlet
-from index.answering.retrieval import filtered_dense, retrieve
+from index.answering.retrieval import retrieve
+from index.store.hybrid import filtered_dense
 from index.store.store import Store
 from index.text.terms import content_terms
 from tests.conftest import CITE_EVERYTHING

@@ -8,7 +8,8 @@ import sqlite3
 import numpy as np
 import pytest
 
-from index.answering.retrieval import rare_terms, retrieve, rrf_fuse
+from index.answering.retrieval import retrieve
+from index.archive.fusion import rare_terms, rrf_fuse
 from index.params import RetrievalParams, VectorParams
 from index.store.schema import DB_NAME
 from index.store.store import Store
