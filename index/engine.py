@@ -21,6 +21,8 @@ from .answering.figures import ThingVectors, figure_report
 from .answering.filters import resolved
 from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
+from .archive.location import RemoteLocation
+from .archive.milvus.archive import MilvusArchive
 from .archive.protocol import Archive
 from .encoders.base import Encoder
 from .encoders.reranker import Reranker
@@ -144,6 +146,36 @@ class Engine:
             vector_params=params.vectors,
         )
         return cls(store, encoder, reranker=reranker, params=params, today=today)
+
+    @classmethod
+    def open_remote(
+        cls,
+        location: RemoteLocation,
+        encoder: Encoder | None,
+        *,
+        token: str,
+        collections: str,
+        uploads: Path,
+        reranker: Reranker | None = None,
+        create: bool = False,
+        params: EngineParams = EngineParams(),
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> Engine:
+        """The archive kept in a Milvus server (index/archive/milvus/) in the collections
+        `<collections>_*`; without an encoder, for reads that need no model. Files sent for
+        ingesting are kept in `uploads`, on this machine."""
+        archive = MilvusArchive.connect(
+            location,
+            token=token,
+            prefix=collections,
+            model=encoder.name if encoder else None,
+            dimension=encoder.dimension if encoder else None,
+            create=create,
+            uploads=uploads,
+            params=params.remote,
+            vector_params=params.vectors,
+        )
+        return cls(archive, encoder, reranker=reranker, params=params, today=today)
 
     @classmethod
     def open_existing(cls, index_dir: Path, *, params: EngineParams = EngineParams()) -> Engine:

@@ -260,6 +260,31 @@ class StoreParams(_Params):
     )
 
 
+class RemoteParams(_Params):
+    """The archive in Milvus (index/archive/milvus/)."""
+
+    hnsw_m: int = Field(default=32, gt=0, description="HNSW links per chunk vector, as the embedded index.")
+    ef_construction: int = Field(
+        default=80, gt=0, description="HNSW build breadth, as the embedded index (VectorParams)."
+    )
+    orphans: int = Field(
+        default=8,
+        ge=0,
+        description="Hits fetched beyond the depth for rows no article row names (an ingest killed "
+        "mid-batch leaves some until its rerun): readers skip them.",
+    )
+    read_batch: int = Field(
+        default=500, gt=0, description="Ids asked for in one request (`in [...]` lists and gets)."
+    )
+    text_part_chars: int = Field(
+        default=16_000,
+        gt=0,
+        description="Characters of an article's text per stored part: 4 bytes a character at worst "
+        "stays within a VARCHAR's 65,535 bytes.",
+    )
+    timeout_s: float = Field(default=30.0, gt=0, description="How long one request may take.")
+
+
 class IngestParams(_Params):
     """Reading, laying out and writing articles."""
 
@@ -455,6 +480,7 @@ class EngineParams(_Params):
     answer: AnswerParams = AnswerParams()
     vectors: VectorParams = VectorParams()
     store: StoreParams = StoreParams()
+    remote: RemoteParams = RemoteParams()
     ingest: IngestParams = IngestParams()
     feeds: FeedParams = FeedParams()
     gaps: GapParams = GapParams()

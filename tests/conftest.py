@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,11 +20,16 @@ import pytest
 import yaml
 
 from index import AnswerParams, Encoder, Engine, EngineParams, Reranker
+from index.archive.location import RemoteLocation
+from index.archive.milvus.archive import MilvusArchive
+from index.archive.protocol import Archive
 from index.ingest.corpus import read_corpus
 from index.models import Article
 from index.params import RerankParams
+from index.store.store import Store
 from tests.fixtures.articles import BEACHES, CARJACKINGS_2021, ZEPPELIN_MEMO
 from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.milvus_server import milvus_server
 from tests.fixtures.paths import SEED_CORPUS, SEED_TODAY, SQUAD_FILE
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 from tests.fixtures.squad import squad_sentences_and_questions
@@ -127,29 +133,98 @@ def cite_everything() -> EngineParams:
     return EngineParams(answer=CITE_EVERYTHING)
 
 
+@pytest.fixture(scope="session")
+def milvus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteLocation]:
+    """A Milvus server on 127.0.0.1 for the session (tests/fixtures/milvus_server.py); each
+    archive on it has collections of its own."""
+    directory = tmp_path_factory.mktemp("milvus")
+    with milvus_server(directory / "data", log=directory / "server.log") as location:
+        yield location
+
+
 @pytest.fixture
-def open_engine(index_dir: Path, encoder: HashingEncoder) -> Iterator[Callable[..., Engine]]:
+def backend() -> str:
+    """The archive `open_engine` opens: "embedded" (an index folder), or "remote" (Milvus), for
+    the tests tests/fixtures/backends.py runs against both."""
+    return "embedded"
+
+
+@pytest.fixture
+def remote_archives() -> dict[Path, str]:
+    """The collections of the remote archive `open_engine` opened for each directory."""
+    return {}
+
+
+@pytest.fixture
+def open_engine(
+    index_dir: Path,
+    encoder: HashingEncoder,
+    backend: str,
+    remote_archives: dict[Path, str],
+    request: pytest.FixtureRequest,
+) -> Iterator[Callable[..., Engine]]:
     """open_engine(params=None, directory=None, create=True) -> an Engine with the HashingEncoder
-    and the OverlapReranker, asked on SEED_TODAY; closed at teardown."""
+    and the OverlapReranker, asked on SEED_TODAY, on the `backend` archive (for "remote", one
+    archive on the test server per directory); closed at teardown."""
     opened: list[Engine] = []
 
     def open_(
         params: EngineParams | None = None, directory: Path | None = None, create: bool = True
     ) -> Engine:
-        engine = Engine.open(
-            directory or index_dir,
-            encoder,
-            reranker=OverlapReranker(),
-            create=create,
-            params=params or FAKE_MODEL_PARAMS,
-            today=lambda: SEED_TODAY,
-        )
+        folder = directory or index_dir
+        common = {
+            "reranker": OverlapReranker(),
+            "create": create,
+            "params": params or FAKE_MODEL_PARAMS,
+            "today": lambda: SEED_TODAY,
+        }
+        if backend == "remote":
+            engine = Engine.open_remote(
+                request.getfixturevalue("milvus"),
+                encoder,
+                token="",
+                collections=remote_archives.setdefault(folder, f"t{uuid.uuid4().hex[:12]}"),
+                uploads=folder / "uploads",
+                **common,
+            )
+        else:
+            engine = Engine.open(folder, encoder, **common)
         opened.append(engine)
         return engine
 
     yield open_
     for engine in opened:
         engine.close()
+
+
+@pytest.fixture
+def open_archive(
+    index_dir: Path, backend: str, remote_archives: dict[Path, str], request: pytest.FixtureRequest
+) -> Iterator[Callable[[], Archive]]:
+    """open_archive() -> the archive `open_engine()` opened, opened again as the engine opens it
+    (for the calls answering makes of it); closed at teardown."""
+    archives: list[Archive] = []
+
+    def open_() -> Archive:
+        archive: Archive
+        if backend == "remote":
+            archive = MilvusArchive.connect(
+                request.getfixturevalue("milvus"),
+                token="",
+                prefix=remote_archives[index_dir],
+                model=None,
+                dimension=None,
+                create=False,
+                uploads=index_dir / "uploads",
+            )
+        else:
+            archive = Store.open(index_dir, "hashing-test-encoder", 384, create=False)
+        archives.append(archive)
+        return archive
+
+    yield open_
+    for archive in archives:
+        archive.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
-"""How the back ends combine dense and full-text hits into one ranking: the same functions for
-each, so that one archive held by either answers alike."""
+"""How the back ends rank: dense and full-text hits combined into one ranking, and the weight of
+a term. The same functions for each, so that one archive held by either answers alike."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 
@@ -26,3 +27,9 @@ def rare_terms(terms: Sequence[str], chunks_with: Mapping[str, int], budget: int
             break
         chosen.add(term)
     return [t for t in terms if t in chosen]
+
+
+def idf(chunks: int, holding: int) -> float:
+    """Inverse document frequency over `chunks` of a term `holding` of them hold; one no chunk
+    holds weighs the most."""
+    return math.log((chunks + 1) / (holding + 0.5))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import math
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..archive.fusion import idf
 from ..archive.protocol import AbstentionRow, FeedbackRow
 from ..errors import IndexIncompatibleError, IndexMissingError, IndexReadOnlyError
 from ..feeds.records import FeedState, PageState
@@ -969,7 +969,7 @@ class Store:
     def term_idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency over chunks; a term no chunk holds weighs the most."""
         total = self.chunk_total()
-        return {t: math.log((total + 1) / (n + 0.5)) for t, n in self.term_chunks(terms).items()}
+        return {t: idf(total, n) for t, n in self.term_chunks(terms).items()}
 
     def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[StoredSentence]]:
         """The non-boilerplate sentences of each chunk, with their text cut from the article."""

@@ -12,8 +12,11 @@ from index.engine import Engine
 from index.errors import BadQuestionError, DiskFullError
 from index.models import AbstainReason, AnswerKind
 from index.params import EngineParams, StoreParams
+from tests.fixtures.backends import both_backends
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 WAIT = 30.0  # seconds: a bound against hangs, never a measurement
 
@@ -124,14 +127,17 @@ def test_article_metadata_by_id_and_by_title(engine):
     assert engine.find_articles("100%_") == [], "LIKE wildcards are matched literally"
 
 
-def test_stats_count_the_index(engine, index_dir):
+def test_stats_count_the_index(engine, index_dir, backend):
     stats = engine.stats()
     assert (stats.articles, stats.internal, stats.retracted) == (3, 1, 0)
     assert stats.vectors == stats.chunks > 0
     assert stats.sentences >= stats.chunks
     assert (stats.model, stats.dimension) == ("hashing-test-encoder", 384)
     assert stats.last_ingest is not None
-    assert stats.index_dir == str(index_dir)
+    if backend == "embedded":
+        assert stats.index_dir == str(index_dir)
+    else:  # where the archive is, without credentials
+        assert stats.index_dir.startswith("milvus://127.0.0.1:")
 
 
 def test_feedback_is_counted(engine):
@@ -220,6 +226,7 @@ def cited_ids(answer) -> set[str]:
     return {c.source.article_id for c in answer.quoted}
 
 
+@pytest.mark.embedded_only  # rebuilds are the index folder's
 def test_a_rebuild_keeps_the_uploads_their_articles_and_the_feedback(
     engine, open_engine, index_dir, newsroom_corpus, encoder
 ):
@@ -241,6 +248,7 @@ def test_a_rebuild_keeps_the_uploads_their_articles_and_the_feedback(
     assert "https://news.example/bikes" in cited_ids(restarted.ask("how many bike thefts in 2023?"))
 
 
+@pytest.mark.embedded_only  # rebuilds are the index folder's
 def test_an_engine_open_during_a_rebuild_answers_takes_feedback_and_ingests_in_the_new_archive(
     engine, open_engine, index_dir, encoder, write_article, tmp_path
 ):
@@ -272,6 +280,7 @@ class HeldEncoder(HashingEncoder):
         return super().encode(texts)
 
 
+@pytest.mark.embedded_only  # rebuilds are the index folder's
 def test_an_ingest_a_rebuild_overtakes_is_written_into_the_new_archive(open_engine, index_dir, tmp_path):
     held = HeldEncoder()
     held.release.set()
@@ -299,6 +308,7 @@ def test_an_ingest_a_rebuild_overtakes_is_written_into_the_new_archive(open_engi
     assert stats.articles == 2  # the rebuild's article and the overtaken ingest's
 
 
+@pytest.mark.embedded_only  # rebuilds are the index folder's
 def test_a_rebuild_without_room_for_a_second_copy_is_refused_and_the_archive_stays(
     engine, open_engine, index_dir, newsroom_corpus, encoder
 ):
@@ -309,6 +319,7 @@ def test_a_rebuild_without_room_for_a_second_copy_is_refused_and_the_archive_sta
     assert [p.name for p in index_dir.iterdir() if p.name.startswith("build-")] == ["build-000001"]
 
 
+@pytest.mark.embedded_only  # the index folder's disk
 def test_an_ingest_batch_is_not_written_onto_a_nearly_full_disk(open_engine, newsroom_corpus):
     engine = open_engine(params=EngineParams(store=StoreParams(min_free_bytes=1 << 62)))
     with pytest.raises(DiskFullError, match="free some space"):

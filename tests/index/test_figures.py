@@ -12,12 +12,15 @@ import pytest
 from index.errors import BadQuestionError
 from index.store.schema import DB_NAME
 from index.store.store import Store
+from tests.fixtures.backends import both_backends
 from tests.fixtures.figures import (
     BURGLARY_MEMO,
     GAZETTE_BURGLARIES,
     LEDGER_BURGLARIES,
     RETRACTED_BURGLARIES,
 )
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 LEDGER = {
     "title": "Burglaries hit a record",
@@ -97,6 +100,7 @@ def test_a_figure_for_another_thing_is_not_about_the_topic(engine):
     assert engine.figures("homicides").things == []
 
 
+@pytest.mark.embedded_only  # reads the figures table itself
 def test_figures_go_with_their_article_when_it_is_removed(engine, burglary_corpus, index_dir):
     before = figure_rows(index_dir)
     (burglary_corpus / "gazette.md").unlink()
@@ -105,6 +109,7 @@ def test_figures_go_with_their_article_when_it_is_removed(engine, burglary_corpu
     assert listed(engine.figures("burglaries"))[0] == ("burglaries", "2023", ["2,098"], False)
 
 
+@pytest.mark.embedded_only  # reads the figures table itself
 def test_a_retracted_article_keeps_no_figures(engine, burglary_corpus, write_article, index_dir):
     before = figure_rows(index_dir)
     write_article("post.md", RETRACTED_BURGLARIES, title="Burglaries", published="2024-01-13")
@@ -121,6 +126,7 @@ def test_a_retracted_article_keeps_no_figures(engine, burglary_corpus, write_art
     assert "9,999" not in shown
 
 
+@pytest.mark.embedded_only  # reads the figures table itself
 def test_a_format_4_index_gets_its_figures_from_its_stored_sentences(open_engine, burglary_corpus, index_dir):
     engine = open_engine()
     engine.ingest([burglary_corpus])

@@ -25,7 +25,10 @@ from index.ingest.pipeline import prepare
 from index.models import Article
 from index.params import IngestParams
 from index.text.sentences import split_sentences
+from tests.fixtures.backends import both_backends
 from tests.fixtures.encoder import HashingEncoder
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 NEWSY = [
     "In 2021, Chicago saw nearly 2,098 carjackings.",

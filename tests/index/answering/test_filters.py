@@ -76,6 +76,7 @@ def test_an_answer_filtered_to_a_rare_outlet_cites_only_it(rare_outlet_archive):
     assert answer.reading is not None and answer.reading.filters.outlet == "Rare Gazette"
 
 
+@pytest.mark.embedded_only  # the embedded archive's filtered FAISS search
 @SEARCHED_AS
 def test_filtered_dense_hits_are_the_brute_force_nearest_among_the_chunks_let_through(
     rare_outlet_archive, searched

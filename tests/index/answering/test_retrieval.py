@@ -10,6 +10,7 @@ import pytest
 
 from index.answering.retrieval import retrieve
 from index.archive.fusion import rare_terms, rrf_fuse
+from index.archive.protocol import Archive
 from index.params import RetrievalParams, VectorParams
 from index.store.schema import DB_NAME
 from index.store.store import Store
@@ -114,9 +115,9 @@ def open_store(index_dir):
 
 
 @pytest.fixture
-def newsroom_store(open_engine, open_store, newsroom_corpus) -> Store:
+def newsroom_store(open_engine, open_archive, newsroom_corpus) -> Archive:
     open_engine().ingest([newsroom_corpus])
-    return open_store()
+    return open_archive()
 
 
 def stored_chunk_vectors(index_dir) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -127,6 +128,7 @@ def stored_chunk_vectors(index_dir) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return ids, vectors, [r[2] for r in rows]
 
 
+@pytest.mark.embedded_only  # the FAISS and FTS5 sides, read apart
 @pytest.mark.parametrize("k", [1, 5, 20])
 def test_dense_search_returns_the_brute_force_top_k(random_archive, index_dir, k):
     ids, vectors, _ = stored_chunk_vectors(index_dir)
@@ -148,6 +150,7 @@ def test_dense_search_returns_the_brute_force_top_k(random_archive, index_dir, k
                 assert {i for i, _ in hits} == set(ids[order].tolist())
 
 
+@pytest.mark.embedded_only  # the FAISS and FTS5 sides, read apart
 def test_stored_chunk_vectors_are_the_encodings_of_the_chunk_texts(random_archive, index_dir):
     _, vectors, texts = stored_chunk_vectors(index_dir)
     encoded = HashingEncoder().encode(texts)
@@ -169,6 +172,7 @@ def test_an_empty_vector_index_finds_nothing():
     assert VectorIndex.empty(8, VectorParams()).search(np.ones(8, np.float32), 5) == []
 
 
+@pytest.mark.embedded_only  # the FAISS and FTS5 sides, read apart
 def test_retrieve_keeps_what_either_side_finds_and_ranks_what_both_find_first(
     tmp_path, open_engine, open_store, write_article
 ):
@@ -215,6 +219,7 @@ def test_retrieve_never_returns_hidden_articles(newsroom_store):
     assert len(all_rows) == len(public_rows) + 1
 
 
+@pytest.mark.embedded_only  # the FAISS and FTS5 sides, read apart
 def test_exact_terms_find_the_chunk_with_a_rare_word(newsroom_store):
     store = newsroom_store
     with store.snapshot():
@@ -224,6 +229,7 @@ def test_exact_terms_find_the_chunk_with_a_rare_word(newsroom_store):
     assert any("Lifeguards returned" in s.text for s in texts[hits[0][0]])
 
 
+@pytest.mark.embedded_only  # the FAISS and FTS5 sides, read apart
 def test_a_figure_with_a_thousands_separator_matches_as_an_exact_term(newsroom_store):
     store = newsroom_store
     with store.snapshot():

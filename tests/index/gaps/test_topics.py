@@ -10,6 +10,9 @@ import pytest
 from index import Engine
 from index.gaps.topics import gap_topics
 from index.params import GapParams
+from tests.fixtures.backends import both_backends
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 # Scripted questions a newsroom's archive could not answer, by the topic a person sees in them.
 SCRIPTED = {

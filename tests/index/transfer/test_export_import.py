@@ -12,7 +12,10 @@ import pytest
 
 from index.engine import Engine
 from index.transfer.lines import BadExportError, writing
+from tests.fixtures.backends import both_backends
 from tests.fixtures.encoder import HashingEncoder
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 QUESTIONS = ["how many carjackings in Chicago in 2021?", "what is the zeppelin desk budget?"]
 

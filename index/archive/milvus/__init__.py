@@ -1,0 +1,1 @@
+"""The archive in Milvus (Standalone or Distributed; `milvus-lite`'s server in tests)."""

@@ -1,0 +1,645 @@
+"""The archive in Milvus, through pymilvus: the same calls as the embedded store
+(index/archive/protocol.py), for any number of bot processes on one archive.
+
+Writes. An article's rows (text parts, sentences, figures, chunks) are written first under
+its version (content hash), then its article row, which makes that version the one readers
+take, then the rows of other versions go. Readers take a chunk only when its article row names
+its version, so a question never sees half an article, and a write killed at any moment leaves
+rows no reader takes, which the rerun, writing the same ids, replaces or deletes. A removal
+deletes the article row first. One ingesting process at a time (nothing here locks across
+processes; two writers of one article can leave it without rows).
+
+Reads see each article as its last write left it: unlike the embedded archive, a batch is not
+one transaction, so a question asked during an ingest may see some of the batch's articles new
+and others not yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pymilvus import MilvusClient
+from pymilvus.exceptions import MilvusException
+
+from ...errors import IndexIncompatibleError, IndexMissingError, UserError
+from ...feeds.records import FeedState, PageState
+from ...models import ArticleFilter, ArticleInfo, Source
+from ...params import RemoteParams, RetrievalParams, VectorParams
+from ...store.records import (
+    AlsoPublished,
+    PreparedArticle,
+    StoredArticle,
+    StoredCopy,
+    StoredFigure,
+    StoredSentence,
+    parse_also,
+    to_blob,
+)
+from ..fusion import idf, rare_terms, rrf_fuse
+from ..location import RemoteLocation
+from ..protocol import AbstentionRow, FeedbackRow
+from . import rows
+from .collections import NO_VECTOR, create_missing
+from .expressions import audience, filtered, ids_in, like_contains, outlet_key, quoted
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1  # of the collections' layout
+CONTENT = ("texts", "sentences", "figures", "chunks")  # an article's rows besides its own
+_ITERATOR_BATCH = 1000
+_ARTICLE_FIELDS = ["row", "content_hash", "status", "visibility"]
+
+
+class ArchiveUnreachableError(UserError):
+    """The Milvus server cannot be reached or refused the credentials."""
+
+
+def _unreachable(location: RemoteLocation, exc: Exception) -> ArchiveUnreachableError:
+    # Only the address: the message must carry no credential.
+    return ArchiveUnreachableError(
+        f"Cannot use the archive at {location.shown}: {getattr(exc, 'message', None) or type(exc).__name__}. "
+        "Check NEWSBOT_ARCHIVE_URL, NEWSBOT_ARCHIVE_TOKEN and that the server runs."
+    )
+
+
+def _new_id() -> int:
+    """Ids of feedback and abstention rows: time-ordered (microseconds), with random low bits so
+    that two processes never collide."""
+    return (time.time_ns() // 1000) << 10 | secrets.randbits(10)
+
+
+class MilvusArchive:
+    """One connection (pymilvus client) to an archive kept in the collections `<prefix>_*`."""
+
+    def __init__(
+        self,
+        client: MilvusClient,
+        location: RemoteLocation,
+        token: str,
+        prefix: str,
+        model: str,
+        dimension: int,
+        uploads: Path,
+        params: RemoteParams,
+        vector_params: VectorParams,
+    ):
+        self._client = client
+        self._where = location
+        self._token = token
+        self.prefix = prefix
+        self.model = model
+        self.dimension = dimension
+        self._uploads = uploads
+        self.params = params
+        self.vector_params = vector_params
+        self._seen: int | None = None  # the generation a snapshot read, while it lasts
+        self._cached: dict[tuple[Any, ...], Any] = {}  # by generation (term counts, outlets, totals)
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        location: RemoteLocation,
+        *,
+        token: str,
+        prefix: str,
+        model: str | None,
+        dimension: int | None,
+        create: bool,
+        uploads: Path,
+        params: RemoteParams = RemoteParams(),
+        vector_params: VectorParams = VectorParams(),
+    ) -> MilvusArchive:
+        """The archive `prefix` at `location`, for this model (None: the archive's own, for
+        reads that need none). With `create`, a new archive is made when there is none."""
+        try:
+            client = MilvusClient(uri=location.uri, token=token, timeout=params.timeout_s)
+        except MilvusException as exc:
+            raise _unreachable(location, exc) from exc
+        try:
+            meta_name = f"{prefix}_meta"
+            if not client.has_collection(meta_name):
+                if not create or model is None or dimension is None:
+                    raise IndexMissingError(
+                        f"No archive {prefix!r} at {location.shown}: run `newsbot ingest` first."
+                    )
+                create_missing(client, prefix, dimension, params)
+                archive = cls(
+                    client, location, token, prefix, model, dimension, uploads, params, vector_params
+                )
+                archive._set_meta(format_version=str(FORMAT_VERSION), model=model, dimension=str(dimension))
+                archive._set_meta(generation="0")  # last: an archive with a generation is whole
+                return archive
+            stored = _meta(client, meta_name)
+            if "generation" not in stored:  # its creation was cut short: finish it
+                create_missing(client, prefix, int(stored.get("dimension", dimension or 0)), params)
+            archive = cls(
+                client,
+                location,
+                token,
+                prefix,
+                stored.get("model", model or ""),
+                int(stored.get("dimension", dimension or 0)),
+                uploads,
+                params,
+                vector_params,
+            )
+            archive._check(stored, model, dimension)
+            if "generation" not in stored:
+                archive._set_meta(generation="0")
+            return archive
+        except MilvusException as exc:
+            client.close()
+            raise _unreachable(location, exc) from exc
+        except BaseException:
+            client.close()
+            raise
+
+    def _check(self, stored: Mapping[str, str], model: str | None, dimension: int | None) -> None:
+        if stored.get("format_version") != str(FORMAT_VERSION):
+            raise IndexIncompatibleError(
+                f"The archive {self.prefix!r} at {self._where.shown} has layout "
+                f"{stored.get('format_version')}; this newsbot reads layout {FORMAT_VERSION}."
+            )
+        if model is not None and (stored.get("model"), stored.get("dimension")) != (model, str(dimension)):
+            raise IndexIncompatibleError(
+                f"The archive {self.prefix!r} at {self._where.shown} holds vectors of "
+                f"{stored.get('model')} ({stored.get('dimension')} dimensions), not {model}: "
+                "use that model, or another NEWSBOT_ARCHIVE_COLLECTIONS for this one."
+            )
+
+    @property
+    def location(self) -> str:
+        return f"{self._where.shown} ({self.prefix}_*)"
+
+    @property
+    def uploads(self) -> Path:
+        return self._uploads
+
+    def current(self) -> MilvusArchive:
+        return self  # nothing goes stale: every process reads the same collections
+
+    def reopened(self) -> MilvusArchive:
+        return MilvusArchive.connect(
+            self._where,
+            token=self._token,
+            prefix=self.prefix,
+            model=self.model,
+            dimension=self.dimension,
+            create=False,
+            uploads=self._uploads,
+            params=self.params,
+            vector_params=self.vector_params,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """The generation is read once for the calls inside (caches are keyed by it); the rows
+        themselves are read as they are (see the module's docstring)."""
+        self._seen = self._generation()
+        try:
+            yield
+        finally:
+            self._seen = None
+
+    def _name(self, kind: str) -> str:
+        return f"{self.prefix}_{kind}"
+
+    def _generation(self) -> int:
+        found = self._client.get(self._name("meta"), ids=["generation"], output_fields=["value"])
+        return int(found[0]["value"]) if found else 0
+
+    def generation(self) -> int:
+        return self._seen if self._seen is not None else self._generation()
+
+    def _cache(self, key: tuple[Any, ...], make: Any) -> Any:
+        """`make()` once per generation."""
+        generation = self.generation()
+        full = (generation, *key)
+        if full not in self._cached:
+            self._cached = {k: v for k, v in self._cached.items() if k[0] == generation}
+            self._cached[full] = make()
+        return self._cached[full]
+
+    # ---- low-level reads -----------------------------------------------------------------
+
+    def _get(self, kind: str, ids: Iterable[int], fields: Sequence[str]) -> list[dict[str, Any]]:
+        wanted = sorted(set(ids))
+        found: list[dict[str, Any]] = []
+        step = self.params.read_batch
+        for start in range(0, len(wanted), step):
+            found += self._client.get(
+                self._name(kind), ids=wanted[start : start + step], output_fields=list(fields)
+            )
+        return found
+
+    def _query(
+        self, kind: str, where: str, fields: Sequence[str], limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        if limit is not None:
+            return list(
+                self._client.query(self._name(kind), filter=where, output_fields=list(fields), limit=limit)
+            )
+        return list(self._iterate(kind, where, fields))
+
+    def _iterate(self, kind: str, where: str, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
+        batches = self._client.query_iterator(
+            self._name(kind), batch_size=_ITERATOR_BATCH, filter=where, output_fields=list(fields)
+        )
+        try:
+            while batch := batches.next():
+                yield from batch
+        finally:
+            batches.close()
+
+    def _count(self, kind: str, where: str = "") -> int:
+        found = self._client.query(self._name(kind), filter=where, output_fields=["count(*)"])
+        return int(found[0]["count(*)"])
+
+    def _meta(self) -> dict[str, str]:
+        return _meta(self._client, self._name("meta"))
+
+    def _set_meta(self, **values: str) -> None:
+        self._client.upsert(
+            self._name("meta"), [{"key": k, "value": rows.fit(v), "_v": NO_VECTOR} for k, v in values.items()]
+        )
+
+    def _committed(self, owners: Iterable[tuple[int, str]]) -> dict[int, dict[str, Any]]:
+        """The article rows of these (article row, version) pairs whose article row names that
+        version: the rows readers may take."""
+        wanted = dict(owners)
+        found = self._get("articles", wanted, _ARTICLE_FIELDS)
+        return {r["row"]: r for r in found if r["content_hash"] == wanted.get(r["row"])}
+
+    def _taken(self, found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Those of these rows (each with article_row and version) of a committed version."""
+        committed = self._committed((r["article_row"], r["version"]) for r in found)
+        return [r for r in found if committed.get(r["article_row"], {}).get("content_hash") == r["version"]]
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def article_index(self) -> dict[str, StoredArticle]:
+        fields = [
+            "row",
+            "article_id",
+            "content_hash",
+            "source",
+            "source_file",
+            "fingerprint",
+            "also_published_as",
+        ]
+        return {r["article_id"]: rows.stored_article(r) for r in self._iterate("articles", "", fields)}
+
+    def apply(
+        self,
+        upserts: Sequence[PreparedArticle],
+        removals: Sequence[str],
+        also: Mapping[str, Sequence[AlsoPublished]] | None = None,
+    ) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        for article_id in removals:
+            row = rows.article_row(article_id)
+            self._client.delete(self._name("articles"), ids=[row])  # gone for readers at once
+            self._delete_content(f"article_row == {row}")
+        for prepared in upserts:
+            self._write(prepared, now)
+        if also:
+            renamed = self._get("articles", [rows.article_row(a) for a in also], ["*"])
+            by_id = {r["article_id"]: r for r in renamed}
+            self._client.upsert(
+                self._name("articles"),
+                [rows.with_names(by_id[a], names) for a, names in also.items() if a in by_id],
+            )
+        self._set_meta(generation=str(self._generation() + 1), last_ingest=now)
+
+    def _write(self, prepared: PreparedArticle, now: str) -> None:
+        row, version = rows.article_row(prepared.article.article_id), prepared.content_hash
+        content = rows.content_rows(prepared, row, self.dimension, self.params.text_part_chars)
+        for kind in CONTENT:
+            step = self.params.read_batch
+            for start in range(0, len(content[kind]), step):
+                self._client.upsert(self._name(kind), content[kind][start : start + step])
+        fields = rows.article_fields(prepared, row, now, len(content["texts"]))
+        self._client.upsert(self._name("articles"), [fields])  # this version is now the one read
+        self._delete_content(f"article_row == {row} and version != {quoted(version)}")
+
+    def _delete_content(self, where: str) -> None:
+        for kind in CONTENT:
+            self._client.delete(self._name(kind), filter=where)
+
+    def save_files(self) -> None:
+        """Seals what the ingest wrote, so that the server indexes it rather than scanning it."""
+        for kind in (*CONTENT, "articles"):
+            self._client.flush(self._name(kind))
+
+    # ---- answering -----------------------------------------------------------------------
+
+    def hybrid(
+        self,
+        query_vector: np.ndarray,
+        terms: Sequence[str],
+        params: RetrievalParams,
+        *,
+        include_internal: bool,
+        top: int | None = None,
+        retracted: bool = False,
+        filters: ArticleFilter | None = None,
+    ) -> list[tuple[int, float]]:
+        """Both searches filtered by the server (audience and filters are fields of each chunk);
+        ranked by the server, fused here by the same function as the embedded archive's."""
+        where = audience(include_internal, retracted) + filtered(filters)
+        fetch = params.depth + self.params.orphans
+        fields = ["article_row", "version"]
+        ef = max(self.vector_params.ef_for(self.vector_count()), fetch)
+        dense = self._client.search(
+            self._name("chunks"),
+            data=[np.asarray(query_vector, dtype=np.float32).tolist()],
+            anns_field="dense",
+            limit=fetch,
+            filter=where,
+            output_fields=fields,
+            search_params={"metric_type": "IP", "params": {"ef": ef}},
+        )[0]
+        lexical_query = rare_terms(terms, self.term_chunks(terms), params.lexical_postings)
+        lexical = (
+            self._client.search(
+                self._name("chunks"),
+                data=[" ".join(lexical_query)],
+                anns_field="sparse",
+                limit=fetch,
+                filter=where,
+                output_fields=fields,
+                search_params={"metric_type": "BM25"},
+            )[0]
+            if lexical_query
+            else []
+        )
+        hits = [{"id": h["id"], **h["entity"]} for h in [*dense, *lexical]]
+        taken = {r["id"] for r in self._taken(hits)}
+        rankings = [
+            [h["id"] for h in found if h["id"] in taken][: params.depth] for found in (dense, lexical)
+        ]
+        return rrf_fuse(rankings, params.rrf_k)[: top or params.top]
+
+    def term_chunks(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each term (content_terms' stems)."""
+        return {
+            t: self._cache(("term", t), lambda t=t: self._count("chunks", f"TEXT_MATCH(terms, {quoted(t)})"))
+            for t in sorted(set(terms))
+        }
+
+    def term_idf(self, terms: Sequence[str]) -> dict[str, float]:
+        total = self.vector_count()
+        return {t: idf(total, n) for t, n in self.term_chunks(terms).items()}
+
+    def vector_count(self) -> int:
+        return int(self._cache(("chunks",), lambda: self._count("chunks")))
+
+    def _chunks(self, chunk_ids: Sequence[int]) -> list[dict[str, Any]]:
+        fields = ["id", "article_row", "version", "first_sentence", "last_sentence"]
+        return self._taken(self._get("chunks", chunk_ids, fields))
+
+    def _sentences(self, chunks: Sequence[dict[str, Any]]) -> dict[int, StoredSentence]:
+        """The non-boilerplate sentences of these chunks, by id, their texts whole."""
+        ids = {
+            rows.sentence_id(c["article_row"], c["version"], p)
+            for c in chunks
+            for p in range(c["first_sentence"], c["last_sentence"] + 1)
+        }
+        fields = ["id", "article_row", "version", "position", "paragraph", "start", "end", "periods",
+                  "text", "cut", "vector", "boilerplate"]  # fmt: skip
+        found = [r for r in self._get("sentences", ids, fields) if not r["boilerplate"]]
+        long = [r for r in found if r["cut"]]
+        if long:
+            texts = self._texts({(r["article_row"], r["version"]) for r in long})
+            for r in long:
+                r["text"] = texts[r["article_row"]][r["start"] : r["end"]]
+        return {r["id"]: rows.sentence(r) for r in found}
+
+    def _texts(self, owners: Iterable[tuple[int, str]]) -> dict[int, str]:
+        """The whole texts of these versions of articles, by article row."""
+        wanted = dict(owners)
+        parts: dict[int, dict[int, str]] = {}
+        for r in self._query(
+            "texts", ids_in("article_row", wanted), ["article_row", "version", "part", "text"]
+        ):
+            if wanted.get(r["article_row"]) == r["version"]:
+                parts.setdefault(r["article_row"], {})[r["part"]] = r["text"]
+        return {row: rows.joined(p) for row, p in parts.items()}
+
+    def chunk_sentences(self, chunk_ids: Sequence[int]) -> dict[int, list[StoredSentence]]:
+        chunks = self._chunks(chunk_ids)
+        sentences = self._sentences(chunks)
+        out: dict[int, list[StoredSentence]] = {}
+        for c in sorted(chunks, key=lambda c: c["id"]):
+            for p in range(c["first_sentence"], c["last_sentence"] + 1):
+                s = sentences.get(rows.sentence_id(c["article_row"], c["version"], p))
+                if s is not None:
+                    out.setdefault(c["id"], []).append(s)
+        return out
+
+    def chunk_article_rows(self, chunk_ids: Sequence[int]) -> dict[int, int]:
+        return {c["id"]: c["article_row"] for c in self._chunks(chunk_ids)}
+
+    def chunk_figures(self, chunk_ids: Sequence[int], include_internal: bool) -> list[StoredFigure]:
+        chunks = self._chunks(chunk_ids)
+        seen = self._get("articles", {c["article_row"] for c in chunks}, _ARTICLE_FIELDS)
+        may = {
+            r["row"]
+            for r in seen
+            if r["status"] == "published" and (include_internal or r["visibility"] == "public")
+        }
+        sentences = self._sentences([c for c in chunks if c["article_row"] in may])
+        if not sentences:
+            return []
+        fields = ["id", "article_row", "sentence_id", "start", "end", "value", "thing", "part_of_previous",
+                  "place", "period", "attributed_to"]  # fmt: skip
+        found = self._query("figures", ids_in("sentence_id", sentences), fields)
+        figures = [rows.figure(r, sentences[r["sentence_id"]]) for r in found]
+        # In the order the embedded archive keeps them: by article as stored, then as written.
+        return sorted(figures, key=lambda f: (f.article_row, f.position, f.start))
+
+    def sources(self, article_rows: Iterable[int]) -> dict[int, Source]:
+        return {r["row"]: rows.source(r) for r in self._get("articles", article_rows, ["*"])}
+
+    def has_retracted(self) -> bool:
+        return bool(
+            self._cache(("retracted",), lambda: self._query("articles", 'status == "retracted"', ["row"], 1))
+        )
+
+    def outlets(self, include_internal: bool) -> list[str]:
+        def listed() -> list[str]:
+            names: dict[str, str] = {}
+            for r in self._iterate("articles", audience(include_internal), ["outlet"]):
+                outlet = r["outlet"].strip(" ")
+                if outlet:
+                    key = outlet_key(outlet)
+                    names[key] = min(names.get(key, outlet), outlet)
+            return [names[k] for k in sorted(names)]
+
+        return list(self._cache(("outlets", include_internal), listed))
+
+    def outlet_named(self, name: str, include_internal: bool) -> str | None:
+        key = outlet_key(name)
+        return next((o for o in self.outlets(include_internal) if outlet_key(o) == key), None)
+
+    def _infos(self, where: str, include_internal: bool, limit: int) -> list[ArticleInfo]:
+        found = self._query("articles", f"{audience(include_internal)} and {where}", ["*"])
+        # As the embedded archive orders them: newest first, undated last, then by title.
+        found.sort(key=lambda r: r["title"])
+        found.sort(key=lambda r: r["published"], reverse=True)
+        return [rows.info(r) for r in found[:limit]]
+
+    def find_article(self, article_id: str, include_internal: bool) -> ArticleInfo | None:
+        found = self._infos(f"article_id == {quoted(article_id)}", include_internal, 1)
+        return found[0] if found else None
+
+    def articles_by_title(self, fragment: str, include_internal: bool, limit: int) -> list[ArticleInfo]:
+        return self._infos(f"title_key like {like_contains(outlet_key(fragment))}", include_internal, limit)
+
+    # ---- what the archive keeps besides articles -----------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "articles": self._count("articles", 'status == "published"'),
+            "sentences": self._count("sentences"),
+            "chunks": self._count("chunks"),
+            "retracted": self._count("articles", 'status == "retracted"'),
+            "internal": self._count("articles", 'visibility == "internal"'),
+        }
+
+    def meta(self) -> dict[str, str]:
+        return self._meta()
+
+    def record_feedback(self, helpful: bool, user_hash: str, question: str | None) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.add_feedback([(now, int(helpful), user_hash, question)])
+
+    def add_feedback(self, rows_: Sequence[FeedbackRow]) -> None:
+        self._client.insert(
+            self._name("feedback"),
+            [
+                {
+                    "id": _new_id(),
+                    "created": created,
+                    "helpful": bool(helpful),
+                    "user_hash": user_hash,
+                    "question": rows.fit(question or ""),
+                    "asked": question is not None,
+                    "_v": NO_VECTOR,
+                }
+                for created, helpful, user_hash, question in rows_
+            ],
+        )
+
+    def _feedback_rows(self, where: str = "") -> list[dict[str, Any]]:
+        found = self._query("feedback", where, ["id", "created", "helpful", "user_hash", "question", "asked"])
+        return sorted(found, key=lambda r: (r["created"], r["id"]))
+
+    def feedback(self) -> list[FeedbackRow]:
+        return [
+            (r["created"], int(r["helpful"]), r["user_hash"], r["question"] if r["asked"] else None)
+            for r in self._feedback_rows()
+        ]
+
+    def feedback_counts(self) -> tuple[int, int]:
+        return self._count("feedback", "helpful == true"), self._count("feedback", "helpful == false")
+
+    def add_abstentions(self, rows_: Sequence[AbstentionRow]) -> None:
+        self._client.insert(
+            self._name("abstentions"),
+            [
+                {
+                    "id": _new_id(),
+                    "created": created,
+                    "user_hash": user_hash,
+                    "question": rows.fit(question),
+                    "_v": NO_VECTOR,
+                }
+                for created, user_hash, question in rows_
+            ],
+        )
+
+    def _abstention_rows(self) -> list[dict[str, Any]]:
+        found = self._query("abstentions", "", ["id", "created", "user_hash", "question"])
+        return sorted(found, key=lambda r: (r["created"], r["id"]))
+
+    def abstentions(self) -> list[AbstentionRow]:
+        return [(r["created"], r["user_hash"], r["question"]) for r in self._abstention_rows()]
+
+    def unanswered(self, limit: int) -> list[str]:
+        asked = [(r["created"], r["question"]) for r in self._abstention_rows()]
+        asked += [
+            (r["created"], r["question"]) for r in self._feedback_rows("helpful == false and asked == true")
+        ]
+        return [q for _, q in sorted(asked, key=lambda pair: pair[0], reverse=True)[:limit]]
+
+    def feed_state(self) -> tuple[dict[str, FeedState], dict[str, PageState]]:
+        feeds: dict[str, FeedState] = {}
+        pages: dict[str, PageState] = {}
+        for r in self._iterate("state", "", ["key", "state"]):
+            kind, url = r["key"].split(" ", 1)
+            if kind == "feed":
+                feeds[url] = FeedState.model_validate_json(r["state"])
+            else:
+                pages[url] = PageState.model_validate_json(r["state"])
+        return feeds, pages
+
+    def save_feed_state(self, feeds: Sequence[FeedState], pages: Sequence[PageState], summary: str) -> None:
+        states = [(f"feed {f.url}", f.model_dump_json()) for f in feeds]
+        states += [(f"page {p.url}", p.model_dump_json()) for p in pages]
+        step = self.params.read_batch
+        for start in range(0, len(states), step):
+            self._client.upsert(
+                self._name("state"),
+                [
+                    {"key": rows.fit(k), "state": rows.fit(s), "_v": NO_VECTOR}
+                    for k, s in states[start : start + step]
+                ],
+            )
+        self._set_meta(
+            last_refresh=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), last_refresh_summary=summary
+        )
+
+    # ---- moving an archive ---------------------------------------------------------------
+
+    def copies(self) -> Iterator[StoredCopy]:
+        for r in self._iterate("articles", "", ["*"]):
+            owner = (r["row"], r["content_hash"])
+            text = self._texts([owner]).get(r["row"], "")
+            where = f"article_row == {r['row']} and version == {quoted(r['content_hash'])}"
+            sentences = sorted(
+                self._query(
+                    "sentences", f"{where} and embedded == true", ["position", "start", "end", "vector"]
+                ),
+                key=lambda s: s["position"],
+            )
+            chunks = sorted(
+                self._query("chunks", where, ["position", "text", "dense"]), key=lambda c: c["position"]
+            )
+            embedded = [(text[s["start"] : s["end"]], to_blob(np.asarray(s["vector"]))) for s in sentences]
+            embedded += [(c["text"], to_blob(np.asarray(c["dense"]))) for c in chunks]
+            yield StoredCopy(rows.article(r, text), parse_also(r["also_published_as"]), embedded)
+
+    def copied(self, article_ids: Sequence[str]) -> tuple[int, int, int]:
+        found = self._get("articles", [rows.article_row(a) for a in article_ids], ["sentences", "chunks"])
+        return len(found), sum(r["sentences"] for r in found), sum(r["chunks"] for r in found)
+
+
+def _meta(client: MilvusClient, name: str) -> dict[str, str]:
+    return {
+        r["key"]: r["value"]
+        for r in client.query(name, filter="", output_fields=["key", "value"], limit=1000)
+    }
