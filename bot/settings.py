@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index import DEFAULT_BACKEND, EncoderBackend
+from index.archive.location import BadArchiveUrlError, remote_location
 
 
 def default_index_dir() -> Path:
@@ -37,6 +38,22 @@ class Settings(BaseSettings):
     index_dir: Path = Field(
         default_factory=default_index_dir,
         description="Directory holding the index (SQLite, FAISS, manifest); kept out of the source tree.",
+    )
+    archive_url: str = Field(
+        default="",
+        description="Where the archive is kept: empty for the embedded one in NEWSBOT_INDEX_DIR; "
+        "milvus://host:port (milvus+tls://host:port over TLS) for a Milvus server that several bot "
+        "processes share (docs/scale.md).",
+    )
+    archive_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="The Milvus server's token: user:password, or an API key; never logged.",
+    )
+    archive_collections: str = Field(
+        default="newsbot",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,200}$",
+        description="Name prefix of the archive's Milvus collections (<prefix>_articles, ...): "
+        "several archives on one server, or a new one to rebuild into.",
     )
     model_path: Path | None = Field(
         default=None,
@@ -147,6 +164,15 @@ class Settings(BaseSettings):
         if value.isascii() and value.isdecimal() and int(value) >= 1:
             return int(value)
         raise ValueError(SHARDS_TAKES)
+
+    @field_validator("archive_url")
+    @classmethod
+    def _archive_url(cls, value: str) -> str:
+        try:
+            remote_location(value)
+        except BadArchiveUrlError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("feeds", mode="before")
     @classmethod

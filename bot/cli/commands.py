@@ -29,6 +29,7 @@ from index import (
 from index.ingest.pipeline import check_paths
 from index.ingest.progress import IngestProgress
 
+from ..engines import archive_shown, check_exists, embedded_missing, open_engine, refuse_remote_rebuild
 from ..settings import Settings
 from .chat import converse, with_history
 from .options import (
@@ -87,14 +88,10 @@ def _reranker(settings: Settings) -> Reranker:
 
 
 def _engine(settings: Settings, *, reranking: bool = True) -> Engine:
-    """The engine on the index; without `reranking`, for what ranks no answers (the report)."""
-    if not (settings.index_dir / "newsbot.sqlite3").exists():
-        # Fail before the model loads: a missing index should be reported at once.
-        raise IndexMissingError(
-            f"No index at {settings.index_dir}: run `newsbot ingest` first (or pass --index-dir)."
-        )
+    """The engine on the archive; without `reranking`, for what ranks no answers (the report)."""
+    check_exists(settings)  # before the model loads: a missing index is reported at once
     reranker = _reranker(settings) if reranking else None
-    return Engine.open(settings.index_dir, _encoder(settings), reranker=reranker, params=PARAMS)
+    return open_engine(settings, _encoder(settings), PARAMS, reranker=reranker)
 
 
 def _progress(options: IngestOptions) -> IngestProgress | None:
@@ -107,9 +104,12 @@ def _progress(options: IngestOptions) -> IngestProgress | None:
 
 def _unchanged(settings: Settings, paths: list[Path]) -> IngestReport | None:
     """The report of an ingest that would change nothing, found without loading the model."""
-    if not (settings.index_dir / "newsbot.sqlite3").exists():
+    if embedded_missing(settings):
         return None
-    engine = Engine.open_existing(settings.index_dir, params=PARAMS)
+    try:
+        engine = open_engine(settings, None, PARAMS)
+    except IndexMissingError:
+        return None
     try:
         return engine.unchanged(paths)
     finally:
@@ -137,21 +137,23 @@ def ingest(options: IngestOptions, settings: Settings) -> int:
     check_paths(paths)  # before an index is made or a model loaded
     report = None if options.rebuild or not paths else _unchanged(settings, paths)
     if report is not None:
-        print(format_ingest(report, settings.index_dir))
+        print(format_ingest(report, archive_shown(settings)))
         if not feeds:
             return 0
+    if options.rebuild:
+        refuse_remote_rebuild(settings)
     encoder = _encoder(settings)
     if options.rebuild:
         report = Engine.rebuild(
             settings.index_dir, encoder, paths, params=PARAMS, progress=_progress(options)
         )
-        print(format_ingest(report, settings.index_dir))
+        print(format_ingest(report, archive_shown(settings)))
         if not feeds:
             return 0
-    engine = Engine.open(settings.index_dir, encoder, create=True, params=PARAMS)
+    engine = open_engine(settings, encoder, PARAMS, create=True)
     try:
         if paths and report is None:
-            print(format_ingest(engine.ingest(paths, progress=_progress(options)), settings.index_dir))
+            print(format_ingest(engine.ingest(paths, progress=_progress(options)), archive_shown(settings)))
         if feeds:
             with http_client(PARAMS.feeds) as client:
                 print(format_refresh(engine.refresh(feeds, client, progress=_progress(options))))
@@ -322,7 +324,7 @@ def search(options: SearchOptions, settings: Settings) -> int:
 
 
 def stats(options: StatsOptions, settings: Settings) -> int:
-    engine = Engine.open_existing(settings.index_dir, params=PARAMS)
+    engine = open_engine(settings, None, PARAMS)
     try:
         counted = engine.stats()
     finally:
@@ -459,12 +461,16 @@ def import_export(options: ImportOptions, settings: Settings) -> int:
     """Exit status 1 when the copy cannot be verified (see ImportReport.verified)."""
     if not options.path.is_file():  # before an index is made or a model loaded
         raise UserError(f"No such file: {options.path}.")
-    engine = Engine.open(settings.index_dir, _encoder(settings), create=True, params=PARAMS)
+    engine = open_engine(settings, _encoder(settings), PARAMS, create=True)
     try:
         done = engine.import_archive(options.path)
     finally:
         engine.close()
-    print(done.model_dump_json(indent=2) if options.json_output else format_import(done, settings.index_dir))
+    print(
+        done.model_dump_json(indent=2)
+        if options.json_output
+        else format_import(done, archive_shown(settings))
+    )
     return 0 if done.verified else 1
 
 

@@ -233,7 +233,7 @@ def format_stats(stats: Stats) -> str:
     return printable("\n".join(f"{key:>20}: {value}" for key, value in stats.model_dump().items()))
 
 
-def format_ingest(report: IngestReport, index_dir: Path) -> str:
+def format_ingest(report: IngestReport, index_dir: Path | str) -> str:
     """The summary, and where the archive it changed is."""
     return printable(f"{ingest_summary(report)}\nindex: {index_dir}")
 
@@ -246,7 +246,7 @@ def format_export(report: ExportReport) -> str:
     )
 
 
-def format_import(report: ImportReport, index_dir: Path) -> str:
+def format_import(report: ImportReport, index_dir: Path | str) -> str:
     """The ingest's summary, then whether the copy holds what the export does."""
     (articles, sentences, chunks), (a, s, c) = report.expected, report.stored
     lines = [

@@ -13,6 +13,7 @@ import httpx
 
 from index import Encoder, Engine, EngineParams, Reranker, UserError, http_client
 
+from ..engines import open_engine
 from ..settings import Settings
 from .client import newsbot_for
 
@@ -49,7 +50,7 @@ def run_bot(
     # discord.py's debug output is raw gateway events and request bodies: question texts and
     # user ids in clear. Keep it out whatever the log level (user ids are only logged hashed).
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger("discord").level))
-    engine = Engine.open(settings.index_dir, load_model(), reranker=load_reranker(), params=params)
+    engine = open_engine(settings, load_model(), params, reranker=load_reranker())
     try:
         with http_client(params.feeds) as feeds_client:
             asyncio.run(_serve(settings, engine, token, feeds_client))
