@@ -107,6 +107,16 @@ def newsroom_corpus(corpus_dir: Path, write_article) -> Path:
     return corpus_dir
 
 
+@pytest.fixture
+def process_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a child newsbot: none of the machine's NEWSBOT_* settings, its data
+    and cache folders under the test's temporary folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
+    env |= {"XDG_DATA_HOME": str(tmp_path / "xdg-data"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+    env |= {"XDG_STATE_HOME": str(tmp_path / "xdg-state")}
+    return env
+
+
 # ---- engines --------------------------------------------------------------------------------
 
 

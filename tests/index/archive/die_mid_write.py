@@ -1,0 +1,39 @@
+"""Runs `newsbot` as tests/launch_newsbot.py does, and kills it with SIGKILL right after its Nth
+write (upsert) to the Milvus server, whatever it was doing: an ingest killed mid-batch, between
+an article's rows and its article row or between two articles.
+
+    python tests/index/archive/die_mid_write.py N [LAUNCHER OPTIONS] -- NEWSBOT ARGS...
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+# As tests/launch_newsbot.py: the repository's root first, not this folder.
+ROOT = Path(__file__).resolve().parents[3]
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
+
+from pymilvus import MilvusClient  # noqa: E402
+
+from tests import launch_newsbot  # noqa: E402
+
+
+def die_after(writes: int) -> None:
+    upsert, done = MilvusClient.upsert, [0]
+
+    def counted_upsert(self, *args, **kwargs):
+        result = upsert(self, *args, **kwargs)
+        done[0] += 1
+        if done[0] == writes:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    MilvusClient.upsert = counted_upsert
+
+
+if __name__ == "__main__":
+    die_after(int(sys.argv[1]))
+    sys.exit(launch_newsbot.main(sys.argv[2:]))
