@@ -33,3 +33,29 @@ def idf(chunks: int, holding: int) -> float:
     """Inverse document frequency over `chunks` of a term `holding` of them hold; one no chunk
     holds weighs the most."""
     return math.log((chunks + 1) / (holding + 0.5))
+
+
+BM25_K1, BM25_B = 1.2, 0.75  # SQLite FTS5's bm25() defaults
+
+
+def bm25(
+    tokens: Sequence[str],
+    query: Sequence[str],
+    holding: Mapping[str, int],
+    chunks: int,
+    average_length: float,
+) -> float:
+    """A chunk's BM25 score as SQLite FTS5's bm25() computes it (its IDF floored at 1e-6 for a
+    term over half the chunks hold), from the chunk's full-text `tokens`, the `query` terms, how
+    many chunks hold each and the chunks' count and average token length: the Milvus archive
+    ranks its full-text hits by it, so that both archives rank alike."""
+    length = len(tokens)
+    score = 0.0
+    for term in query:
+        frequency = tokens.count(term)
+        if not frequency:
+            continue
+        weight = math.log((chunks - holding.get(term, 0) + 0.5) / (holding.get(term, 0) + 0.5))
+        norm = 1 - BM25_B + BM25_B * length / average_length if average_length else 1.0
+        score += max(weight, 1e-6) * frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * norm)
+    return score

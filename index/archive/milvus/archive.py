@@ -43,7 +43,7 @@ from ...store.records import (
     parse_also,
     to_blob,
 )
-from ..fusion import idf, rare_terms, rrf_fuse
+from ..fusion import bm25, idf, rare_terms, rrf_fuse
 from ..location import RemoteLocation
 from ..protocol import AbstentionRow, FeedbackRow
 from . import rows
@@ -340,7 +340,11 @@ class MilvusArchive:
             self._client.delete(self._name(kind), filter=where)
 
     def save_files(self) -> None:
-        """Seals what the ingest wrote, so that the server indexes it rather than scanning it."""
+        """Counts the full-text tokens of the articles stored (what ranking needs; exact whatever
+        an ingest killed midway left), and seals what the ingest wrote, so that the server
+        indexes it rather than scanning it."""
+        tokens = sum(r["tokens"] for r in self._iterate("articles", "", ["tokens"]))
+        self._set_meta(tokens=str(tokens), generation=str(self._generation() + 1))
         for kind in (*CONTENT, "articles"):
             self._client.flush(self._name(kind))
 
@@ -372,19 +376,27 @@ class MilvusArchive:
             output_fields=fields,
             search_params={"metric_type": "IP", "params": {"ef": ef}},
         )[0]
-        lexical_query = rare_terms(terms, self.term_chunks(terms), params.lexical_postings)
+        holding = self.term_chunks(terms)
+        lexical_query = rare_terms(terms, holding, params.lexical_postings)
         lexical = (
             self._client.search(
                 self._name("chunks"),
                 data=[" ".join(lexical_query)],
                 anns_field="sparse",
-                limit=fetch,
+                limit=params.depth * params.lexical_overfetch + self.params.orphans,
                 filter=where,
-                output_fields=fields,
+                output_fields=[*fields, "terms"],
                 search_params={"metric_type": "BM25"},
             )[0]
             if lexical_query
             else []
+        )
+        # The server finds the chunks; they are ranked as the embedded archive's FTS5 ranks
+        # them (its IDF differs from Milvus's), so that both archives answer alike.
+        chunks, length = self.vector_count(), self._average_length()
+        lexical = sorted(
+            lexical,
+            key=lambda h: -bm25(h["entity"]["terms"].split(), lexical_query, holding, chunks, length),
         )
         hits = [{"id": h["id"], **h["entity"]} for h in [*dense, *lexical]]
         taken = {r["id"] for r in self._taken(hits)}
@@ -392,6 +404,12 @@ class MilvusArchive:
             [h["id"] for h in found if h["id"] in taken][: params.depth] for found in (dense, lexical)
         ]
         return rrf_fuse(rankings, params.rrf_k)[: top or params.top]
+
+    def _average_length(self) -> float:
+        """Full-text tokens per chunk over the archive (counted by each ingest, in meta)."""
+        meta = self._cache(("meta",), self._meta)
+        chunks = self.vector_count()
+        return float(meta.get("tokens", 0)) / chunks if chunks else 0.0
 
     def term_chunks(self, terms: Iterable[str]) -> dict[str, int]:
         """How many chunks hold each term (content_terms' stems)."""

@@ -43,7 +43,7 @@ def _articles(schema: CollectionSchema) -> None:
     for name in texts:
         _text(schema, name)
     schema.add_field("published_inferred", DataType.BOOL)
-    _ints(schema, "parts", "sentences", "chunks")
+    _ints(schema, "parts", "tokens", "sentences", "chunks")  # tokens: its chunks' full-text tokens
     _article_fields(schema)
 
 

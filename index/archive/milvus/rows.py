@@ -107,6 +107,7 @@ def article_fields(prepared: PreparedArticle, row: int, ingested_at: str, parts:
         "note": fit(note.text) if note else "",
         "note_updated": note.updated.isoformat() if note and note.updated else "",
         "parts": parts,
+        "tokens": sum(len(index_terms(c.text).split()) for c in prepared.chunks),
         "sentences": len(prepared.sentences),
         "chunks": len(prepared.chunks),
         "_v": NO_VECTOR,
