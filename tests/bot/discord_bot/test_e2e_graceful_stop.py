@@ -16,42 +16,18 @@ import pytest
 
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION
+from tests.bot.discord_bot.served import WAIT, Served
 from tests.fixtures.paths import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 LAUNCHER = REPO_ROOT / "tests" / "launch_newsbot.py"
-WAIT = 30.0  # seconds: a bound against hangs, never a measurement
 BIKES = b"""---
 title: Bike thefts fell in 2023
 url: https://news.example/bikes
 ---
 In 2023, Chicago saw 1,234 bike thefts, according to police.
 """
-
-
-class Served:
-    """One `newsbot serve -v` process and the lines it has logged so far."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.lines: list[str] = []
-        self._reader = asyncio.ensure_future(self._read())
-
-    async def _read(self) -> None:
-        # Read all along: a full pipe would stall the bot.
-        async for line in self.process.stderr:
-            self.lines.append(line.decode(errors="replace"))
-
-    async def logged(self, text: str) -> None:
-        while not any(text in line for line in self.lines):
-            assert self.process.returncode is None, "".join(self.lines)
-            await asyncio.sleep(0.02)
-
-    async def exit_code(self) -> int:
-        code = await asyncio.wait_for(self.process.wait(), WAIT)
-        await asyncio.wait_for(self._reader, WAIT)
-        return code
 
 
 @pytest.fixture
