@@ -52,6 +52,17 @@ from .expressions import audience, filtered, ids_in, like_contains, outlet_key, 
 
 log = logging.getLogger(__name__)
 
+
+class _ScanAtClientTime(logging.Filter):
+    """milvus-lite's server gives scans no MVCC timestamp, and pymilvus warns at every scan that
+    it reads as of the client's clock instead: what a scan here wants, so not worth a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "mvccTs" not in record.getMessage()
+
+
+logging.getLogger("pymilvus.client.iterator.query_iterator").addFilter(_ScanAtClientTime())
+
 FORMAT_VERSION = 1  # of the collections' layout
 CONTENT = ("texts", "sentences", "figures", "chunks")  # an article's rows besides its own
 _ITERATOR_BATCH = 1000
