@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -319,32 +319,42 @@ class MilvusArchive:
         removals: Sequence[str],
         also: Mapping[str, Sequence[AlsoPublished]] | None = None,
     ) -> None:
+        """The batch's rows first, then its article rows (which make the new versions the ones
+        read), then what other versions of those articles left; a removal's article row goes
+        first. One request per collection and step, not per article."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for article_id in removals:
-            row = rows.article_row(article_id)
-            self._client.delete(self._name("articles"), ids=[row])  # gone for readers at once
-            self._delete_content(f"article_row == {row}")
-        for prepared in upserts:
-            self._write(prepared, now)
+        gone = [rows.article_row(a) for a in removals]
+        self._in_steps(gone, lambda part: self._client.delete(self._name("articles"), ids=part))
+        self._in_steps(gone, lambda part: self._delete_content(ids_in("article_row", part)))
+        owners = [(rows.article_row(p.article.article_id), p) for p in upserts]
+        content = [
+            rows.content_rows(p, row, self.dimension, self.params.text_part_chars) for row, p in owners
+        ]
+        for kind in CONTENT:
+            self._upsert(kind, [r for c in content for r in c[kind]])
+        self._upsert(
+            "articles",
+            [
+                rows.article_fields(p, row, now, len(c["texts"]))
+                for (row, p), c in zip(owners, content, strict=True)
+            ],
+        )
+        self._in_steps(owners, lambda part: self._delete_content(_other_versions(part)))
         if also:
             renamed = self._get("articles", [rows.article_row(a) for a in also], ["*"])
             by_id = {r["article_id"]: r for r in renamed}
-            self._client.upsert(
-                self._name("articles"),
-                [rows.with_names(by_id[a], names) for a, names in also.items() if a in by_id],
+            self._upsert(
+                "articles", [rows.with_names(by_id[a], names) for a, names in also.items() if a in by_id]
             )
         self._set_meta(generation=str(self._generation() + 1), last_ingest=now)
 
-    def _write(self, prepared: PreparedArticle, now: str) -> None:
-        row, version = rows.article_row(prepared.article.article_id), prepared.content_hash
-        content = rows.content_rows(prepared, row, self.dimension, self.params.text_part_chars)
-        for kind in CONTENT:
-            step = self.params.read_batch
-            for start in range(0, len(content[kind]), step):
-                self._client.upsert(self._name(kind), content[kind][start : start + step])
-        fields = rows.article_fields(prepared, row, now, len(content["texts"]))
-        self._client.upsert(self._name("articles"), [fields])  # this version is now the one read
-        self._delete_content(f"article_row == {row} and version != {quoted(version)}")
+    def _in_steps(self, items: Sequence[Any], do: Callable[[Sequence[Any]], object]) -> None:
+        step = self.params.read_batch
+        for start in range(0, len(items), step):
+            do(items[start : start + step])
+
+    def _upsert(self, kind: str, found: Sequence[dict[str, Any]]) -> None:
+        self._in_steps(found, lambda part: self._client.upsert(self._name(kind), list(part)))
 
     def _delete_content(self, where: str) -> None:
         for kind in CONTENT:
@@ -665,6 +675,13 @@ class MilvusArchive:
     def copied(self, article_ids: Sequence[str]) -> tuple[int, int, int]:
         found = self._get("articles", [rows.article_row(a) for a in article_ids], ["sentences", "chunks"])
         return len(found), sum(r["sentences"] for r in found), sum(r["chunks"] for r in found)
+
+
+def _other_versions(owners: Sequence[tuple[int, PreparedArticle]]) -> str:
+    """The rows of these articles of versions other than the ones just written (a content hash
+    is one text's: no other article's version can be among them)."""
+    versions = ", ".join(quoted(p.content_hash) for _, p in owners)
+    return f"{ids_in('article_row', [row for row, _ in owners])} and version not in [{versions}]"
 
 
 def _meta(client: MilvusClient, name: str) -> dict[str, str]:
