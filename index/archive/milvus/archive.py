@@ -1,17 +1,17 @@
 """The archive in Milvus, through pymilvus: the same calls as the embedded store
 (index/archive/protocol.py), for any number of bot processes on one archive.
 
-Writes. An article's rows (text parts, sentences, figures, chunks) are written first under
-its version (content hash), then its article row, which makes that version the one readers
-take, then the rows of other versions go. Readers take a chunk only when its article row names
-its version, so a question never sees half an article, and a write killed at any moment leaves
-rows no reader takes, which the rerun, writing the same ids, replaces or deletes. A removal
-deletes the article row first. One ingesting process at a time (nothing here locks across
-processes; two writers of one article can leave it without rows).
+Writes. A batch's rows (text parts, sentences, figures, chunks) are written first under each
+article's version (content hash), then its article rows, which make those versions the ones
+readers take, then the rows of other versions go. Readers take a chunk only when its article
+row names its version, so a question never sees half an article, and a write killed at any
+moment leaves rows no reader takes, which the rerun, writing the same ids, replaces or deletes.
+A removal deletes the article row first. One ingesting process at a time (nothing here locks
+across processes; two writers of one article can leave it without rows).
 
-Reads see each article as its last write left it: unlike the embedded archive, a batch is not
-one transaction, so a question asked during an ingest may see some of the batch's articles new
-and others not yet.
+Reads see each article as its last write left it: Milvus has no transactions, so unlike the
+embedded archive a question asked during an ingest may see some of a batch's articles new and
+others not yet.
 """
 
 from __future__ import annotations
