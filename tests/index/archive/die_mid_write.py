@@ -1,6 +1,6 @@
 """Runs `newsbot` as tests/launch_newsbot.py does, and kills it with SIGKILL right after its Nth
-write (upsert) to the Milvus server, whatever it was doing: an ingest killed mid-batch, between
-an article's rows and its article row or between two articles.
+write (insert, upsert or delete) to the Milvus server, whatever it was doing: an ingest killed
+mid-batch, between a delete and its insert, between a batch's rows and its article rows.
 
     python tests/index/archive/die_mid_write.py N [LAUNCHER OPTIONS] -- NEWSBOT ARGS...
 """
@@ -22,16 +22,20 @@ from tests import launch_newsbot  # noqa: E402
 
 
 def die_after(writes: int) -> None:
-    upsert, done = MilvusClient.upsert, [0]
+    done = [0]
 
-    def counted_upsert(self, *args, **kwargs):
-        result = upsert(self, *args, **kwargs)
-        done[0] += 1
-        if done[0] == writes:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
+    def counted(write):
+        def counted_write(self, *args, **kwargs):
+            result = write(self, *args, **kwargs)
+            done[0] += 1
+            if done[0] == writes:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return result
 
-    MilvusClient.upsert = counted_upsert
+        return counted_write
+
+    for name in ("insert", "upsert", "delete"):
+        setattr(MilvusClient, name, counted(getattr(MilvusClient, name)))
 
 
 if __name__ == "__main__":

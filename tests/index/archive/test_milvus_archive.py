@@ -119,7 +119,7 @@ def test_an_outlet_filter_is_a_value_never_part_of_the_expression(connect, corpu
     assert engine.search("ferry passengers", filters=ArticleFilter(outlet="harbour ledger"))
 
 
-@pytest.mark.parametrize("writes", [1, 3, 6, 9])
+@pytest.mark.parametrize("writes", [1, 2, 5, 9, 11, 14])
 def test_an_ingest_killed_mid_batch_leaves_the_archive_answering_and_its_rerun_stores_every_article_once(
     connect, milvus, prefix, corpus_dir, write_article, tmp_path, process_env, writes
 ):
