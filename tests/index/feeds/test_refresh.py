@@ -5,6 +5,7 @@ conditionally, fetching nothing that did not change."""
 from __future__ import annotations
 
 from index.feeds.records import RefreshReport
+from tests.fixtures.backends import both_backends
 from tests.fixtures.news_site import NewsSite
 from tests.fixtures.riverton import (
     FAILING,
@@ -16,6 +17,8 @@ from tests.fixtures.riverton import (
     page,
     publish_feed,
 )
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 
 def feeds(site: NewsSite) -> list[str]:

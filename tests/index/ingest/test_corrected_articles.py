@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.fixtures.backends import both_backends
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
+
 CORRECTED = """\
 A water main broke under Elm Street early Tuesday, flooding three blocks.
 Officials first said the pipe was 60 years old.

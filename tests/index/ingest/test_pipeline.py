@@ -16,6 +16,9 @@ import pytest
 from index import UserError
 from index.ingest.corpus import read_corpus
 from index.text.boilerplate import is_boilerplate_line
+from tests.fixtures.backends import both_backends
+
+pytest_generate_tests = both_backends  # engine tests run against both archives
 
 OVERVIEW = "tell me about the archive"  # a 'what' question without a period: nothing is ruled out
 
