@@ -47,7 +47,7 @@ from ..fusion import bm25, idf, rare_terms, rrf_fuse
 from ..location import RemoteLocation
 from ..protocol import AbstentionRow, FeedbackRow
 from . import rows
-from .collections import NO_VECTOR, create_missing
+from .collections import NO_VECTOR, create_missing, load_all
 from .expressions import audience, filtered, ids_in, like_contains, outlet_key, quoted
 
 log = logging.getLogger(__name__)
@@ -137,8 +137,9 @@ class MilvusArchive:
         except MilvusException as exc:
             raise _unreachable(location, exc) from exc
         try:
-            meta_name = f"{prefix}_meta"
-            if not client.has_collection(meta_name):
+            load_all(client, prefix)  # what a restarted server holds released
+            stored = _meta(client, f"{prefix}_meta") if client.has_collection(f"{prefix}_meta") else {}
+            if "generation" not in stored:  # none yet, or its creation was cut short: made whole
                 if not create or model is None or dimension is None:
                     raise IndexMissingError(
                         f"No archive {prefix!r} at {location.shown}: run `newsbot ingest` first."
@@ -150,23 +151,18 @@ class MilvusArchive:
                 archive._set_meta(format_version=str(FORMAT_VERSION), model=model, dimension=str(dimension))
                 archive._set_meta(generation="0")  # last: an archive with a generation is whole
                 return archive
-            stored = _meta(client, meta_name)
-            if "generation" not in stored:  # its creation was cut short: finish it
-                create_missing(client, prefix, int(stored.get("dimension", dimension or 0)), params)
             archive = cls(
                 client,
                 location,
                 token,
                 prefix,
-                stored.get("model", model or ""),
-                int(stored.get("dimension", dimension or 0)),
+                stored["model"],
+                int(stored["dimension"]),
                 uploads,
                 params,
                 vector_params,
             )
             archive._check(stored, model, dimension)
-            if "generation" not in stored:
-                archive._set_meta(generation="0")
             return archive
         except MilvusException as exc:
             client.close()
@@ -399,7 +395,10 @@ class MilvusArchive:
         where = audience(include_internal, retracted) + filtered(filters)
         fetch = params.depth + self.params.orphans
         fields = ["article_row", "version"]
-        ef = max(self.vector_params.ef_for(self.vector_count()), fetch)
+        size = self.vector_count()
+        # Where the embedded archive searches exactly, a breadth of the whole archive makes
+        # HNSW's search all but exact too; beyond, the embedded archive's breadths.
+        ef = max(size if size <= self.vector_params.flat_max else self.vector_params.ef_for(size), fetch)
         dense = self._client.search(
             self._name("chunks"),
             data=[np.asarray(query_vector, dtype=np.float32).tolist()],

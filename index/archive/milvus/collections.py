@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pymilvus import CollectionSchema, DataType, Function, FunctionType, MilvusClient
+from pymilvus.client.types import LoadState
 
 from ...params import RemoteParams
 
@@ -139,6 +140,15 @@ def _layouts(dimension: int) -> dict[str, Callable[..., None]]:
         "abstentions": _abstentions,
         "state": _state,
     }
+
+
+def load_all(client: MilvusClient, prefix: str) -> None:
+    """Loads those of the archive's collections a server holds released (after it restarts):
+    they answer no read until then. Loaded ones, and ones not made yet, are left as they are."""
+    for name in _layouts(0):
+        full = f"{prefix}_{name}"
+        if client.has_collection(full) and client.get_load_state(full)["state"] != LoadState.Loaded:
+            client.load_collection(full)
 
 
 def create_missing(client: MilvusClient, prefix: str, dimension: int, params: RemoteParams) -> None:

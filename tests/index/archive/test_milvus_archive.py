@@ -21,7 +21,7 @@ from index.errors import BadFilterError, IndexIncompatibleError, IndexMissingErr
 from index.models import ArticleFilter
 from index.params import RemoteParams
 from tests.fixtures.encoder import HashingEncoder
-from tests.fixtures.milvus_server import LOOPBACK, free_port
+from tests.fixtures.milvus_server import LOOPBACK, free_port, milvus_server
 from tests.fixtures.paths import SEED_TODAY
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
@@ -171,6 +171,29 @@ def test_an_ingest_killed_mid_batch_leaves_the_archive_answering_and_its_rerun_s
         assert any(
             f"ferry-{n}" in a for a in cited(engine, f"How many passengers did ferry number {n} carry?")
         )
+
+
+def test_a_restarted_server_answers_from_the_archive_it_keeps(tmp_path, corpus_dir, write_article):
+    write_ferry(write_article, 1)
+
+    def engine_on(location: RemoteLocation) -> Engine:
+        return Engine.open_remote(
+            location, HashingEncoder(), token="", collections="kept", uploads=tmp_path / "uploads",
+            create=True, params=SMALL_BATCHES, today=lambda: SEED_TODAY,
+        )  # fmt: skip
+
+    with milvus_server(tmp_path / "data", log=tmp_path / "first.log") as first:
+        engine = engine_on(first)
+        engine.ingest([corpus_dir])
+        before = engine.ask("How many passengers did ferry number 1 carry in 2022?")
+        engine.close()
+    with milvus_server(tmp_path / "data", log=tmp_path / "second.log") as second:
+        engine = engine_on(second)
+        try:
+            assert engine.ask("How many passengers did ferry number 1 carry in 2022?") == before
+            assert engine.ingest([corpus_dir]).unchanged == 1
+        finally:
+            engine.close()
 
 
 def test_an_archive_not_made_yet_is_reported_with_what_to_do(connect):
