@@ -409,7 +409,7 @@ def bench(options: BenchOptions, settings: Settings) -> int:
     from ..tools.bench.run import run_bench
 
     try:
-        return run_bench(options, PARAMS)
+        return run_bench(options, PARAMS, archive_token=settings.archive_token.get_secret_value())
     except ValueError as exc:
         raise UserError(str(exc)) from None
 

@@ -107,10 +107,18 @@ class BenchOptions(Options):
     squad: Path | None = None
     corpus: Path = DEFAULT_CORPUS
     work_dir: Path | None = None
+    archive: str | None = None
+    archive_data: Path | None = None
 
     def command_line(self) -> str:
         """The command as a reader would retype it (for the report)."""
-        given = (("sizes", self.sizes), ("backends", self.backends), ("questions", self.questions))
+        given = (
+            ("sizes", self.sizes),
+            ("backends", self.backends),
+            ("questions", self.questions),
+            ("archive", self.archive),
+            ("archive-data", self.archive_data),
+        )
         flags = "".join(f" --{name} {value}" for name, value in given if value)
         return "newsbot bench" + flags + (" --quick" if self.quick else "")
 
@@ -358,6 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--work-dir", type=Path, help="where the temporary archives are built (default: the system's temp)"
+    )
+    p.add_argument(
+        "--archive",
+        metavar="URL",
+        help="also grow each size in a Milvus server (milvus://host:port, token from "
+        "NEWSBOT_ARCHIVE_TOKEN), in collections of its own dropped at the end, and measure it beside "
+        "the embedded archive",
+    )
+    p.add_argument(
+        "--archive-data",
+        type=Path,
+        metavar="DIR",
+        help="the --archive server's data folder, when it runs on this machine: weighs its bytes per chunk",
     )
 
     sub.add_parser("serve", parents=[common], help="run the Discord bot")

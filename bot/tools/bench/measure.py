@@ -49,6 +49,17 @@ class Laps:
         self._last = now
 
 
+def folder_bytes(folder: Path) -> int:
+    """The bytes of every file under `folder` (their sizes); one a server removes meanwhile
+    counts nothing."""
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file():
+                total += path.stat().st_size
+    return total
+
+
 def cpu_cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

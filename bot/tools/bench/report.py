@@ -11,6 +11,7 @@ from index import DEFAULT_BACKEND, RetrievalParams
 from .backends import BackendResult
 from .index_figures import search_k
 from .ingest_race import IngestRace
+from .remote import RemoteResult
 from .sizes import STAGES, SizeResult
 
 
@@ -181,6 +182,59 @@ def _sweep_cell(r: SizeResult, ef: int) -> str:
     return f"{recall:.3f}, {ms:.2f} ms" + (" *" if ef == r.ef_search else "")
 
 
+REMOTE_COLUMNS = (
+    "chunks",
+    "ask p50 / p95 embedded",
+    "remote",
+    "ingest chunks/s embedded",
+    "remote",
+    "recall@10 embedded",
+    "remote",
+    "bytes/chunk embedded (folder)",
+    "remote",
+)
+
+
+def _remote_row(r: SizeResult, m: RemoteResult) -> str:
+    folder = f"{r.archive_bytes_per_chunk:.0f}" if r.archive_bytes_per_chunk is not None else "n/a"
+    return _row(
+        [
+            f"{r.chunks:,}" + ("" if m.chunks == r.chunks else f" (remote {m.chunks:,})"),
+            f"{r.ask_p50:.1f} / {r.ask_p95:.1f} ms",
+            f"{m.ask_p50:.1f} / {m.ask_p95:.1f} ms",
+            f"{r.ingest_chunks_s:.0f}",
+            f"{m.ingest_chunks_s:.0f}",
+            f"{r.recall10:.3f}",
+            f"{m.recall10:.3f}",
+            folder,
+            f"{m.bytes_per_chunk:.0f}" if m.bytes_per_chunk is not None else m.bytes_note,
+        ]
+    )
+
+
+def _remote_section(report: Report) -> list[str]:
+    """The remote archive (`--archive URL`) beside the embedded one, size by size."""
+    pairs = [(r, r.remote) for r in report.sizes if r.remote is not None]
+    if not pairs:
+        return []
+    return [
+        "",
+        "## The remote archive beside the embedded one",
+        "",
+        f"`--archive`: the same batches grown, in the same run, into {pairs[0][1].location} as well,",
+        "collections of the bench's own dropped at the end. `ask` is `Engine.ask` end to end and warm,",
+        "the default pipeline, on each archive; ingest is chunks per second of `apply` and `save_files`",
+        "over the growth to that size (SQLite and FAISS; Milvus upserts and a flush); recall@10 is each",
+        "one's dense search against exact search over the vectors it stores (FAISS as above; the",
+        "server's HNSW with no filter, for as many chunks as `hybrid` asks of it); bytes per chunk are",
+        "the embedded archive's folder (SQLite, FAISS, everything) and what the server's data folder grew",
+        "by (every collection), when the server is on this machine and `--archive-data` names the folder.",
+        "",
+        *_head(REMOTE_COLUMNS),
+        *(_remote_row(r, m) for r, m in pairs),
+    ]
+
+
 def markdown(report: Report) -> str:
     lines = [
         "# newsbot bench",
@@ -250,6 +304,7 @@ def markdown(report: Report) -> str:
         for r in staged:
             cells = [f"{r.stages.get(stage, float('nan')):.2f} ms" for stage in STAGES]
             lines.append(_row([f"{r.chunks:,}", *cells, f"{r.ask_p50:.1f} ms"]))
+    lines += _remote_section(report)
     timed = [r for r in report.sizes if r.timeline_p50 is not None]
     if timed:
         lines += [
@@ -276,6 +331,8 @@ def report_from_json(data: dict[str, Any]) -> Report:
     for r in data.get("sizes", []):
         r = dict(r)
         r["ef_sweep"] = {int(k): tuple(v) for k, v in (r.get("ef_sweep") or {}).items()}
+        if r.get("remote"):
+            r["remote"] = RemoteResult(**r["remote"])
         sizes.append(SizeResult(**r))
     data["sizes"] = sizes
     if data.get("ingest_race"):

@@ -14,6 +14,12 @@ Two parts:
    same for the baseline, torch fp32 with an exact flat index; and where `ask`'s time goes, stage
    by stage. Sizes above `--e2e-max` (default 1M: all of them) measure the vector part only
    (encode + FAISS), for a quicker run, and the table says so.
+3. **The remote archive beside the embedded one**, with `--archive milvus://host:port` (the token
+   from NEWSBOT_ARCHIVE_TOKEN): each size measured end to end is grown, from the same batches
+   and in the same run, in a Milvus server too (collections `bench_<random>_*`, dropped at the
+   end), and measured alike: ask p50/p95, ingest chunks/s, recall@10 of its dense search against
+   exact search over the vectors it stores, and, for a server on this machine whose data folder
+   `--archive-data` names, bytes per chunk (remote.py).
 
 Writes a Markdown report and a PNG plot. The parts
 beside this command: texts.py (the text), backends.py (part 1), sizes.py (part 2), report.py
@@ -41,6 +47,7 @@ from .index_figures import search_k
 from .ingest_race import ingest_race
 from .measure import machine, versions
 from .plot import plot
+from .remote import RemoteBench, RemoteTarget
 from .report import Report, markdown, targets
 from .sizes import bench_sizes
 from .texts import DEFAULT_SQUAD, load_texts
@@ -77,8 +84,9 @@ def parse_backends(text: str | None, quick: bool) -> list[EncoderBackend]:
     return [EncoderBackend.TORCH] + [b for b in backends if b is not EncoderBackend.TORCH]
 
 
-def run_bench(args: BenchOptions, params: EngineParams) -> int:
+def run_bench(args: BenchOptions, params: EngineParams, *, archive_token: str = "") -> int:
     quick = args.quick
+    remote_target = RemoteTarget.given(args.archive, archive_token, args.archive_data)
     sizes = parse_sizes(args.sizes or ("1k,10k" if quick else "1k,10k,100k,1m"))
     backends = parse_backends(args.backends, quick)
     fast_backend = DEFAULT_BACKEND if DEFAULT_BACKEND in backends else backends[-1]
@@ -143,18 +151,29 @@ def run_bench(args: BenchOptions, params: EngineParams) -> int:
         log("archive sizes:")
         rerank = params.answer.rerank
         reranker = load_reranker(max_tokens=rerank.max_tokens, threads=rerank.threads)
-        report.sizes, report.real_chunks = bench_sizes(
-            sizes,
-            texts,
-            encoders[fast_backend],
-            encoders[EncoderBackend.TORCH],
-            work,
-            questions=args.questions or (30 if quick else 100),
-            e2e_max=max(parse_sizes(args.e2e_max)) if args.e2e_max else 1_000_000,
-            log=log,
-            params=params,
-            reranker=reranker,
+        fast = encoders[fast_backend]
+        remote = (
+            None
+            if remote_target is None
+            else RemoteBench(remote_target, fast.name, fast.dimension, work / "uploads", params)
         )
+        try:
+            report.sizes, report.real_chunks = bench_sizes(
+                sizes,
+                texts,
+                fast,
+                encoders[EncoderBackend.TORCH],
+                work,
+                questions=args.questions or (30 if quick else 100),
+                e2e_max=max(parse_sizes(args.e2e_max)) if args.e2e_max else 1_000_000,
+                log=log,
+                params=params,
+                reranker=reranker,
+                remote=remote,
+            )
+        finally:
+            if remote is not None:
+                remote.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report.minutes = (time.perf_counter() - started) / 60

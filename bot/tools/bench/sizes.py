@@ -9,11 +9,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from index import Encoder, Engine, EngineParams, Reranker
+from index.archive.protocol import Archive
 from index.encoders.base import normalise
 from index.ingest.pipeline import prepare
 from index.store.records import PreparedArticle, PreparedChunk
@@ -21,7 +23,8 @@ from index.store.store import Store
 from index.store.vectors import VectorIndex
 
 from .index_figures import IndexFigures, flat_baseline, measure_index
-from .measure import Laps, encode_times, pct
+from .measure import Laps, encode_times, folder_bytes, pct
+from .remote import RemoteBench, RemoteResult
 from .texts import Texts
 
 # The stages of `Engine.ask` the report shows ("wait", for the read lock, is left out).
@@ -64,6 +67,13 @@ class SizeResult:
     figures_p95: float | None = None
     timeline_p50: float | None = None  # `Engine.timeline`, ms, the questions as topics
     timeline_p95: float | None = None
+    archive_bytes_per_chunk: float | None = None  # the embedded archive's folder: SQLite, FAISS, all
+    remote: RemoteResult | None = None  # `--archive URL`: the same chunks in a Milvus server
+
+    @property
+    def ingest_chunks_s(self) -> float:
+        """Chunks stored per second of `apply` and `save_files`, over the growth to this size."""
+        return self.chunks / self.build_s if self.build_s else float("nan")
 
 
 class Deriver:
@@ -173,15 +183,31 @@ def _copy_article(prepared: PreparedArticle, copy: int, vectors: np.ndarray) -> 
     return PreparedArticle(article, prepared.content_hash, prepared.source_file, prepared.sentences, chunks)
 
 
-class Archive:
-    """The bench's archive: the real articles, then copies of them with real-derived chunk
-    vectors, stored batch after batch as ingest would."""
+class Growth:
+    """The bench's archives: the real articles, then copies of them with real-derived chunk
+    vectors, stored batch after batch as ingest would (`apply`, then `save_files` once at the
+    end), the same batches into each archive (the embedded one; the remote one too with
+    `--archive`), each archive's writes timed on their own."""
 
-    def __init__(self, store: Store, real: list[PreparedArticle], parents: list[np.ndarray], derive: Deriver):
-        self.store = store
+    def __init__(
+        self,
+        archives: Sequence[Archive],
+        real: list[PreparedArticle],
+        parents: list[np.ndarray],
+        derive: Deriver,
+        log: Callable[[str], None],
+    ):
+        self.archives = list(archives)
+        self.log = log
         self.real, self.parents, self.derive = real, parents, derive
         self.copy = self.cursor = self.chunks = 0
-        self.build_s = 0.0
+        self.build_s = [0.0] * len(self.archives)  # seconds writing, by archive
+
+    def _timed(self, write: Callable[[Archive], None]) -> None:
+        for n, archive in enumerate(self.archives):
+            start = time.perf_counter()
+            write(archive)
+            self.build_s[n] += time.perf_counter() - start
 
     def grow(self, target: int, batch_articles: int) -> None:
         while self.chunks < target:
@@ -196,9 +222,16 @@ class Archive:
                 self.cursor += 1
                 if self.cursor == len(self.real):
                     self.cursor, self.copy = 0, self.copy + 1
-            start = time.perf_counter()
-            self.store.apply(batch, [])
-            self.build_s += time.perf_counter() - start
+            self._timed(partial(_apply, batch=batch))
+            spent = ", ".join(
+                f"{a.location}: {s:.0f} s" for a, s in zip(self.archives, self.build_s, strict=True)
+            )
+            self.log(f"    {self.chunks:,} chunks stored ({spent})")
+        self._timed(lambda archive: archive.save_files())
+
+
+def _apply(archive: Archive, batch: Sequence[PreparedArticle]) -> None:
+    archive.apply(batch, [])
 
 
 def _into_page_cache(directory: Path) -> None:
@@ -250,7 +283,8 @@ def _call_times(call: Callable[[str], object], topics: Sequence[str], warm_up: S
 
 def _end_to_end(
     size: int,
-    archive: Archive,
+    store: Store,
+    build_s: float,
     real_chunks: int,
     fast: Encoder,
     baseline: Encoder,
@@ -262,7 +296,6 @@ def _end_to_end(
 ) -> SizeResult:
     """`Engine.ask` on the archive as it stands (the cross-encoder included), with the default
     pipeline and the baseline; `Engine.figures` of `topics`."""
-    store = archive.store
     with store.snapshot():
         ids, matrix = store.chunk_vectors()
         index = store.vectors()
@@ -293,11 +326,11 @@ def _end_to_end(
         reader.close()
     del flat, matrix
     gc.collect()
-    return _result(
+    result = _result(
         size,
         len(ids),
         min(real_chunks, len(ids)),
-        archive.build_s,
+        build_s,
         ours,
         base,
         questions,
@@ -306,6 +339,35 @@ def _end_to_end(
         stages=stages,
         figures=figures or None,
         timeline=timeline,
+    )
+    result.archive_bytes_per_chunk = folder_bytes(store.directory) / len(ids)
+    return result
+
+
+def _remote(
+    remote: RemoteBench,
+    build_s: float,
+    fast: Encoder,
+    questions: Questions,
+    params: EngineParams,
+    reranker: Reranker | None,
+) -> RemoteResult:
+    """The remote archive as it stands, measured as the embedded one is: `Engine.ask` end to end
+    with the default pipeline; recall@10 of its dense search for as many chunks as `hybrid` asks."""
+    ask, _ = _ask_times(
+        Engine(remote.archive, fast, reranker=reranker, params=params), questions.texts, questions.warm_up
+    )
+    stored = remote.archive.vector_count()
+    bytes_per_chunk, note = remote.bytes_per_chunk(stored)
+    return RemoteResult(
+        location=remote.location,
+        chunks=stored,
+        build_s=build_s,
+        ask_p50=1000 * pct(ask, 50),
+        ask_p95=1000 * pct(ask, 95),
+        recall10=remote.recall10(questions.fast, params.retrieval.depth + params.remote.orphans),
+        bytes_per_chunk=bytes_per_chunk,
+        bytes_note=note,
     )
 
 
@@ -363,10 +425,29 @@ def _size_line(r: SizeResult) -> str:
     base = f" (baseline {r.base_ask_p50:.1f}/{r.base_ask_p95:.1f})" if r.base_ask_p50 is not None else ""
     if r.figures_p50 is not None:
         base += f", figures p50 {r.figures_p50:.1f} ms p95 {r.figures_p95:.1f} ms"
-    return (
+    line = (
         f"{size_label(r.target)} ({r.chunks:,} chunks): {r.kind}, {ask}{base}, search {r.search_ms:.2f} ms "
         f"(flat {r.base_search_ms:.2f}), recall@10 {r.recall10:.3f}, {r.bytes_per_chunk:.0f} B/chunk, "
         f"load {r.load_ms:.0f} ms, built in {r.build_s:.0f} s"
+    )
+    if r.end_to_end:
+        line += f" ({r.ingest_chunks_s:.0f} chunks/s)"
+    if r.archive_bytes_per_chunk is not None:
+        line += f", folder {r.archive_bytes_per_chunk:.0f} B/chunk"
+    return line + _remote_part(r)
+
+
+def _remote_part(r: SizeResult) -> str:
+    """The remote archive beside the embedded one, on the same line."""
+    m = r.remote
+    if m is None:
+        return ""
+    weighed = f"{m.bytes_per_chunk:.0f} B/chunk" if m.bytes_per_chunk is not None else f"bytes {m.bytes_note}"
+    return (
+        f" | remote {m.location} ({m.chunks:,} chunks): ask p50 {m.ask_p50:.1f} ms p95 {m.ask_p95:.1f} ms "
+        f"(embedded {r.ask_p50:.1f}/{r.ask_p95:.1f}), ingest {m.ingest_chunks_s:.0f} chunks/s "
+        f"(embedded {r.ingest_chunks_s:.0f}), recall@10 {m.recall10:.3f} (embedded {r.recall10:.3f}), "
+        + weighed
     )
 
 
@@ -382,9 +463,11 @@ def bench_sizes(
     log: Callable[[str], None],
     params: EngineParams,
     reranker: Reranker | None = None,
+    remote: RemoteBench | None = None,
 ) -> tuple[list[SizeResult], int]:
     """Each size measured (end to end up to `e2e_max`, the vector part above), and how many of the
-    chunks are real (encoded by the model)."""
+    chunks are real (encoded by the model). With `remote`, each size measured end to end is grown
+    in the remote archive too, from the same batches, and measured beside the embedded one."""
     asked = Questions.encode(texts, questions, fast, baseline)
 
     log(f"  preparing the real articles with {fast.name} ...")
@@ -407,19 +490,24 @@ def bench_sizes(
         params=params.store,
         vector_params=params.vectors,
     )
-    archive = Archive(store, real, parents, derive)
+    growth = Growth([store] if remote is None else [store, remote.archive], real, parents, derive, log)
     results: list[SizeResult] = []
     for size in (s for s in sizes if s <= e2e_max):
-        archive.grow(size, batch_articles=max(batch, size // 20))
-        results.append(
-            _end_to_end(size, archive, real_chunks, fast, baseline, asked, work, params, reranker, topics)
+        growth.grow(size, batch_articles=max(batch, size // 20))
+        result = _end_to_end(
+            size, store, growth.build_s[0], real_chunks, fast, baseline, asked, work, params, reranker, topics
         )
+        if remote is not None:
+            result.remote = _remote(remote, growth.build_s[1], fast, asked, params, reranker)
+        results.append(result)
         log("  " + _size_line(results[-1]))
     store.close()
     gc.collect()
 
     for size in (s for s in sizes if s > e2e_max):
         log(f"  {size_label(size)}: deriving vectors and building the index (vector part only) ...")
+        if remote is not None:
+            log(f"  {size_label(size)}: the remote archive is not grown past --e2e-max: not measured")
         results.append(_vectors_only(size, pool, derive, real_chunks, asked, work, params))
         log("  " + _size_line(results[-1]))
     return results, real_chunks

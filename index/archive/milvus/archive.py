@@ -47,7 +47,7 @@ from ..fusion import bm25, idf, rare_terms, rrf_fuse
 from ..location import RemoteLocation
 from ..protocol import AbstentionRow, FeedbackRow
 from . import rows
-from .collections import NO_VECTOR, create_missing, load_all
+from .collections import NO_VECTOR, create_missing, drop_all, load_all
 from .expressions import audience, filtered, ids_in, like_contains, outlet_key, quoted
 
 log = logging.getLogger(__name__)
@@ -395,10 +395,7 @@ class MilvusArchive:
         where = audience(include_internal, retracted) + filtered(filters)
         fetch = params.depth + self.params.orphans
         fields = ["article_row", "version"]
-        size = self.vector_count()
-        # Where the embedded archive searches exactly, a breadth of the whole archive makes
-        # HNSW's search all but exact too; beyond, the embedded archive's breadths.
-        ef = max(size if size <= self.vector_params.flat_max else self.vector_params.ef_for(size), fetch)
+        ef = self._breadth(fetch)
         dense = self._client.search(
             self._name("chunks"),
             data=[np.asarray(query_vector, dtype=np.float32).tolist()],
@@ -456,6 +453,44 @@ class MilvusArchive:
 
     def vector_count(self) -> int:
         return int(self._cache(("chunks",), lambda: self._count("chunks")))
+
+    def _breadth(self, fetch: int) -> int:
+        """HNSW's search breadth (ef) for `fetch` hits: where the embedded archive searches
+        exactly, a breadth of the whole archive makes HNSW's search all but exact too; beyond,
+        the embedded archive's breadths."""
+        size = self.vector_count()
+        return max(size if size <= self.vector_params.flat_max else self.vector_params.ef_for(size), fetch)
+
+    # ---- the vector search alone (newsbot bench: recall against exact search) ------------
+
+    def nearest(self, query_vectors: np.ndarray, k: int) -> list[list[int]]:
+        """The ids of each query's `k` nearest chunk rows by the server's dense index, with no
+        filter and the breadth `hybrid` searches with."""
+        ef = self._breadth(k)
+        found = self._client.search(
+            self._name("chunks"),
+            data=np.asarray(query_vectors, dtype=np.float32).tolist(),
+            anns_field="dense",
+            limit=k,
+            search_params={"metric_type": "IP", "params": {"ef": ef}},
+        )
+        return [[int(h["id"]) for h in hits] for hits in found]
+
+    def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, float32 vectors) of every chunk row the server holds, in id order."""
+        ids: list[int] = []
+        vectors: list[np.ndarray] = []
+        for r in self._iterate("chunks", "", ["id", "dense"]):
+            ids.append(int(r["id"]))
+            vectors.append(np.asarray(r["dense"], dtype=np.float32))
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros((0, self.dimension), np.float32)
+        order = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
+        return np.array(ids, dtype=np.int64)[order], np.stack(vectors)[order]
+
+    def drop(self) -> None:
+        """Removes the archive: every one of its collections (newsbot bench's own archives)."""
+        drop_all(self._client, self.prefix)
 
     def _chunks(self, chunk_ids: Sequence[int]) -> list[dict[str, Any]]:
         fields = ["id", "article_row", "version", "first_sentence", "last_sentence"]

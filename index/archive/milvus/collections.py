@@ -180,3 +180,11 @@ def create_missing(client: MilvusClient, prefix: str, dimension: int, params: Re
         # half second), then loaded: searchable at once.
         client.create_index(full, index, sync=False)
         client.load_collection(full)
+
+
+def drop_all(client: MilvusClient, prefix: str) -> None:
+    """Drops the collections of the archive named `prefix` (those it has)."""
+    for name in _layouts(0):
+        full = f"{prefix}_{name}"
+        if client.has_collection(full):
+            client.drop_collection(full)

@@ -15,11 +15,15 @@ import pytest
 from bot.cli import main
 from bot.tools.bench.backends import BackendResult
 from bot.tools.bench.plot import plot
+from bot.tools.bench.remote import RemoteBench, RemoteTarget
 from bot.tools.bench.report import Report, markdown, report_from_json, targets
 from bot.tools.bench.run import parse_sizes
 from bot.tools.bench.sizes import Deriver, SizeResult, bench_sizes
 from bot.tools.bench.texts import Texts, load_texts
 from index import EngineParams, VectorParams
+from index.archive.location import RemoteLocation
+from index.archive.milvus.archive import MilvusArchive
+from index.errors import IndexMissingError
 from index.models import Article
 from tests.fixtures.encoder import HashingEncoder
 
@@ -176,3 +180,51 @@ def test_bench_refuses_a_bad_size_in_one_line(capsys):
     assert main(["bench", "--sizes", "lots"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("newsbot:") and "lots" in err and "\n" not in err
+
+
+@pytest.mark.remote
+def test_the_remote_archive_grows_from_the_same_batches_and_is_measured_beside_the_embedded_one(
+    small_texts, tmp_path, milvus: RemoteLocation
+):
+    encoder = HashingEncoder()
+    params = EngineParams(vectors=VectorParams(flat_max=150))
+    remote = RemoteBench(RemoteTarget(milvus, "", None), encoder.name, encoder.dimension, tmp_path, params)
+    prefix = remote.archive.prefix
+    lines: list[str] = []
+    try:
+        results, _ = bench_sizes(
+            [200], small_texts, encoder, encoder, tmp_path, questions=6, e2e_max=200,
+            log=lines.append, params=params, remote=remote,
+        )  # fmt: skip
+    finally:
+        remote.close()
+    (result,) = results
+    measured = result.remote
+    assert measured is not None and prefix.startswith("bench_")
+    assert measured.chunks == result.chunks >= 200, "both archives hold every chunk grown"
+    assert 0 <= measured.recall10 <= 1 and 0 <= result.recall10 <= 1
+    assert measured.ask_p95 >= measured.ask_p50 > 0 and measured.ingest_chunks_s > 0
+    assert result.ingest_chunks_s > 0 and result.archive_bytes_per_chunk > result.bytes_per_chunk
+    assert measured.bytes_per_chunk is None and "not measured" in measured.bytes_note
+    assert "| remote milvus://127.0.0.1:" in lines[-1] and "bytes not measured" in lines[-1]
+    with pytest.raises(IndexMissingError):  # the bench's collections are dropped
+        MilvusArchive.connect(
+            milvus, token="", prefix=prefix, model=None, dimension=None, create=False, uploads=tmp_path
+        )
+    report = Report("cpu", "faiss", "test text", "newsbot bench", "2026-01-01 00:00", sizes=results)
+    text = markdown(report)
+    assert "## The remote archive beside the embedded one" in text
+    row = f"| {result.chunks:,} | {result.ask_p50:.1f} / {result.ask_p95:.1f} ms | {measured.ask_p50:.1f}"
+    assert row in text
+    saved = json.loads(json.dumps(asdict(report)))
+    assert saved["sizes"][0]["remote"]["recall10"] == measured.recall10
+    assert markdown(report_from_json(saved)) == text
+
+
+def test_bench_archive_options_are_checked_before_anything_is_measured(capsys, tmp_path):
+    assert main(["bench", "--archive-data", str(tmp_path)]) == 2
+    assert "--archive URL" in capsys.readouterr().err
+    assert main(["bench", "--archive", "http://127.0.0.1:19530"]) == 2
+    assert "milvus://" in capsys.readouterr().err
+    assert main(["bench", "--archive", "milvus://127.0.0.1:1", "--archive-data", str(tmp_path / "no")]) == 2
+    assert "not a folder" in capsys.readouterr().err
