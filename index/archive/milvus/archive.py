@@ -2,12 +2,14 @@
 (index/archive/protocol.py), for any number of bot processes on one archive.
 
 Writes. A batch's rows (text parts, sentences, figures, chunks) are written first under each
-article's version (content hash), then its article rows, which make those versions the ones
-readers take, then the rows of other versions go. Readers take a chunk only when its article
-row names its version, so a question never sees half an article, and a write killed at any
-moment leaves rows no reader takes, which the rerun, writing the same ids, replaces or deletes.
-A removal deletes the article row first. One ingesting process at a time (nothing here locks
-across processes; two writers of one article can leave it without rows).
+article's version (content hash), then the rows of the versions they replace go, then its
+article rows, which make the new versions the ones readers take. Readers take a chunk only
+when its article row names its version, so a question never sees half an article (one being
+replaced is absent for that moment), and a write killed at any moment leaves rows no reader
+takes, which the rerun, writing the same ids, replaces. A removal deletes the chunks first (no
+search finds the article any more) and the article row last (the rerun finds it still stored).
+One ingesting process at a time (nothing here locks across processes; two writers of one
+article can leave it without rows).
 
 Reads see each article as its last write left it: Milvus has no transactions, so unlike the
 embedded archive a question asked during an ingest may see some of a batch's articles new and
@@ -315,19 +317,32 @@ class MilvusArchive:
         removals: Sequence[str],
         also: Mapping[str, Sequence[AlsoPublished]] | None = None,
     ) -> None:
-        """The batch's rows first, then its article rows (which make the new versions the ones
-        read), then what other versions of those articles left; a removal's article row goes
-        first. One request per collection and step, not per article."""
+        """The batch's rows first, then those of the versions they replace, then its article rows
+        (which make the new versions the ones read); a removal's rows go before its article row.
+        One request per collection and step, not per article."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         gone = [rows.article_row(a) for a in removals]
-        self._in_steps(gone, lambda part: self._client.delete(self._name("articles"), ids=part))
+        # Its chunks first, so that no search finds it, its article row last, so that a write
+        # killed meanwhile leaves the removal to the rerun, which finds the article still stored.
         self._in_steps(gone, lambda part: self._delete_content(ids_in("article_row", part)))
+        self._in_steps(gone, lambda part: self._client.delete(self._name("articles"), ids=part))
         owners = [(rows.article_row(p.article.article_id), p) for p in upserts]
+        stored = {
+            r["row"]: r["content_hash"]
+            for r in self._get("articles", [r for r, _ in owners], _ARTICLE_FIELDS)
+        }
         content = [
             rows.content_rows(p, row, self.dimension, self.params.text_part_chars) for row, p in owners
         ]
         for kind in CONTENT:
             self._replace(kind, [r for c in content for r in c[kind]])
+        # The versions replaced go before the switch (meanwhile the article is absent, never
+        # half there; a write killed then leaves it to the rerun, which finds it changed). Only
+        # articles stored under another version have such rows: scanning for those of every
+        # article halved what an ingest stores a second. Rows an interrupted write left of a
+        # text changed before the rerun stay, unread, until the article next changes or goes.
+        replaced = [(row, p) for row, p in owners if stored.get(row, p.content_hash) != p.content_hash]
+        self._in_steps(replaced, lambda part: self._delete_content(_other_versions(part)))
         self._upsert(
             "articles",
             [
@@ -335,7 +350,6 @@ class MilvusArchive:
                 for (row, p), c in zip(owners, content, strict=True)
             ],
         )
-        self._in_steps(owners, lambda part: self._delete_content(_other_versions(part)))
         if also:
             renamed = self._get("articles", [rows.article_row(a) for a in also], ["*"])
             by_id = {r["article_id"]: r for r in renamed}
@@ -365,7 +379,7 @@ class MilvusArchive:
         self._in_steps(found, write)
 
     def _delete_content(self, where: str) -> None:
-        for kind in CONTENT:
+        for kind in reversed(CONTENT):  # chunks first: what searches find goes first
             self._client.delete(self._name(kind), filter=where)
 
     def save_files(self) -> None:

@@ -62,11 +62,11 @@ def connect(milvus: RemoteLocation, prefix: str, tmp_path: Path) -> Iterator[Cal
         engine.close()
 
 
-def write_ferry(write_article, n: int, **meta: object) -> Path:
+def write_ferry(write_article, n: int, passengers: int | None = None, **meta: object) -> Path:
     return write_article(
         f"ferry-{n}.md",
         f"""
-        The harbour ferry number {n} carried {1000 + n} passengers in 2022.
+        The harbour ferry number {n} carried {passengers or 1000 + n} passengers in 2022.
 
         Crew member {n} said the boat ran on time all winter.
         """,
@@ -119,14 +119,16 @@ def test_an_outlet_filter_is_a_value_never_part_of_the_expression(connect, corpu
     assert engine.search("ferry passengers", filters=ArticleFilter(outlet="harbour ledger"))
 
 
-@pytest.mark.parametrize("writes", [1, 2, 5, 9, 11, 14])
+@pytest.mark.parametrize("writes", [1, 2, 5, 9, 10, 13, 15, 17])
 def test_an_ingest_killed_mid_batch_leaves_the_archive_answering_and_its_rerun_stores_every_article_once(
     connect, milvus, prefix, corpus_dir, write_article, tmp_path, process_env, writes
 ):
     engine = connect()
+    write_ferry(write_article, 0)
     write_ferry(write_article, 1)
     engine.ingest([corpus_dir])
     question = "How many passengers did ferry number 1 carry in 2022?"
+    write_ferry(write_article, 0, passengers=2500)  # replaced by the killed ingest
     for n in range(2, 8):
         write_ferry(write_article, n)
     env = {
@@ -154,16 +156,15 @@ def test_an_ingest_killed_mid_batch_leaves_the_archive_answering_and_its_rerun_s
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
 
     assert any("ferry-1" in a for a in cited(engine, question))  # what was stored still answers
-    assert engine.stats().articles < 7
+    assert engine.stats().articles < 8
 
     report = connect().ingest([corpus_dir])
-    assert len(report.added) + report.unchanged == 7
+    assert len(report.added) + len(report.updated) + report.unchanged == 8
     with engine.snapshot() as archive:
         stored = archive.article_index()
         counts = archive.counts()
         infos = [archive.find_article(a, include_internal=False) for a in stored]
-    assert sorted(stored) == sorted(stored.keys()) and len(stored) == 7
-    assert counts["articles"] == 7
+    assert len(stored) == 8 and counts["articles"] == 8
     # Every article's rows once, none left of the killed write.
     assert counts["chunks"] == sum(i.chunks for i in infos if i)
     assert counts["sentences"] == sum(i.sentences for i in infos if i)
