@@ -285,17 +285,12 @@ class MilvusArchive:
             self._name("meta"), [{"key": k, "value": rows.fit(v), "_v": NO_VECTOR} for k, v in values.items()]
         )
 
-    def _committed(self, owners: Iterable[tuple[int, str]]) -> dict[int, dict[str, Any]]:
-        """The article rows of these (article row, version) pairs whose article row names that
-        version: the rows readers may take."""
-        wanted = dict(owners)
-        found = self._get("articles", wanted, _ARTICLE_FIELDS)
-        return {r["row"]: r for r in found if r["content_hash"] == wanted.get(r["row"])}
-
     def _taken(self, found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Those of these rows (each with article_row and version) of a committed version."""
-        committed = self._committed((r["article_row"], r["version"]) for r in found)
-        return [r for r in found if committed.get(r["article_row"], {}).get("content_hash") == r["version"]]
+        """Those of these rows (each with article_row and version) of the version their article
+        row names: the rows readers may take."""
+        rows_ = {r["article_row"] for r in found}
+        current = {a["row"]: a["content_hash"] for a in self._get("articles", rows_, ["row", "content_hash"])}
+        return [r for r in found if current.get(r["article_row"]) == r["version"]]
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -699,15 +694,9 @@ class MilvusArchive:
     def save_feed_state(self, feeds: Sequence[FeedState], pages: Sequence[PageState], summary: str) -> None:
         states = [(f"feed {f.url}", f.model_dump_json()) for f in feeds]
         states += [(f"page {p.url}", p.model_dump_json()) for p in pages]
-        step = self.params.read_batch
-        for start in range(0, len(states), step):
-            self._client.upsert(
-                self._name("state"),
-                [
-                    {"key": rows.fit(k), "state": rows.fit(s), "_v": NO_VECTOR}
-                    for k, s in states[start : start + step]
-                ],
-            )
+        self._upsert(
+            "state", [{"key": rows.fit(k), "state": rows.fit(v), "_v": NO_VECTOR} for k, v in states]
+        )
         self._set_meta(
             last_refresh=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), last_refresh_summary=summary
         )

@@ -218,17 +218,24 @@ def source(r: Row) -> Source:
     )
 
 
+def _described(r: Row) -> dict[str, Any]:
+    """What an article row says of its article besides its text and counts."""
+    return {
+        "article_id": r["article_id"],
+        "title": r["title"],
+        "url": _opt(r["url"]),
+        "outlet": _opt(r["outlet"]),
+        "author": _opt(r["author"]),
+        "published": _day(r["published"]),
+        "published_inferred": r["published_inferred"],
+        "visibility": Visibility(r["visibility"]),
+        "status": Status(r["status"]),
+    }
+
+
 def info(r: Row) -> ArticleInfo:
     return ArticleInfo(
-        article_id=r["article_id"],
-        title=r["title"],
-        url=_opt(r["url"]),
-        outlet=_opt(r["outlet"]),
-        author=_opt(r["author"]),
-        published=_day(r["published"]),
-        published_inferred=r["published_inferred"],
-        visibility=Visibility(r["visibility"]),
-        status=Status(r["status"]),
+        **_described(r),
         sentences=r["sentences"],
         chunks=r["chunks"],
         also_published_as=also_names(r["also_published_as"]),
@@ -236,19 +243,7 @@ def info(r: Row) -> ArticleInfo:
 
 
 def article(r: Row, text: str) -> Article:
-    return Article(
-        article_id=r["article_id"],
-        title=r["title"],
-        text=text,
-        url=_opt(r["url"]),
-        outlet=_opt(r["outlet"]),
-        author=_opt(r["author"]),
-        published=_day(r["published"]),
-        published_inferred=r["published_inferred"],
-        visibility=Visibility(r["visibility"]),
-        status=Status(r["status"]),
-        source=r["source"],
-    )
+    return Article(**_described(r), text=text, source=r["source"])
 
 
 def sentence(r: Row) -> StoredSentence:

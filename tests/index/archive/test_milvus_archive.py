@@ -4,7 +4,6 @@ processes on one archive, what a write killed midway leaves, and what it tells a
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -232,4 +231,3 @@ def test_an_unreachable_server_is_a_message_without_the_token(tmp_path, caplog):
         )
     assert "hunter2" not in str(raised.value)
     assert "hunter2" not in caplog.text
-    assert "hunter2" not in os.environ.get("NEWSBOT_ARCHIVE_TOKEN", "")
