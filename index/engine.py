@@ -19,7 +19,7 @@ from .answering.compose import Judged, Rerank, compose, judge
 from .answering.explain import explanation, reading
 from .answering.figures import ThingVectors, figure_report
 from .answering.filters import resolved
-from .answering.question import QuestionAnalysis, analyse_in_context, validate_question
+from .answering.question import QuestionAnalysis, analyse_in_context, news_day, validate_question
 from .answering.retrieval import Candidate, candidates, retrieve
 from .archive.location import RemoteLocation
 from .archive.milvus.archive import MilvusArchive
@@ -438,16 +438,18 @@ class Engine:
         question: str,
         include_internal: bool,
         previous: str | None,
-        as_of: dt.date | None,
+        as_of: dt.date,
         lap: Lap,
         *,
+        as_of_given: bool,
         retracted: bool = False,
         filters: ArticleFilter | None = None,
     ) -> tuple[QuestionAnalysis, np.ndarray, list[Candidate], dict[str, float], list[Candidate]]:
-        """The question read, its vector, the candidate sentences (of the articles `filters`, as
-        `_resolved` gives it, lets through), the IDF of its terms and, with `retracted`, the
-        candidates from retracted articles (for a note, never an answer)."""
-        analysis = analyse_in_context(question, previous, as_of or self._today())
+        """The question read as of `as_of` (`as_of_given`: the asker chose it), its vector, the
+        candidate sentences (of the articles `filters`, as `_resolved` gives it, lets through),
+        the IDF of its terms and, with `retracted`, the candidates from retracted articles (for a
+        note, never an answer)."""
+        analysis = news_day(analyse_in_context(question, previous, as_of), as_of, as_of_given=as_of_given)
         vector = self.encoder.encode([analysis.text])[0]
         lap("encode")
         terms = content_terms(analysis.text)
@@ -512,13 +514,19 @@ class Engine:
         (`Answer.explanation`). Every answer carries how the question was read (`Answer.reading`).
         `lap(stage)` is called as each stage ends (encode, wait, retrieve, read, compose): a
         caller that times the calls learns where the time went (`newsbot bench`)."""
-        as_of_given = as_of is not None
-        as_of = as_of or self._today()
+        day = as_of or self._today()
         scope = self._resolved(filters, include_internal)
         analysis, vector, found, idf, gone = self._gather(
-            question, include_internal, previous, as_of, lap, retracted=True, filters=scope
+            question,
+            include_internal,
+            previous,
+            day,
+            lap,
+            as_of_given=as_of is not None,
+            retracted=True,
+            filters=scope,
         )
-        read = reading(analysis, as_of, as_of_given=as_of_given, filters=scope)
+        read = reading(analysis, day, filters=scope)
         answer = compose(
             analysis,
             vector,
@@ -556,7 +564,13 @@ class Engine:
         features and calibrated probability), best first: for calibration and explanations."""
         scope = self._resolved(filters, include_internal)
         analysis, vector, found, idf, _ = self._gather(
-            question, include_internal, previous, as_of, _no_lap, filters=scope
+            question,
+            include_internal,
+            previous,
+            as_of or self._today(),
+            _no_lap,
+            as_of_given=as_of is not None,
+            filters=scope,
         )
         return judge(analysis, vector, found, self.params.answer, idf, self.encoder.encode, self._rerank())
 

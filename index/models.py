@@ -205,7 +205,8 @@ class QuestionReading(BaseModel):
     )
     as_of_matters: bool = Field(
         default=False,
-        description="The answer depends on `as_of`: a relative period was read against it, or it was given.",
+        description="The answer depends on `as_of`: it was given, a relative period was read against it, "
+        "or the question asks about things as they stand ('recently', 'the latest').",
     )
     filters: ArticleFilter = Field(
         default=ArticleFilter(),

@@ -127,7 +127,6 @@ def encoder() -> HashingEncoder:
 
 CITE_EVERYTHING = AnswerParams(
     threshold=-1.0,
-    margin=10.0,
     dense_margin=10.0,
     max_answers=100,
     max_citations=100,

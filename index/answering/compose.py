@@ -23,7 +23,15 @@ from .calibration import probability
 from .features import features
 from .question import QuestionAnalysis
 from .retrieval import Candidate
-from .scoring import Encode, FirstStage, answer_span, counted_figures, first_stage, names_the_same, period_fit
+from .scoring import (
+    Encode,
+    FirstStage,
+    answer_span,
+    counted_figures,
+    first_stage,
+    names_the_same,
+    period_fit,
+)
 
 Rerank = Callable[[str, list[str]], np.ndarray]
 
@@ -232,10 +240,8 @@ def compose(
             confidence=round(max((j.probability for j in possible), default=0.0), 4),
         )
     chosen = _select(eligible, analysis.kind, params)
-    # Further sources, for "More sources": only those nearly as likely to answer.
-    floor = chosen[0].probability - params.margin
-    extra = [j for j in eligible if j not in chosen and j.probability >= floor]
-    extra = extra[: params.max_citations - len(chosen)]
+    # Further sources, for "More sources": the next most likely, each clearing the threshold too.
+    extra = [j for j in eligible if j not in chosen][: max(0, params.max_citations - len(chosen))]
     quoted = [_citation(n, j) for n, j in enumerate(chosen + extra, start=1)]
     citations, more = quoted[: len(chosen)], quoted[len(chosen) :]
     lines = [AnswerLine(citation=c.n, period=c.period) for c in citations]

@@ -12,7 +12,6 @@ from ..models import (
     ArticleFilter,
     ExplainedCandidate,
     Explanation,
-    PeriodBasis,
     PeriodFit,
     QuestionReading,
     Verdict,
@@ -25,15 +24,8 @@ from .question import QuestionAnalysis, subject
 _WHAT_IT_GIVES = {AnswerKind.HOW_MANY: "figure", AnswerKind.WHEN: "date", AnswerKind.TIME: "time"}
 
 
-def reading(
-    analysis: QuestionAnalysis,
-    as_of: dt.date,
-    *,
-    as_of_given: bool = False,
-    filters: ArticleFilter,
-) -> QuestionReading:
-    """How the question was read; `as_of_given` when the asker chose the day relative periods
-    are read against, and `filters` as the archive names its outlet."""
+def reading(analysis: QuestionAnalysis, as_of: dt.date, *, filters: ArticleFilter) -> QuestionReading:
+    """How the question was read as of `as_of`, with `filters` as the archive names its outlet."""
     period = analysis.period
     return QuestionReading(
         kind=analysis.kind,
@@ -46,7 +38,7 @@ def reading(
         terms=analysis.terms,
         read_as=analysis.text,
         subject=subject(analysis.text, period),
-        as_of_matters=as_of_given or (period is not None and period.basis is PeriodBasis.RELATIVE),
+        as_of_matters=analysis.news_of is not None,
         filters=filters,
     )
 

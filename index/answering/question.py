@@ -20,15 +20,17 @@ _KINDS = [
     (
         AnswerKind.HOW_MANY,
         r"\bhow (many|much|old|long|far|often|big|large)\b|\bnumber of\b|\bwhat age\b|"
-        # A counting word with a question mark after it: the first such word, read once (an
-        # atomic group), is enough, since a mark after a later one is also after the first.
-        r"^(?>(?s:.*?)\b(?:total|count|tally|figure|rate|percentage|share|proportion)\b).*\?|"
-        r"\bwhat (was|is|were|are) the (number|total|count|figure|rate)\b",
+        r"\bwhat (percentage|percent|share|proportion|fraction)\b|"
+        # "what is the city's unemployment rate", not "what was the name of the count of Apulia"
+        r"\bwhat (was|is|were|are) (the|its|their) ((?!of\b)[\w'’-]+ ){0,3}"
+        r"(number|total|count|figure|rate)\b",
     ),
     (AnswerKind.TIME, r"\b(what|which) time\b|\bat what hour\b"),
     (
         AnswerKind.WHEN,
-        r"^\s*(when|since when)\b|\b(what|which) (date|day|year|month)\b|\bwhen (did|was|were|is|will)\b",
+        # A leading "When ..., what ...?" is a clause setting the scene, not the thing asked.
+        r"^\s*(since )?when\b(?![^?]*,[^?]*\b(what|which|who|whom|whose|where|how)\b)|"
+        r"\b(what|which) (date|day|year|month)\b|\bwhen (did|was|were|is|will)\b",
     ),
     (
         AnswerKind.WHERE,
@@ -41,6 +43,14 @@ _KINDS = [
         r"company|office|department|group|surgeon|doctor|reporter|outlet)\b|\bwhat (is|was) the name\b",
     ),
 ]
+# A terse question with a counting word and a question mark ("carjackings total in 2021?") asks
+# for a figure; a question that asks "which ..." or "what ..." of something else does not ("which
+# historical figure ...?", "what did the total solar eclipse show?"), so this comes last. The
+# first such word, read once (an atomic group), is enough: a mark after a later one is after it.
+_COUNTING_WORD = re.compile(
+    r"^(?!.*\b(which|what|who|whom|whose|where|when|why)\b)"
+    r"(?>(?s:.*?)\b(?:total|count|tally|figure|rate|percentage|share|proportion)\b).*\?"
+)
 _FOLLOW_UP_LEAD = re.compile(
     r"^\s*(and|but|also|so|then|what about|how about|what of|same for|and what about|"
     r"and how about|ok(ay)?,?)\b[\s,]*",
@@ -56,6 +66,9 @@ class QuestionAnalysis(BaseModel):
     terms: list[str]
     counted: str | None = None  # what a "how many" question counts: "carjackings"
     names: list[str] = []  # places, people and bodies it names: "New York City"
+    # The day whose news it asks about ("who won this week?"), when it asks about one: articles
+    # published shortly before it weigh more (`news_day`).
+    news_of: dt.date | None = None
 
 
 _COUNT_TRIGGER = re.compile(r"\b(?:how (?:many|much)|number of)\s+", re.IGNORECASE)
@@ -71,6 +84,22 @@ def counted_noun(question: str, period: Period | None = None) -> str | None:
         return None
     dated = frozenset(w.lower() for w in words(period.text)) if period else frozenset()
     return noun_phrase(words(question[m.end() :]), ends_at=dated)
+
+
+_MONEY_QUESTION = re.compile(
+    r"\bhow much (?:money|cash|funding)\b|\bhow much\b.*?\b(?:cost|costs|worth|spend|spent|pay|paid|"
+    r"raise|raised|earn|earned|owe|owed|charge|charged|fine|fined|price|budget|funding|salary|"
+    r"lose|lost|save|saved|invest|invested|donate|donated)\b"
+    r"|\bwhat (?:was|is|were|are|will be) (?:the|its|their) (?:[\w'’-]+ ){0,2}"
+    r"(?:price|cost|value|budget|salary|fine|bill|valuation)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_money(question: str) -> bool:
+    """ "How much will it cost?", "how much money did the PAC spend?": any sum of money counts,
+    whatever words come after it ("$16 million on legal services")."""
+    return bool(_MONEY_QUESTION.search(question))
 
 
 def named_entities(question: str) -> list[str]:
@@ -89,7 +118,7 @@ def answer_kind(question: str) -> AnswerKind:
     for kind, pattern in _KINDS:
         if re.search(pattern, lowered):
             return kind
-    return AnswerKind.WHAT
+    return AnswerKind.HOW_MANY if _COUNTING_WORD.search(lowered) else AnswerKind.WHAT
 
 
 def validate_question(question: str) -> str:
@@ -159,6 +188,25 @@ def subject(text: str, period: Period | None) -> str | None:
             continue
         kept[lowered] = word
     return " ".join(list(kept.values())[:SUBJECT_WORDS]) or None
+
+
+# Words that ask about things as they stand: "recently", "the latest", "now", "so far".
+_PRESENT = re.compile(
+    r"\b(?:recent|recently|latest|newest|now|currently|current|so far|to date|this week|this month|"
+    r"yesterday|today|tonight)\b",
+    re.IGNORECASE,
+)
+
+
+def news_day(analysis: QuestionAnalysis, as_of: dt.date, *, as_of_given: bool) -> QuestionAnalysis:
+    """The question with the day whose news it asks about: `as_of` when the asker gave it, when a
+    relative period ("this week") was read against it, or when the question asks about the
+    present ("recently", "the latest"); otherwise none, and no article weighs more for its date."""
+    period = analysis.period
+    relative = period is not None and period.basis is PeriodBasis.RELATIVE
+    if as_of_given or relative or _PRESENT.search(analysis.question):
+        return analysis.model_copy(update={"news_of": as_of})
+    return analysis
 
 
 def is_follow_up(question: str, analysis: QuestionAnalysis) -> bool:

@@ -3,6 +3,8 @@ whether it names the question's names and counts its thing."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,10 +14,11 @@ import numpy as np
 from ..models import AnswerKind, Period, PeriodBasis, PeriodFit
 from ..params import AnswerParams
 from ..text.counting import shares_word, window
+from ..text.figures import parse_value
 from ..text.names import name_in
 from ..text.spans import Span, clock_spans, figure_spans, name_spans, period_spans, time_spans
 from ..text.terms import content_terms
-from .question import QuestionAnalysis
+from .question import QuestionAnalysis, asks_for_money
 from .retrieval import Candidate
 
 Encode = Callable[[list[str]], np.ndarray]
@@ -98,7 +101,7 @@ class FirstStage:
 
     dense: float  # similarity of the question's and the sentence's vectors
     lexical: float  # IDF-weighted share of the question's terms in the sentence
-    relevance: float  # the two and the chunk's retrieval score, weighted
+    relevance: float  # the two, the chunk's retrieval score and the article's recency, weighted
 
 
 def first_stage(
@@ -110,12 +113,22 @@ def first_stage(
 ) -> FirstStage:
     dense = float(np.dot(question_vector, candidate.vector))
     lexical = lexical_overlap(analysis.terms, candidate.terms, idf or {})
+    recent = recency(analysis.news_of, candidate.source.published, params.recency_half_life_days)
     weighted = (
         params.dense_weight * dense
         + params.lexical_weight * lexical
         + params.chunk_weight * candidate.chunk_score
+        + params.recency_weight * recent
     )
     return FirstStage(dense, lexical, weighted)
+
+
+def recency(news_of: dt.date | None, published: dt.date | None, half_life_days: float) -> float:
+    """How recent an article was on the day whose news a question asks about: 1 on that day,
+    halving every `half_life_days` before it; 0 after it, undated, or when no day is asked about."""
+    if news_of is None or published is None or published > news_of:
+        return 0.0
+    return math.pow(0.5, (news_of - published).days / half_life_days)
 
 
 def names_the_same(analysis: QuestionAnalysis, candidate: Candidate) -> bool:
@@ -124,6 +137,15 @@ def names_the_same(analysis: QuestionAnalysis, candidate: Candidate) -> bool:
     an acronym of it ("Stuart" for "Graham Stuart", "US" for "United States")."""
     text = f"{candidate.source.title}\n{candidate.text}"
     return all(name_in(name, text) for name in analysis.names)
+
+
+_MONEY_WORDS = re.compile(r"^\W*(?:dollars|pounds|euros|yen|yuan|rupees|francs)\b", re.IGNORECASE)
+
+
+def _is_money(figure: str, after: str) -> bool:
+    """ "$16 million", "£124bn", "30p", "45 million dollars"."""
+    value = parse_value(figure)
+    return value is not None and (value.currency is not None or bool(_MONEY_WORDS.match(after)))
 
 
 def counted_figures(
@@ -137,16 +159,21 @@ def counted_figures(
 
     A figure counts the question's thing when the words after it share a word with it, or
     mean nearly the same ("942 vehicular hijackings" for "carjackings"; not for "homicides").
-    Meaning takes the model, so it is asked only of candidates that `could_answer`.
+    Meaning takes the model, so it is asked only of candidates that `could_answer`. A question
+    about money ("how much did it cost?") is answered by any sum of money.
     """
     allowed: dict[int, list[Span]] = {}
     pending: list[tuple[int, Span, str]] = []
     wanted = set(content_terms(analysis.counted or ""))
+    money = asks_for_money(analysis.question)
     for c in candidates:
         allowed[c.sentence_id] = []
         for span in figure_spans(c.text, c.periods):
             words_after = window(c.text, span, params.counted_window_words)
-            if encode is None or not wanted or shares_word(wanted, content_terms(words_after)):
+            if money:
+                if _is_money(c.text[span[0] : span[1]], c.text[span[1] :]):
+                    allowed[c.sentence_id].append(span)
+            elif encode is None or not wanted or shares_word(wanted, content_terms(words_after)):
                 allowed[c.sentence_id].append(span)
             elif could_answer(c):
                 pending.append((c.sentence_id, span, words_after))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ..models import Period
-from .calendar_names import MONTH_NAMES, WEEKDAY_NAMES, is_calendar_word
+from .calendar_names import MONTH_NAMES, MONTH_PATTERN, WEEKDAY_NAMES, is_calendar_word
 from .terms import content_terms
 
 Span = tuple[int, int]
@@ -80,8 +80,37 @@ def figure_spans(text: str, periods: Sequence[Period]) -> list[Span]:
     return [m.span() for m in _FIGURE.finditer(text) if not overlaps(m.span(), excluded)]
 
 
+_ORDINAL = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+    r"nineteenth|twentieth|twenty-first)"
+)
+_ERA_SUFFIX = r"(?:\s*(?:AD|BC|BCE|CE)\b)?"
+_YEAR_LEAD = r"in|by|of|to|and|or|since|from|until|till|circa|during|before|after|around|between"
+# Times before the years periods are read in (1800 on, index/text/periods.py): centuries, decades
+# and years in a year's context ("in 1066", "February 1082", "between 1016 and 1035", "911 AD"),
+# not a count ("in 1500 homes", "by 250 percent"). `lead` is the word before a year, not shown.
+_ERA = re.compile(
+    rf"\b(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?{_ORDINAL}(?:\s*(?:and|or|to|-|–)\s*{_ORDINAL})?"
+    rf"[\s-]centur(?:y|ies){_ERA_SUFFIX}"
+    r"|\b(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?[1-9]\d{1,2}0'?s\b"
+    rf"|(?:\b{MONTH_PATTERN}\s+(?:\d{{1,2}},?\s+)?|(?P<lead>\b(?:{_YEAR_LEAD})\s+))"
+    rf"(?:AD\s+)?[1-9]\d{{2,3}}+(?![\d,.]\d){_ERA_SUFFIX}"
+    r"(?!\s*(?:%|per ?cent|percent|points?\b|[a-z]+s\b))"
+    r"|\b[1-9]\d{0,3}+\s*(?:AD|BC|BCE)\b",
+    re.IGNORECASE,
+)
+
+
+def era_spans(text: str) -> list[Span]:
+    return [(m.end("lead") if m.group("lead") else m.start(), m.end()) for m in _ERA.finditer(text)]
+
+
 def time_spans(text: str, periods: Sequence[Period]) -> list[Span]:
-    return period_spans(text, periods) + [m.span() for m in CLOCK.finditer(text)]
+    """What a "when" question is answered with: the periods the sentence states, its clock times,
+    and the centuries, decades and years before 1800 that periods are not read in."""
+    spans = period_spans(text, periods) + [m.span() for m in CLOCK.finditer(text)]
+    return spans + [span for span in era_spans(text) if not overlaps(span, spans)]
 
 
 def clock_spans(text: str) -> list[Span]:

@@ -275,9 +275,7 @@ def test_ten_thousand_files_and_ten_thousand_questions(tmp_path):
         index_dir,
         HashingEncoder(),
         create=True,
-        params=EngineParams(
-            answer=AnswerParams(threshold=-1.0, margin=10.0, dense_margin=10.0, max_citations=10)
-        ),
+        params=EngineParams(answer=AnswerParams(threshold=-1.0, dense_margin=10.0, max_citations=10)),
     )
     live: dict[int, Expected] = {}
     counts = {"answered": 0, "abstained": 0, "refused": 0}

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from index.answering.compose import compose, judge
-from index.answering.question import analyse
+from index.answering.question import analyse, news_day
 from index.answering.retrieval import Candidate
-from index.answering.scoring import answer_span, counted_figures, names_the_same, period_fit
+from index.answering.scoring import answer_span, counted_figures, names_the_same, period_fit, recency
 from index.models import AbstainReason, Answer, AnswerKind, Period, PeriodBasis, PeriodFit, Source
 from index.params import AnswerParams
 from index.text.periods import tag_sentences
@@ -387,6 +387,27 @@ def test_time_spans_include_clock_times_and_stated_periods():
     assert [NBC[2][a:b] for a, b in time_spans(NBC[2], periods)] == ["2021"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "times"),
+    [
+        ("The abbey was in use in the 10th and 11th centuries.", ["the 10th and 11th centuries"]),
+        ("The first bridge dates from the ninth century.", ["the ninth century"]),
+        ("The charter was granted in 911.", ["911"]),
+        ("The town fell in February 1082 after a siege.", ["February 1082"]),
+        ("In the 1050s the mill was rebuilt.", ["the 1050s"]),
+        ("The king ruled between 1016 and 1035.", ["1016", "1035"]),
+        ("The wall was finished around 122 AD.", ["122 AD"]),
+        # Counts after the same words are not times.
+        ("Volunteers built 1500 homes in 1500 days.", []),
+        ("Sales rose by 250 percent.", []),
+    ],
+)
+def test_time_spans_include_centuries_decades_and_years_before_1800(sentence, times):
+    """A "when" question about history is answered by the time its sentence gives, though the
+    period reader starts at 1800."""
+    assert [sentence[a:b] for a, b in time_spans(sentence, ())] == times
+
+
 def test_answer_span_picks_the_figure_nearest_the_question_terms():
     text = "Police made 12 arrests while 942 vehicular hijackings were counted."
     c = candidate(text, article_text=text, periods=())
@@ -460,6 +481,34 @@ def test_a_count_of_another_thing_is_not_an_answer_when_the_model_says_so():
     assert counted_figures(question, [candidate], orthogonal, AnswerParams())[1] == []
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "money"),
+    [
+        (
+            "How much money did the committee spend on legal services in 2022?",
+            "In 2022 the committee paid 12 law firms a total of $16 million for its legal work.",
+            ["a total of $16 million"],
+        ),
+        (
+            "How much is his pay package worth?",
+            "The board approved the 10-year package, valued at £51bn, in 2018.",
+            ["£51bn"],
+        ),
+        (
+            "how much will the repairs cost?",
+            "Repairs to 40 bridges will cost 45 million dollars.",
+            ["45 million"],
+        ),
+    ],
+)
+def test_a_question_about_money_is_answered_by_a_sum_of_money(question, sentence, money):
+    """Whatever words follow the sum ("for its legal work"), and never by a count beside it."""
+    candidate = _counting_candidate(sentence)
+    orthogonal = lambda texts: np.eye(len(texts), 4)  # noqa: E731 (the words after mean nothing alike)
+    allowed = counted_figures(analyse(question, TODAY), [candidate], orthogonal, AnswerParams())[1]
+    assert [sentence[a:b] for a, b in allowed] == money
+
+
 def test_a_figure_for_another_place_weighs_less_for_a_question_naming_a_place():
     chicago = _counting_candidate("In 2021 alone, Chicago saw nearly 2,098 carjackings.")
     elsewhere = analyse("How many carjackings were there in New York City in 2021?", TODAY)
@@ -488,3 +537,47 @@ def test_names_match_their_parts_and_acronyms(name, text):
 def test_a_city_is_not_matched_by_the_common_noun_of_its_name():
     question = analyse("How many carjackings were there in New York City in 2021?", TODAY)
     assert not names_the_same(question, _counting_candidate("The city council of Chicago met in 2021."))
+
+
+# ---- a day's news --------------------------------------------------------------------------------
+
+
+def _story(text: str, published: dt.date | None, sentence_id: int) -> Candidate:
+    source = Source(
+        article_id=f"https://news.example/{sentence_id}", title="Harbour news", url=None, outlet=None,
+        published=published,
+    )  # fmt: skip
+    return Candidate(
+        sentence_id=sentence_id, text=text, start=0, end=len(text), periods=(), vector=np.ones(4) / 2,
+        chunk_score=1.0, source=source,
+    )  # fmt: skip
+
+
+def test_recency_is_one_on_the_day_halves_by_the_half_life_and_is_none_after_it():
+    day = dt.date(2023, 3, 15)
+    assert recency(day, day, 7.0) == 1.0
+    assert recency(day, day - dt.timedelta(days=7), 7.0) == 0.5
+    assert recency(day, day + dt.timedelta(days=1), 7.0) == 0.0
+    assert recency(None, day, 7.0) == 0.0 and recency(day, None, 7.0) == 0.0
+
+
+def test_a_question_about_a_days_news_reads_the_articles_of_that_day_first():
+    """Two stories name a new harbour master; asked as of the second story's day, the question
+    "who is the new harbour master this week?" ranks that week's story above last year's."""
+    day = dt.date(2023, 3, 15)
+    old = _story("Ada Byrne was named harbour master.", day - dt.timedelta(days=400), 1)
+    new = _story("Cora Quinn was named harbour master.", day - dt.timedelta(days=1), 2)
+    question = news_day(analyse("who is the new harbour master this week?", day), day, as_of_given=True)
+    judged = {j.candidate.sentence_id: j for j in judge(question, Q, [old, new], AnswerParams())}
+    assert judged[2].first.relevance > judged[1].first.relevance
+    assert judged[2].probability > judged[1].probability
+
+
+def test_a_question_not_about_a_day_weighs_no_article_for_its_date():
+    day = dt.date(2023, 3, 15)
+    question = news_day(analyse("who was named harbour master in 2022?", day), day, as_of_given=False)
+    assert question.news_of is None
+    old = _story("Ada Byrne was named harbour master.", day - dt.timedelta(days=400), 1)
+    new = _story("Cora Quinn was named harbour master.", day - dt.timedelta(days=1), 2)
+    judged = {j.candidate.sentence_id: j for j in judge(question, Q, [old, new], AnswerParams())}
+    assert judged[1].first.relevance == judged[2].first.relevance

@@ -211,12 +211,16 @@ def test_an_abstention_carries_its_reading_too(dated_archive):
     assert answer.abstained and answer.reading is not None and answer.reading.period == "1931"
 
 
-def test_the_as_of_day_matters_when_given_or_when_a_relative_period_was_read_against_it(dated_archive):
+def test_the_as_of_day_matters_when_given_when_a_relative_period_was_read_against_it_or_when_asked_of_now(
+    dated_archive,
+):
     given = dated_archive.ask("ferry riders in 2022?", as_of=dt.date(2022, 7, 1)).reading
     relative = dated_archive.ask("how many ferry riders last year?").reading
+    present = dated_archive.ask("who pilots the ferry now?").reading
     neither = dated_archive.ask("how many ferry riders in 2022?").reading
     assert given is not None and given.as_of_matters and given.as_of == dt.date(2022, 7, 1)
     assert relative is not None and relative.as_of_matters and relative.period_from == dt.date(2021, 1, 1)
+    assert present is not None and present.as_of_matters
     assert neither is not None and not neither.as_of_matters
 
 

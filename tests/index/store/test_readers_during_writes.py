@@ -28,7 +28,6 @@ WAIT = 30.0  # seconds: a bound against hangs, never a measurement
 CITE_ALL = EngineParams(
     answer=AnswerParams(
         threshold=-1.0,
-        margin=10.0,
         dense_margin=10.0,
         max_answers=20,
         max_citations=20,
