@@ -23,15 +23,7 @@ from .calibration import probability
 from .features import features
 from .question import QuestionAnalysis
 from .retrieval import Candidate
-from .scoring import (
-    Encode,
-    FirstStage,
-    answer_span,
-    counted_figures,
-    first_stage,
-    names_the_same,
-    period_fit,
-)
+from .scoring import Encode, FirstStage, answer_span, counted_figures, first_stage, names_the_same, period_fit
 
 Rerank = Callable[[str, list[str]], np.ndarray]
 

@@ -169,11 +169,12 @@ def counted_figures(
     for c in candidates:
         allowed[c.sentence_id] = []
         for span in figure_spans(c.text, c.periods):
-            words_after = window(c.text, span, params.counted_window_words)
             if money:
                 if _is_money(c.text[span[0] : span[1]], c.text[span[1] :]):
                     allowed[c.sentence_id].append(span)
-            elif encode is None or not wanted or shares_word(wanted, content_terms(words_after)):
+                continue
+            words_after = window(c.text, span, params.counted_window_words)
+            if encode is None or not wanted or shares_word(wanted, content_terms(words_after)):
                 allowed[c.sentence_id].append(span)
             elif could_answer(c):
                 pending.append((c.sentence_id, span, words_after))
