@@ -113,6 +113,7 @@ def judge(
             has_span=span is not None,
             fit=fit[c.sentence_id],
             names_missing=not names_the_same(analysis, c),
+            recent=s.recent,
         )
         pooled = c.sentence_id in in_pool
         judged.append(

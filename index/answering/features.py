@@ -25,6 +25,7 @@ FEATURES = (
     "outside",  # ... it states none, and its article was published at another time
     "conflict",  # ... it states another one (ruled out for figures, dates and times)
     "names_missing",  # the question names a place, person or body the sentence and title lack
+    "recent",  # a question about a day's news asking no period: how recent the article was that day
 )
 
 # Features that can only count against a sentence: `newsbot calibrate` keeps their weights <= 0.
@@ -51,6 +52,7 @@ def features(
     has_span: bool,
     fit: PeriodFit,
     names_missing: bool,
+    recent: float,
 ) -> dict[str, float]:
     """The named features of one candidate (`rerank` None when the cross-encoder did not read it)."""
     out = {
@@ -62,6 +64,9 @@ def features(
         "span": float(kind.wants_span and has_span),
         "no_span": float(kind.wants_span and not has_span),
         "names_missing": float(names_missing),
+        # A period asked ("this week") is judged by the period fit (within ... outside); recency
+        # would count the article's date twice.
+        "recent": recent if asked is None else 0.0,
     }
     if asked is not None and fit in _FITS:
         out[_FITS[fit]] = 1.0

@@ -102,6 +102,7 @@ class FirstStage:
     dense: float  # similarity of the question's and the sentence's vectors
     lexical: float  # IDF-weighted share of the question's terms in the sentence
     relevance: float  # the two, the chunk's retrieval score and the article's recency, weighted
+    recent: float  # how recent its article was on the day whose news is asked about (`recency`)
 
 
 def first_stage(
@@ -120,7 +121,7 @@ def first_stage(
         + params.chunk_weight * candidate.chunk_score
         + params.recency_weight * recent
     )
-    return FirstStage(dense, lexical, weighted)
+    return FirstStage(dense, lexical, weighted, recent)
 
 
 def recency(news_of: dt.date | None, published: dt.date | None, half_life_days: float) -> float:

@@ -581,3 +581,15 @@ def test_a_question_not_about_a_day_weighs_no_article_for_its_date():
     new = _story("Cora Quinn was named harbour master.", day - dt.timedelta(days=1), 2)
     judged = {j.candidate.sentence_id: j for j in judge(question, Q, [old, new], AnswerParams())}
     assert judged[1].first.relevance == judged[2].first.relevance
+
+
+def test_the_answer_model_weighs_recency_only_for_a_days_news_that_asks_no_period():
+    """As of a day, "who is the harbour master?" is weighed by how recent each story was; "...
+    this week?" asks a period, which the period features judge, so its date is not counted twice."""
+    day = dt.date(2023, 3, 15)
+    story = _story("Cora Quinn was named harbour master.", day - dt.timedelta(days=7), 1)
+    for asked, recent in (("who is the harbour master?", 0.5), ("who is the harbour master this week?", 0.0)):
+        question = news_day(analyse(asked, day), day, as_of_given=True)
+        [judged] = judge(question, Q, [story], AnswerParams())
+        assert judged.first.recent == 0.5
+        assert judged.features["recent"] == recent
