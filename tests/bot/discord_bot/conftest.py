@@ -14,6 +14,7 @@ import pytest
 from bot.discord_bot.client import NewsBot, newsbot_for
 from bot.settings import Settings
 from index.engine import Engine
+from index.params import EngineParams
 from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.bot.discord_bot.newsroom_articles import write_articles
 from tests.fixtures.encoder import HashingEncoder
@@ -39,8 +40,14 @@ def index_dir(template_index: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(index_dir: Path):
-    engine = Engine.open(index_dir, HashingEncoder(), reranker=OverlapReranker())
+def engine_params() -> EngineParams:
+    """What the bot's engine runs with: a test module needing other knobs overrides this fixture."""
+    return EngineParams()
+
+
+@pytest.fixture
+def engine(index_dir: Path, engine_params: EngineParams):
+    engine = Engine.open(index_dir, HashingEncoder(), reranker=OverlapReranker(), params=engine_params)
     yield engine
     engine.close()
 

@@ -19,9 +19,7 @@ from index.feeds.fetch import http_client
 from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.bot.discord_bot.fake_discord.markdown import displayed
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION
-from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.news_site import NewsSite, Route, serve_site
-from tests.fixtures.reranker import OverlapReranker
 from tests.fixtures.riverton import FERRY, GOOD, page, publish_feed
 from tests.index.feeds.conftest import FEED_PARAMS
 
@@ -47,14 +45,9 @@ def site() -> Iterator[NewsSite]:
 
 
 @pytest.fixture
-def engine(index_dir) -> Iterator[Engine]:
-    """The bot's engine (with the fake reranker, as conftest.py's), polite to the loopback site
-    without waiting between requests."""
-    engine = Engine.open(
-        index_dir, HashingEncoder(), reranker=OverlapReranker(), params=EngineParams(feeds=FEED_PARAMS)
-    )
-    yield engine
-    engine.close()
+def engine_params() -> EngineParams:
+    """The bot's engine polite to the loopback site without waiting between requests."""
+    return EngineParams(feeds=FEED_PARAMS)
 
 
 @pytest.fixture

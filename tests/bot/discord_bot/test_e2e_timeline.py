@@ -13,24 +13,15 @@ from index.engine import Engine
 from index.params import EngineParams
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord
 from tests.bot.discord_bot.fake_discord.markdown import displayed, read_back
-from tests.fixtures.encoder import HashingEncoder
-from tests.fixtures.reranker import OverlapReranker
 from tests.fixtures.timeline_articles import HASHING_TIMELINE, TOPIC, write_timeline_articles
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 
 @pytest.fixture
-def engine(index_dir: Path):
-    """The bot's engine, with timeline thresholds for the HashingEncoder."""
-    engine = Engine.open(
-        index_dir,
-        HashingEncoder(),
-        reranker=OverlapReranker(),
-        params=EngineParams(timeline=HASHING_TIMELINE),
-    )
-    yield engine
-    engine.close()
+def engine_params() -> EngineParams:
+    """The bot's engine with timeline thresholds for the HashingEncoder."""
+    return EngineParams(timeline=HASHING_TIMELINE)
 
 
 @pytest.fixture
