@@ -38,6 +38,7 @@ from .params import EngineParams, IngestParams
 from .store.atomic import write_bytes_atomic
 from .store.builds import BuildRetired, Builds, IndexFolder
 from .store.diagnose import diagnosed
+from .store.records import sentences_in_chunk
 from .store.space import ensure_room, megabytes
 from .store.store import Store
 from .text.snippets import cut, matched_words
@@ -397,8 +398,12 @@ class Engine:
                 "of that model, or ingest the articles again."
             )
         kept, report, embedded = Kept(), IngestReport(), 0
+        # Sentence vectors made otherwise than this archive's (index.store.records.SENTENCE_VECTORS)
+        # are not taken: the model embeds the articles again, so that one archive holds one kind.
+        with self.snapshot() as store:
+            alike = head.sentences_in_chunk == sentences_in_chunk(store.meta())
         for batch in batches(lines, head, self.params.transfer.batch_articles, kept):
-            encoder = KnownVectors(self.encoder, batch.vectors)
+            encoder = KnownVectors(self.encoder, batch.vectors if alike else {})
             done = self._writing(partial(_ingest_batch, encoder, batch, self.params.ingest))
             report = _merged(report, done)
             embedded += encoder.embedded

@@ -1,4 +1,5 @@
-"""The one narrow interface to an embedding model: `encode(texts) -> (n, dim)` unit vectors."""
+"""The one narrow interface to an embedding model: `encode(texts) -> (n, dim)` unit vectors, and
+`encode_spans`, which also gives a vector for each of some spans of each text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+Span = tuple[int, int]  # character offsets into a text: start, end
+SpanVectors = tuple[np.ndarray, list[np.ndarray]]  # the texts' vectors; each text's spans' vectors
+
 
 class Encoder(Protocol):
     name: str
@@ -15,6 +19,13 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """float32 array of shape (len(texts), dimension), each row L2-normalised."""
+        ...
+
+    def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> SpanVectors:
+        """`encode(texts)`, and for each text a vector of each of its character spans `spans[i]`
+        (rows in order; a span the model did not read, cut off by its input length, gets a zero
+        row). A mean-pooling model gives each span the mean of its own tokens as read in the
+        whole text (`pooled_spans`), in the same pass; others embed each span by itself."""
         ...
 
     def count_tokens(self, text: str) -> int:
@@ -30,6 +41,35 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+def pooled_spans(
+    tokens: np.ndarray, offsets: np.ndarray, mask: np.ndarray, spans: Sequence[Span]
+) -> np.ndarray:
+    """Unit vectors of `spans` of one text from the model's token vectors of it (`tokens`,
+    tokens x dim), each the mean of the tokens that lie inside the span, as mean pooling gives
+    a whole text's vector: a sentence read in its passage, with what the passage says around it
+    (late chunking). `offsets` are the tokens' character offsets (special tokens (0, 0)), `mask`
+    the attention mask. A span with no token read is a zero row."""
+    out = np.zeros((len(spans), tokens.shape[1]), dtype=np.float32)
+    real = (mask > 0) & (offsets[:, 1] > offsets[:, 0])
+    for row, (start, end) in enumerate(spans):
+        inside = real & (offsets[:, 0] >= start) & (offsets[:, 1] <= end)
+        if inside.any():
+            out[row] = tokens[inside].mean(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=out, where=norms > 0)
+
+
+def spans_apart(encoder: Encoder, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> SpanVectors:
+    """`encode_spans` for a model that cannot pool spans: each span embedded by itself."""
+    pieces = [text[s:e] for text, text_spans in zip(texts, spans, strict=True) for s, e in text_spans]
+    vectors = encoder.encode(pieces)
+    out, at = [], 0
+    for text_spans in spans:
+        out.append(vectors[at : at + len(text_spans)])
+        at += len(text_spans)
+    return encoder.encode(texts), out
 
 
 class TokenCounter:

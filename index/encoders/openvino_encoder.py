@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import TokenCounter, normalise
+from .base import Span, SpanVectors, TokenCounter, normalise, pooled_spans, spans_apart
+from .openvino_export import OUTPUTS
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class OpenVINOEncoder:
             self._static_model(tokens, cache=True)
         precision = self._compiled.get_property("INFERENCE_PRECISION_HINT")
         self.int8 = bool(info.get("int8"))
+        self._mean_pooled = bool(info.get("mean_pooled"))
         # What OpenVINO computes in: bf16 on CPUs with AVX-512 BF16 or AMX, else f32.
         self.precision = precision.get_type_name() if hasattr(precision, "get_type_name") else str(precision)
         self._local = threading.local()  # infer requests per thread (the bot encodes off-loop)
@@ -128,9 +130,19 @@ class OpenVINOEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 1:
             return self._encode_one(texts[0])
+        return self._batched(texts)[0]
+
+    def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> SpanVectors:
+        if not self._mean_pooled:
+            return spans_apart(self, texts, spans)
+        return self._batched(texts, spans)
+
+    def _batched(self, texts: Sequence[str], spans: Sequence[Sequence[Span]] | None = None) -> SpanVectors:
+        """The texts' vectors in batches, and with `spans`, their spans' vectors from the same pass."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        span_out = [np.zeros((len(s), self.dimension), dtype=np.float32) for s in spans or []]
         if not texts:
-            return out
+            return out, span_out
         request = self._request()
         # Longest first, in batches of similar length: little padding, as sentence-transformers does.
         order = np.argsort([-len(t) for t in texts], kind="stable")
@@ -142,11 +154,19 @@ class OpenVINOEncoder:
                 truncation=True,
                 max_length=self._max_length,
                 return_tensors="np",
+                return_offsets_mapping=spans is not None,
             )
             feed = _bucketed({name: batch[name] for name in self._inputs})
             result = request.infer(feed)
-            out[rows] = next(iter(result.values()))[: len(rows)]
-        return normalise(out)
+            out[rows] = result[OUTPUTS[0]][: len(rows)]
+            if spans is not None:
+                length = batch["input_ids"].shape[1]  # the model's rows are padded further (_bucketed)
+                tokens = result[OUTPUTS[1]]
+                for k, i in enumerate(rows):
+                    span_out[i] = pooled_spans(
+                        tokens[k, :length], batch["offset_mapping"][k], batch["attention_mask"][k], spans[i]
+                    )
+        return normalise(out), span_out
 
     def _encode_one(self, text: str) -> np.ndarray:
         encoding = self._single_tokenizer.encode(text)
@@ -167,7 +187,7 @@ class OpenVINOEncoder:
             out = np.array(request.get_output_tensor(0).data[:1], dtype=np.float32)
         else:
             feed = _bucketed({name: np.array([columns[name]], dtype=np.int64) for name in self._inputs})
-            out = np.array(next(iter(self._request().infer(feed).values()))[:1], dtype=np.float32)
+            out = np.array(self._request().infer(feed)[OUTPUTS[0]][:1], dtype=np.float32)
         return normalise(out)
 
     def count_tokens(self, text: str) -> int:

@@ -1,9 +1,11 @@
 """The model exported once to OpenVINO IR, from the local sentence-transformers directory.
 
 The exported graph includes the model's own pooling, so an exported encoder returns what
-`SentenceTransformer.encode` returns, up to rounding. The int8 variant quantises weights and
-activations with NNCF, calibrated on local news text shipped in `calibration.txt` (never on a
-downloaded data set). Nothing is downloaded; the export is cached per model content and runtime version.
+`SentenceTransformer.encode` returns, up to rounding; its second output, the token vectors, lets
+a mean-pooling model give the sentences of a chunk their vectors in the chunk's pass. The int8
+variant quantises weights and activations with NNCF, calibrated on local news text shipped in
+`calibration.txt` (never on a downloaded data set). Nothing is downloaded; the export is cached
+per model content and runtime version.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from .cache import cache_root, content_digest, made_once
 log = logging.getLogger(__name__)
 
 # Bump when the export procedure changes. 2: folders keyed by the model's content, not its
-# files' times (a reinstall of the same model made another 345 MB folder).
-EXPORT_VERSION = 2
+# files' times (a reinstall of the same model made another 345 MB folder). 3: the token vectors
+# are a second output (sentences pooled in their chunk's pass).
+EXPORT_VERSION = 3
 CALIBRATION_TEXT = Path(__file__).with_name("calibration.txt")
+OUTPUTS = ("sentence_embedding", "token_embeddings")
 
 
 def _runtime() -> str:
@@ -59,6 +63,8 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
+    from .torch_encoder import mean_pooled
+
     transformers_logging.disable_progress_bar()
     transformers_logging.set_verbosity_error()
     st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
@@ -77,7 +83,8 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
             features = {"input_ids": input_ids, "attention_mask": attention_mask}
             if token_type_ids is not None:
                 features["token_type_ids"] = token_type_ids
-            return self.st(features)["sentence_embedding"]
+            out = self.st(features)
+            return out["sentence_embedding"], out["token_embeddings"]
 
     sample = tokenizer(
         ["a short example", "a longer example sentence, with a few more words in it"],
@@ -91,8 +98,8 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
             example_input={name: sample[name] for name in input_names},
             input=[(name, ov.PartialShape([-1, -1]), ov.Type.i64) for name in input_names],
         )
-    for output in model.outputs:
-        output.get_tensor().set_names({"sentence_embedding"})
+    for output, name in zip(model.outputs, OUTPUTS, strict=True):
+        output.get_tensor().set_names({name})
     max_length, dimension = st.max_seq_length, st.get_embedding_dimension()
     if max_length is None or dimension is None:
         raise ValueError(f"{model_dir} does not say its input length and embedding size")
@@ -107,6 +114,7 @@ def _export_openvino(model_dir: Path, target: Path, int8: bool) -> None:
                 "max_seq_length": int(max_length),
                 "dimension": int(dimension),
                 "int8": int8,
+                "mean_pooled": mean_pooled(st),
             }
         )
     )

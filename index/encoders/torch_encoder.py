@@ -10,12 +10,27 @@ from typing import Any
 import numpy as np
 
 from ..errors import UserError
-from .base import TokenCounter, normalise
+from .base import Span, SpanVectors, TokenCounter, normalise, pooled_spans, spans_apart
 
 
 def check_model_dir(model_dir: Path) -> None:
     if not any((Path(model_dir) / name).exists() for name in ("modules.json", "config.json")):
         raise UserError(f"{model_dir} is not a sentence-transformers model directory")
+
+
+def mean_pooled(model: Any) -> bool:
+    """Whether a SentenceTransformer's vector is the mean of its token vectors, normalised or not
+    (a transformer, mean pooling, maybe normalising, nothing else): then a span's vector is the
+    mean of its own tokens (`pooled_spans`). Read by the modules' class names and the pooling's
+    mode, which sentence-transformers 5 and 6 keep under different module paths and attributes."""
+    kinds = [type(module).__name__ for module in model]
+    if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        return False
+    pooling = model[1]
+    mode = getattr(pooling, "pooling_mode", None)
+    if mode is None and hasattr(pooling, "get_pooling_mode_str"):
+        mode = pooling.get_pooling_mode_str()
+    return mode == "mean"
 
 
 class SentenceTransformerEncoder:
@@ -45,6 +60,7 @@ class SentenceTransformerEncoder:
             raise UserError(f"{model_dir} does not say the size of its embeddings")
         self.dimension = int(dimension)
         self.batch_size = batch_size
+        self._mean_pooled = mean_pooled(self._model)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -58,6 +74,34 @@ class SentenceTransformerEncoder:
         )
         # Normalised again in float32: a bfloat16 model's own normalisation is only ~3 digits.
         return normalise(vectors)
+
+    def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> SpanVectors:
+        if not self._mean_pooled:
+            return spans_apart(self, texts, spans)
+        import torch
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        span_out = [np.zeros((len(s), self.dimension), dtype=np.float32) for s in spans]
+        for start in range(0, len(texts), self.batch_size):
+            rows = range(start, min(start + self.batch_size, len(texts)))
+            batch = self._model.tokenizer(
+                [texts[i] for i in rows],
+                padding=True,
+                truncation=True,
+                max_length=self._model.max_seq_length,
+                return_tensors="pt",
+                return_offsets_mapping=True,
+            )
+            offsets = batch.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                features = self._model.forward(dict(batch))
+            pooled = features["sentence_embedding"].float().numpy()
+            tokens = features["token_embeddings"].float().numpy()
+            mask = batch["attention_mask"].numpy()
+            for k, i in enumerate(rows):
+                out[i] = pooled[k]
+                span_out[i] = pooled_spans(tokens[k], offsets[k], mask[k], spans[i])
+        return normalise(out), span_out
 
     def count_tokens(self, text: str) -> int:
         return self._count(text)

@@ -32,6 +32,18 @@ def chunk_sentences(lengths: Sequence[int], budget: int, overlap: int) -> list[C
     return chunks
 
 
-def chunk_text(title: str, sentences: Sequence[str]) -> str:
-    """What gets embedded: the title gives each passage its article's context."""
-    return f"{title}\n{' '.join(sentences)}" if title else " ".join(sentences)
+class Passage(NamedTuple):
+    text: str  # what gets embedded
+    spans: list[tuple[int, int]]  # where each of its sentences lies in `text`
+
+
+def chunk_passage(title: str, sentences: Sequence[str]) -> Passage:
+    """What gets embedded, the title first: it gives each passage its article's context, and
+    each sentence pooled in the passage (`Encoder.encode_spans`) reads it too."""
+    at = len(title) + 1 if title else 0
+    spans = []
+    for sentence in sentences:
+        spans.append((at, at + len(sentence)))
+        at += len(sentence) + 1
+    body = " ".join(sentences)
+    return Passage(f"{title}\n{body}" if title else body, spans)

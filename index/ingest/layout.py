@@ -13,7 +13,7 @@ from ..text.corrections import Note, find_note, wrong_sentences
 from ..text.figures import SentenceFigure, sentence_figures
 from ..text.periods import tag_sentences
 from ..text.sentences import split_sentences
-from .chunking import chunk_sentences, chunk_text
+from .chunking import Passage, chunk_passage, chunk_sentences
 
 TokenCounter = Callable[[str], int]
 
@@ -28,18 +28,16 @@ class ArticleLayout:
     note: Note | None = None  # correction and update notes
     figures: list[list[SentenceFigure]] = field(default_factory=list)  # of each sentence, none in boilerplate
 
-    def chunk_texts(self, article: Article) -> list[str]:
-        """What gets embedded for each chunk: the title, then its sentences but boilerplate."""
+    def facts(self, first: int, last: int) -> list[int]:
+        """Positions of the sentences from `first` to `last` that are not boilerplate."""
+        return [i for i in range(first, last + 1) if not self.boilerplate[i]]
+
+    def chunk_passages(self, article: Article) -> list[Passage]:
+        """What gets embedded for each chunk: the title, then its sentences but boilerplate
+        (those of `facts`, in order)."""
         return [
-            chunk_text(
-                article.title,
-                [
-                    article.text[s:e]
-                    for i, (s, e) in enumerate(self.spans[first : last + 1], start=first)
-                    if not self.boilerplate[i]
-                ],
-            )
-            for first, last in self.chunks
+            chunk_passage(article.title, [article.text[slice(*self.spans[i])] for i in self.facts(*chunk)])
+            for chunk in self.chunks
         ]
 
 

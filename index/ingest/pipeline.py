@@ -9,12 +9,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..archive.protocol import Archive
-from ..encoders.base import Encoder
+from ..encoders.base import Encoder, normalise
 from ..errors import UserError
 from ..models import Article, IngestReport, Status
 from ..params import IngestParams
-from ..store.records import AlsoPublished, PreparedArticle, PreparedChunk, PreparedSentence
+from ..store.records import (
+    AlsoPublished,
+    PreparedArticle,
+    PreparedChunk,
+    PreparedSentence,
+    sentences_in_chunk,
+)
+from .chunking import Passage
 from .corpus import read_corpus
 from .identity import identify, source_file
 from .layout import ArticleLayout, layout_article
@@ -41,26 +50,35 @@ def prepare(
     params: IngestParams,
     layouts: Layouts | None = None,
     also: Mapping[str, list[AlsoPublished]] | None = None,
+    *,
+    in_chunk: bool = True,
 ) -> list[PreparedArticle]:
     """Embed a batch laid out (by `lay_out`, here when `layouts` is not given); all texts of the
     batch go to the model together. `also` gives each article the other names its text arrived
-    under."""
+    under. With `in_chunk`, each sentence's vector is read in its chunk's pass (`in_chunk_vectors`),
+    else each sentence is embedded by itself (archives made before: their vectors stay of one kind)."""
     if layouts is None:
         layouts = lay_out(articles, encoder, params)
-    texts = [layout.chunk_texts(a) for a, layout in zip(articles, layouts, strict=True)]
-    sentence_vectors = iter(
-        encoder.encode(
-            [
-                article.text[s:e]
-                for article, layout in zip(articles, layouts, strict=True)
-                for (s, e), boiler in zip(layout.spans, layout.boilerplate, strict=True)
-                if not boiler
-            ]
-        )
-    )
-    chunk_vectors = iter(encoder.encode([t for article_texts in texts for t in article_texts]))
+    passages = [layout.chunk_passages(a) for a, layout in zip(articles, layouts, strict=True)]
+    if in_chunk:
+        chunk_vectors, sentence_vectors = in_chunk_vectors(articles, layouts, passages, encoder)
+    else:
+        texts = [
+            article.text[s:e]
+            for article, layout in zip(articles, layouts, strict=True)
+            for (s, e), boiler in zip(layout.spans, layout.boilerplate, strict=True)
+            if not boiler
+        ]
+        alone = iter(encoder.encode(texts))
+        sentence_vectors = [
+            [None if boiler else next(alone) for boiler in layout.boilerplate] for layout in layouts
+        ]
+        chunk_vectors = encoder.encode([p.text for article_passages in passages for p in article_passages])
+    chunk_rows = iter(chunk_vectors)
     prepared = []
-    for article, layout, article_texts in zip(articles, layouts, texts, strict=True):
+    for article, layout, article_passages, vectors in zip(
+        articles, layouts, passages, sentence_vectors, strict=True
+    ):
         sentences: list[PreparedSentence] = []
         chunks: list[PreparedChunk] = []
         for i, ((start, end), boiler) in enumerate(zip(layout.spans, layout.boilerplate, strict=True)):
@@ -72,11 +90,11 @@ def prepare(
                     end=end,
                     boilerplate=boiler,
                     periods=layout.periods[i],
-                    vector=None if boiler else next(sentence_vectors),
+                    vector=vectors[i],
                     figures=layout.figures[i],
                 )
             )
-        for n, ((first, last), text) in enumerate(zip(layout.chunks, article_texts, strict=True)):
+        for n, ((first, last), passage) in enumerate(zip(layout.chunks, article_passages, strict=True)):
             chunks.append(
                 PreparedChunk(
                     position=n,
@@ -84,8 +102,8 @@ def prepare(
                     last_sentence=last,
                     start=layout.spans[first][0],
                     end=layout.spans[last][1],
-                    text=text,
-                    vector=next(chunk_vectors),
+                    text=passage.text,
+                    vector=next(chunk_rows),
                 )
             )
         prepared.append(
@@ -100,6 +118,45 @@ def prepare(
             )
         )
     return prepared
+
+
+def in_chunk_vectors(
+    articles: Sequence[Article], layouts: Layouts, passages: Sequence[Sequence[Passage]], encoder: Encoder
+) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+    """The chunks' vectors, and each sentence's (None for boilerplate) pooled in the pass that
+    embeds its chunks: the mean of its vectors in the chunks that hold it (a chunk shares its
+    edge sentences with its neighbours). Read in its passage, a sentence brings its context
+    (a pronoun's antecedent, the title) at no second model pass: on RealTimeQA the answer
+    sentence ranked among the first eight by the dense score alone for 84.8% of questions
+    against 80.5% embedding each sentence by itself, on SQuAD 95.1 against 94.9%, and an ingest
+    takes 40% less time (docs/answering.md). A sentence no chunk's pass read (cut off by the
+    model's input length) is embedded by itself."""
+    flat = [p for article_passages in passages for p in article_passages]
+    chunk_vectors, span_vectors = encoder.encode_spans([p.text for p in flat], [p.spans for p in flat])
+    pooled = iter(span_vectors)
+    out: list[list[np.ndarray | None]] = []
+    unread: list[tuple[int, int]] = []
+    for a, (layout, article_passages) in enumerate(zip(layouts, passages, strict=True)):
+        sums: dict[int, np.ndarray] = {}
+        for (first, last), _ in zip(layout.chunks, article_passages, strict=True):
+            for position, vector in zip(layout.facts(first, last), next(pooled), strict=True):
+                if vector.any():
+                    sums[position] = sums[position] + vector if position in sums else vector
+        vectors: list[np.ndarray | None] = []
+        for i, boiler in enumerate(layout.boilerplate):
+            if boiler:
+                vectors.append(None)
+            elif i in sums:
+                vectors.append(normalise(sums[i][None, :])[0])
+            else:
+                vectors.append(None)
+                unread.append((a, i))
+        out.append(vectors)
+    if unread:
+        alone = encoder.encode([articles[a].text[slice(*layouts[a].spans[i])] for a, i in unread])
+        for (a, i), vector in zip(unread, alone, strict=True):
+            out[a][i] = vector
+    return chunk_vectors, out
 
 
 class CorpusMissingError(UserError):
@@ -201,6 +258,7 @@ def carry_out(
 ) -> IngestReport:
     """Write what `planned` says, in batches of `params.batch_articles` (one transaction each)."""
     changed, size = planned.changed, params.batch_articles
+    in_chunk = sentences_in_chunk(store.meta())
     batches = [changed[n : n + size] for n in range(0, len(changed), size)] or (
         [[]] if planned.writes else []
     )
@@ -216,7 +274,7 @@ def carry_out(
                 if n + 1 < len(batches):
                     coming.append(layout.submit(lay_out, batches[n + 1], encoder, params))
                 first = n == 0
-                prepared = prepare(batch, encoder, params, layouts, planned.also)
+                prepared = prepare(batch, encoder, params, layouts, planned.also, in_chunk=in_chunk)
                 store.apply(prepared, planned.removals if first else [], planned.renamed if first else {})
                 if progress:
                     progress.advance(len(batch), sum(len(p.chunks) for p in prepared))

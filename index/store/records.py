@@ -14,6 +14,16 @@ from ..models import Article, Period
 from ..text.corrections import Note
 from ..text.figures import SentenceFigure
 
+# How an archive's sentence vectors were made, in its meta: "in-chunk" for archives made since
+# sentences are pooled in their chunk's pass; absent in those made before, whose sentences were
+# embedded each by itself and go on being so, so that one archive holds one kind of vector.
+SENTENCE_VECTORS = "sentence_vectors"
+IN_CHUNK = "in-chunk"
+
+
+def sentences_in_chunk(meta: dict[str, str]) -> bool:
+    return meta.get(SENTENCE_VECTORS) == IN_CHUNK
+
 
 @dataclass
 class PreparedSentence:

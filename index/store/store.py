@@ -39,6 +39,8 @@ from .diagnose import damaged, diagnosed
 from .hybrid import hybrid
 from .records import (
     FIGURE_INSERT,
+    IN_CHUNK,
+    SENTENCE_VECTORS,
     AlsoPublished,
     PreparedArticle,
     StoredArticle,
@@ -342,6 +344,7 @@ class Store:
                 model=self.model,
                 dimension=str(self.dimension),
                 generation="0",
+                **{SENTENCE_VECTORS: IN_CHUNK},
             )
         self._write_manifest()
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..archive.protocol import Archive
 from ..models import Article, Status
-from ..store.records import AlsoPublished
+from ..store.records import AlsoPublished, sentences_in_chunk
 from .lines import (
     AbstentionLine,
     ArticleLine,
@@ -34,6 +34,7 @@ def header(store: Archive, now: dt.datetime) -> Header:
     return Header(
         model=store.model,
         dimension=store.dimension,
+        sentences_in_chunk=sentences_in_chunk(store.meta()),
         articles=counts["articles"] + counts["retracted"],
         sentences=counts["sentences"],
         chunks=counts["chunks"],

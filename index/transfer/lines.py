@@ -50,6 +50,11 @@ class Header(BaseModel):
     format: int = EXPORT_FORMAT
     model: str = Field(description="The embedding model the vectors come from.")
     dimension: int
+    sentences_in_chunk: bool = Field(
+        default=False,
+        description="Whether its sentence vectors were pooled in their chunks' pass "
+        "(index.store.records.SENTENCE_VECTORS); exports made before say nothing, and were not.",
+    )
     articles: int = Field(description="Articles stored, retracted and internal ones included.")
     sentences: int
     chunks: int

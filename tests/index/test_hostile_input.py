@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from index.answering.question import MAX_QUESTION_CHARS, analyse_in_context
 from index.errors import BadQuestionError
-from index.ingest.chunking import chunk_sentences, chunk_text
+from index.ingest.chunking import chunk_passage, chunk_sentences
 from index.ingest.corpus import BadArticle, read_corpus, split_front_matter
 from index.ingest.pipeline import prepare
 from index.models import Article
@@ -127,7 +127,7 @@ def test_prepared_offsets_map_back_to_the_article_text(text: str, title: str) ->
             for s in prepared.sentences
             if chunk.first_sentence <= s.position <= chunk.last_sentence and not s.boilerplate
         ]
-        assert chunk.text == chunk_text(title, inside)
+        assert chunk.text == chunk_passage(title, inside).text
 
 
 @fuzz

@@ -36,6 +36,8 @@ from ...feeds.records import FeedState, PageState
 from ...models import ArticleFilter, ArticleInfo, Source
 from ...params import RemoteParams, RetrievalParams, VectorParams
 from ...store.records import (
+    IN_CHUNK,
+    SENTENCE_VECTORS,
     AlsoPublished,
     PreparedArticle,
     StoredArticle,
@@ -150,7 +152,12 @@ class MilvusArchive:
                 archive = cls(
                     client, location, token, prefix, model, dimension, uploads, params, vector_params
                 )
-                archive._set_meta(format_version=str(FORMAT_VERSION), model=model, dimension=str(dimension))
+                archive._set_meta(
+                    format_version=str(FORMAT_VERSION),
+                    model=model,
+                    dimension=str(dimension),
+                    **{SENTENCE_VECTORS: IN_CHUNK},
+                )
                 archive._set_meta(generation="0")  # last: an archive with a generation is whole
                 return archive
             archive = cls(

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from index.ingest.chunking import chunk_sentences, chunk_text
+from index.ingest.chunking import chunk_passage, chunk_sentences
 from index.ingest.layout import layout_article
 from index.ingest.pipeline import prepare
 from index.params import IngestParams
@@ -54,9 +54,13 @@ def test_chunks_cover_every_sentence_in_order_within_budget(lengths):
         assert after.first <= before.last + 1, "no sentence skipped"
 
 
-def test_chunk_text_starts_with_the_title_line():
-    assert chunk_text("Title", ["One.", "Two."]) == "Title\nOne. Two."
-    assert chunk_text("", ["One.", "Two."]) == "One. Two."
+def test_a_chunk_passage_starts_with_the_title_line_and_says_where_each_sentence_lies():
+    titled = chunk_passage("Title", ["One.", "Two."])
+    assert titled.text == "Title\nOne. Two."
+    assert [titled.text[s:e] for s, e in titled.spans] == ["One.", "Two."]
+    untitled = chunk_passage("", ["One.", "Two."])
+    assert untitled.text == "One. Two."
+    assert [untitled.text[s:e] for s, e in untitled.spans] == ["One.", "Two."]
 
 
 def test_approx_tokens_grows_with_words():
@@ -156,4 +160,4 @@ def test_seed_chunks_fit_the_real_models_input_window(seed_articles, real_encode
                 if not layout.boilerplate[i]
             ]
             if len(sentences) > 1:
-                assert real_encoder.count_tokens(chunk_text(article.title, sentences)) <= 254
+                assert real_encoder.count_tokens(chunk_passage(article.title, sentences).text) <= 254

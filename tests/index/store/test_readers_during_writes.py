@@ -142,12 +142,12 @@ def test_a_question_is_answered_between_two_batches_of_one_ingest(tmp_path, monk
     prepare, batches = pipeline.prepare, []
     second_batch, release = threading.Event(), threading.Event()
 
-    def paused_prepare(articles, *rest):
+    def paused_prepare(articles, *rest, **options):
         batches.append(articles)
         if len(batches) == 2:
             second_batch.set()
             assert release.wait(WAIT)
-        return prepare(articles, *rest)
+        return prepare(articles, *rest, **options)
 
     monkeypatch.setattr(pipeline, "prepare", paused_prepare)
     ingesting = threading.Thread(target=engine.ingest, args=([corpus],))

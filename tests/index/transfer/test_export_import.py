@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from index.engine import Engine
+from index.store.records import SENTENCE_VECTORS
+from index.store.schema import DB_NAME
 from index.transfer.lines import BadExportError, writing
 from tests.fixtures.backends import both_backends
-from tests.fixtures.encoder import HashingEncoder
+from tests.fixtures.encoder import HashingEncoder, PassageEncoder
 
 pytest_generate_tests = both_backends  # engine tests run against both archives
 
@@ -169,3 +172,51 @@ def test_an_interrupted_export_leaves_no_file_that_looks_whole(tmp_path):
         out.write('{"kind": "header"}\n')
         raise RuntimeError("killed")
     assert not (tmp_path / "archive.jsonl").exists()
+
+
+def _made_before(engine: Engine) -> None:
+    """The engine's archive as one made before sentences were read in their chunks."""
+    with sqlite3.connect(engine._store.build / DB_NAME) as db:  # type: ignore[attr-defined]
+        db.execute("DELETE FROM meta WHERE key = ?", (SENTENCE_VECTORS,))
+    db.close()
+
+
+def _header(path: Path) -> dict:
+    return json.loads(path.read_text().splitlines()[0])
+
+
+@pytest.mark.embedded_only
+def test_an_export_says_how_its_sentence_vectors_were_made(archive, tmp_path, newsroom_corpus):
+    archive.export_archive(tmp_path / "new.jsonl")
+    assert _header(tmp_path / "new.jsonl")["sentences_in_chunk"] is True
+    before = Engine.open(tmp_path / "before", HashingEncoder(), create=True)
+    try:
+        _made_before(before)
+        before.ingest([newsroom_corpus])
+        before.export_archive(tmp_path / "before.jsonl")
+    finally:
+        before.close()
+    assert _header(tmp_path / "before.jsonl")["sentences_in_chunk"] is False
+
+
+@pytest.mark.embedded_only
+def test_vectors_of_another_kind_are_embedded_again_on_import(tmp_path, newsroom_corpus):
+    """An export from an archive made before, into a new one: its sentences are read in their
+    chunks again, so that the new archive holds one kind of vector."""
+    before = Engine.open(tmp_path / "before", HashingEncoder(), create=True)
+    try:
+        _made_before(before)
+        before.ingest([newsroom_corpus])
+        written = before.export_archive(tmp_path / "before.jsonl")
+    finally:
+        before.close()
+    model = PassageEncoder()
+    copy = _copy(None, tmp_path, model)
+    try:
+        done = copy.import_archive(tmp_path / "before.jsonl")
+        assert done.verified and done.stored == done.expected
+        # Every chunk, and every sentence but boilerplate, read in its chunk's pass.
+        assert 0 < model.pooled < written.sentences
+        assert done.embedded == written.chunks + model.pooled
+    finally:
+        copy.close()
