@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from ..encoders.base import Span
+
 
 class ChunkSpan(NamedTuple):
     first: int  # index into the sentence list
@@ -34,7 +36,7 @@ def chunk_sentences(lengths: Sequence[int], budget: int, overlap: int) -> list[C
 
 class Passage(NamedTuple):
     text: str  # what gets embedded
-    spans: list[tuple[int, int]]  # where each of its sentences lies in `text`
+    spans: list[Span]  # where each of its sentences lies in `text`
 
 
 def chunk_passage(title: str, sentences: Sequence[str]) -> Passage:

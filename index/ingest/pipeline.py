@@ -136,9 +136,9 @@ def in_chunk_vectors(
     pooled = iter(span_vectors)
     out: list[list[np.ndarray | None]] = []
     unread: list[tuple[int, int]] = []
-    for a, (layout, article_passages) in enumerate(zip(layouts, passages, strict=True)):
+    for a, layout in enumerate(layouts):
         sums: dict[int, np.ndarray] = {}
-        for (first, last), _ in zip(layout.chunks, article_passages, strict=True):
+        for first, last in layout.chunks:
             for position, vector in zip(layout.facts(first, last), next(pooled), strict=True):
                 if vector.any():
                     sums[position] = sums[position] + vector if position in sums else vector

@@ -35,21 +35,27 @@ class KnownVectors:
 
     def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> SpanVectors:
         """The known vectors of the texts and of their spans' texts; a text with a span unknown
-        has the model read it and its spans again."""
-        out = self.encode(texts)
-        span_out: list[np.ndarray] = []
-        unknown: list[int] = []
-        for i, (text, text_spans) in enumerate(zip(texts, spans, strict=True)):
-            found = [self._known.get(text_key(text[s:e])) for s, e in text_spans]
-            known = [v for v in found if v is not None]
-            span_out.append(np.array(known, dtype=np.float32).reshape(len(known), self.dimension))
-            if len(known) < len(found):
-                unknown.append(i)
+        is read by the model with its spans, in one pass."""
+        found = [
+            [self._known.get(text_key(text[s:e])) for s, e in ss]
+            for text, ss in zip(texts, spans, strict=True)
+        ]
+        unknown = [i for i, vectors in enumerate(found) if any(v is None for v in vectors)]
+        whole = [i for i, vectors in enumerate(found) if all(v is not None for v in vectors)]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        span_out = [np.zeros((0, self.dimension), dtype=np.float32)] * len(texts)
+        if whole:
+            out[whole] = self.encode([texts[i] for i in whole])
+            for i in whole:
+                span_out[i] = np.array(found[i], dtype=np.float32).reshape(len(found[i]), self.dimension)
         if unknown:
-            _, pooled = self._model.encode_spans([texts[i] for i in unknown], [spans[i] for i in unknown])
-            for i, vectors in zip(unknown, pooled, strict=True):
-                span_out[i] = vectors
-                self.embedded += len(vectors)
+            vectors, pooled = self._model.encode_spans(
+                [texts[i] for i in unknown], [spans[i] for i in unknown]
+            )
+            out[unknown] = vectors
+            for i, span_vectors in zip(unknown, pooled, strict=True):
+                span_out[i] = span_vectors
+                self.embedded += 1 + len(span_vectors)
         return out, span_out
 
     def count_tokens(self, text: str) -> int:
