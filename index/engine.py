@@ -467,6 +467,8 @@ class Engine:
                 self.params.retrieval,
                 include_internal=include_internal,
                 filters=filters,
+                news_of=analysis.news_of,
+                half_life_days=self.params.answer.recency_half_life_days,
             )
             lap("retrieve")
             found = candidates(store, chunks)

@@ -3,8 +3,6 @@ whether it names the question's names and counts its thing."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from ..text.names import name_in
 from ..text.spans import Span, clock_spans, figure_spans, name_spans, period_spans, time_spans
 from ..text.terms import content_terms
 from .question import QuestionAnalysis, asks_for_money
-from .retrieval import Candidate
+from .retrieval import Candidate, recency
 
 Encode = Callable[[list[str]], np.ndarray]
 
@@ -122,14 +120,6 @@ def first_stage(
         + params.recency_weight * recent
     )
     return FirstStage(dense, lexical, weighted, recent)
-
-
-def recency(news_of: dt.date | None, published: dt.date | None, half_life_days: float) -> float:
-    """How recent an article was on the day whose news a question asks about: 1 on that day,
-    halving every `half_life_days` before it; 0 after it, undated, or when no day is asked about."""
-    if news_of is None or published is None or published > news_of:
-        return 0.0
-    return math.pow(0.5, (news_of - published).days / half_life_days)
 
 
 def names_the_same(analysis: QuestionAnalysis, candidate: Candidate) -> bool:

@@ -14,8 +14,8 @@ import pytest
 
 from index.answering.compose import compose, judge
 from index.answering.question import analyse, news_day
-from index.answering.retrieval import Candidate
-from index.answering.scoring import answer_span, counted_figures, names_the_same, period_fit, recency
+from index.answering.retrieval import Candidate, recency
+from index.answering.scoring import answer_span, counted_figures, names_the_same, period_fit
 from index.models import AbstainReason, Answer, AnswerKind, Period, PeriodBasis, PeriodFit, Source
 from index.params import AnswerParams
 from index.text.periods import tag_sentences

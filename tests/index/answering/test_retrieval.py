@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 
@@ -236,3 +237,71 @@ def test_a_figure_with_a_thousands_separator_matches_as_an_exact_term(newsroom_s
         hits = store.lexical_chunks(content_terms("2,098"), 10, include_internal=False)
         texts = store.chunk_sentences([i for i, _ in hits])
     assert any("2,098" in s.text for i, _ in hits for s in texts[i])
+
+
+# ---- a question about a day's news ------------------------------------------------------------
+
+STORY_DAY = dt.date(2024, 3, 8)
+
+
+@pytest.fixture
+def two_stories(tmp_path, open_engine, open_archive, write_article) -> Archive:
+    """An old article that matches the question word for word, and the day's story on the same
+    topic that matches it less well."""
+    write_article(
+        "old.md",
+        "The council voted on the transit budget and the bus fare after a long transit budget debate.\n",
+        title="Council transit budget vote",
+        published="2023-01-10",
+    )
+    write_article(
+        "today.md",
+        "Aldermen settled the bus fare at a late meeting, ending the budget row.\n",
+        title="Fare settled",
+        published=STORY_DAY.isoformat(),
+    )
+    open_engine().ingest([tmp_path / "corpus"])
+    return open_archive()
+
+
+def _first_titles(archive: Archive, news_of: dt.date | None, params: RetrievalParams) -> list[str]:
+    question = "what did the council vote on the transit budget and bus fare"
+    vector = HashingEncoder().encode([question])[0]
+    with archive.snapshot():
+        hits = retrieve(
+            archive, vector, content_terms(question), params, include_internal=False, news_of=news_of
+        )
+        rows = archive.chunk_article_rows([c for c, _ in hits])
+        sources = archive.sources(rows.values())
+    return [sources[rows[c]].title for c, _ in hits]
+
+
+def test_fused_rank_alone_puts_the_closer_match_first(two_stories):
+    assert _first_titles(two_stories, None, RetrievalParams(top=1)) == ["Council transit budget vote"]
+
+
+def test_a_question_about_a_days_news_reads_that_days_story_first(two_stories):
+    assert _first_titles(two_stories, STORY_DAY, RetrievalParams(top=1)) == ["Fare settled"]
+
+
+def test_recency_weighs_nothing_when_its_weight_is_zero_or_no_deeper_list_is_read(two_stories):
+    for params in (RetrievalParams(top=1, news_recency_weight=0), RetrievalParams(top=1, news_depth=1)):
+        assert _first_titles(two_stories, STORY_DAY, params) == ["Council transit budget vote"]
+
+
+def test_an_article_published_after_the_news_day_is_not_weighed_as_recent(two_stories):
+    day_before = STORY_DAY - dt.timedelta(days=1)
+    assert _first_titles(two_stories, day_before, RetrievalParams(top=1)) == ["Council transit budget vote"]
+
+
+def test_the_scores_returned_stay_the_fused_ones(two_stories):
+    question = "what did the council vote on the transit budget and bus fare"
+    vector = HashingEncoder().encode([question])[0]
+    terms = content_terms(question)
+    with two_stories.snapshot():
+        fused = dict(retrieve(two_stories, vector, terms, RetrievalParams(top=2), include_internal=False))
+        weighed = retrieve(
+            two_stories, vector, terms, RetrievalParams(top=2), include_internal=False, news_of=STORY_DAY
+        )
+    assert dict(weighed) == fused
+    assert weighed[0][1] < weighed[1][1]  # the day's story first, on recency, not on its fused score
