@@ -7,6 +7,7 @@ the shipped corpus per session. Fixtures for the Discord layer live in tests/bot
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import textwrap
 import uuid
@@ -104,6 +105,29 @@ def newsroom_corpus(corpus_dir: Path, write_article) -> Path:
         visibility="internal",
     )
     write_article("beaches.txt", BEACHES)
+    return corpus_dir
+
+
+STORY_DAY = dt.date(2024, 3, 8)
+
+
+@pytest.fixture
+def two_stories_corpus(corpus_dir: Path, write_article) -> Path:
+    """Two articles on one topic: an old one worded like "what did the council vote on the transit
+    budget and bus fare?", which wins on fused rank, and the story of `STORY_DAY`, worded less
+    like it."""
+    write_article(
+        "old.md",
+        "The council voted on the transit budget and the bus fare after a long transit budget debate.\n",
+        title="Council transit budget vote",
+        published="2023-01-10",
+    )
+    write_article(
+        "today.md",
+        "Aldermen settled the bus fare at a late meeting, ending the budget row.\n",
+        title="Fare settled",
+        published=STORY_DAY.isoformat(),
+    )
     return corpus_dir
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..archive.protocol import Archive
 from ..models import ArticleFilter, Period, Source
-from ..params import RetrievalParams
+from ..params import AnswerParams, RetrievalParams
 from ..text.terms import content_terms
 
 
@@ -28,7 +28,7 @@ def retrieve(
     retracted: bool = False,
     filters: ArticleFilter | None = None,
     news_of: dt.date | None = None,
-    half_life_days: float = 7.0,
+    half_life_days: float = AnswerParams().recency_half_life_days,
 ) -> list[tuple[int, float]]:
     """The best chunk ids with their fused scores (`params.top` of them, or `top`), among
     articles this audience may see (with `retracted`, among the retracted ones it may see

@@ -12,6 +12,7 @@ from index.engine import Engine
 from index.errors import BadQuestionError, DiskFullError
 from index.models import AbstainReason, AnswerKind
 from index.params import EngineParams, StoreParams
+from tests.conftest import STORY_DAY
 from tests.fixtures.backends import both_backends
 from tests.fixtures.encoder import HashingEncoder
 from tests.fixtures.reranker import FAKE_MODEL_PARAMS
@@ -211,35 +212,23 @@ def test_relative_periods_in_a_question_are_read_as_of_the_given_day(open_engine
 
 
 def test_a_question_as_of_a_day_reads_that_days_story_where_an_older_one_matches_better(
-    open_engine, write_article, corpus_dir
+    open_engine, two_stories_corpus
 ):
     """Retrieval reads one chunk here: the older article, worded like the question, wins on fused
     rank alone; asked as of the day of the newer one, that one is read and cited."""
-    write_article(
-        "old.md",
-        "The council voted on the transit budget and the bus fare after a long transit budget debate.\n",
-        title="Council transit budget vote",
-        published="2023-01-10",
-    )
-    write_article(
-        "today.md",
-        "Aldermen settled the bus fare at a late meeting, ending the budget row.\n",
-        title="Fare settled",
-        published="2024-03-08",
-    )
     one_chunk = FAKE_MODEL_PARAMS.model_copy(
         update={"retrieval": FAKE_MODEL_PARAMS.retrieval.model_copy(update={"top": 1})}
     )
     engine = open_engine(params=one_chunk)
-    engine.ingest([corpus_dir])
+    engine.ingest([two_stories_corpus])
     question = "what did the council decide on the transit budget and bus fare?"
 
     def titles(as_of: dt.date | None) -> set[str]:
         return {j.candidate.source.title for j in engine.judge(question, as_of=as_of)}
 
     assert titles(None) == {"Council transit budget vote"}
-    assert titles(dt.date(2024, 3, 8)) == {"Fare settled"}
-    answer = engine.ask(question, as_of=dt.date(2024, 3, 8))
+    assert titles(STORY_DAY) == {"Fare settled"}
+    answer = engine.ask(question, as_of=STORY_DAY)
     quoted = [*answer.citations, *answer.more_sources, *answer.related]
     assert quoted and {q.source.title for q in quoted} == {"Fare settled"}
 

@@ -17,6 +17,7 @@ from index.store.schema import DB_NAME
 from index.store.store import Store
 from index.store.vectors import VectorIndex
 from index.text.terms import content_terms
+from tests.conftest import STORY_DAY
 from tests.fixtures.encoder import HashingEncoder
 
 RRF_K = RetrievalParams().rrf_k
@@ -241,36 +242,26 @@ def test_a_figure_with_a_thousands_separator_matches_as_an_exact_term(newsroom_s
 
 # ---- a question about a day's news ------------------------------------------------------------
 
-STORY_DAY = dt.date(2024, 3, 8)
+NEWS_QUESTION = "what did the council vote on the transit budget and bus fare"
 
 
 @pytest.fixture
-def two_stories(tmp_path, open_engine, open_archive, write_article) -> Archive:
-    """An old article that matches the question word for word, and the day's story on the same
-    topic that matches it less well."""
-    write_article(
-        "old.md",
-        "The council voted on the transit budget and the bus fare after a long transit budget debate.\n",
-        title="Council transit budget vote",
-        published="2023-01-10",
-    )
-    write_article(
-        "today.md",
-        "Aldermen settled the bus fare at a late meeting, ending the budget row.\n",
-        title="Fare settled",
-        published=STORY_DAY.isoformat(),
-    )
-    open_engine().ingest([tmp_path / "corpus"])
+def two_stories(open_engine, open_archive, two_stories_corpus) -> Archive:
+    open_engine().ingest([two_stories_corpus])
     return open_archive()
 
 
-def _first_titles(archive: Archive, news_of: dt.date | None, params: RetrievalParams) -> list[str]:
-    question = "what did the council vote on the transit budget and bus fare"
-    vector = HashingEncoder().encode([question])[0]
+def _retrieve(archive: Archive, news_of: dt.date | None, params: RetrievalParams) -> list[tuple[int, float]]:
+    vector = HashingEncoder().encode([NEWS_QUESTION])[0]
     with archive.snapshot():
-        hits = retrieve(
-            archive, vector, content_terms(question), params, include_internal=False, news_of=news_of
+        return retrieve(
+            archive, vector, content_terms(NEWS_QUESTION), params, include_internal=False, news_of=news_of
         )
+
+
+def _first_titles(archive: Archive, news_of: dt.date | None, params: RetrievalParams) -> list[str]:
+    hits = _retrieve(archive, news_of, params)
+    with archive.snapshot():
         rows = archive.chunk_article_rows([c for c, _ in hits])
         sources = archive.sources(rows.values())
     return [sources[rows[c]].title for c, _ in hits]
@@ -295,13 +286,7 @@ def test_an_article_published_after_the_news_day_is_not_weighed_as_recent(two_st
 
 
 def test_the_scores_returned_stay_the_fused_ones(two_stories):
-    question = "what did the council vote on the transit budget and bus fare"
-    vector = HashingEncoder().encode([question])[0]
-    terms = content_terms(question)
-    with two_stories.snapshot():
-        fused = dict(retrieve(two_stories, vector, terms, RetrievalParams(top=2), include_internal=False))
-        weighed = retrieve(
-            two_stories, vector, terms, RetrievalParams(top=2), include_internal=False, news_of=STORY_DAY
-        )
+    fused = dict(_retrieve(two_stories, None, RetrievalParams(top=2)))
+    weighed = _retrieve(two_stories, STORY_DAY, RetrievalParams(top=2))
     assert dict(weighed) == fused
     assert weighed[0][1] < weighed[1][1]  # the day's story first, on recency, not on its fused score
