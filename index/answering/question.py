@@ -12,7 +12,7 @@ from ..models import AnswerKind, Period, PeriodBasis
 from ..text.calendar_names import is_calendar_word
 from ..text.counting import noun_phrase
 from ..text.periods import find_periods
-from ..text.terms import STOPWORDS, content_terms, words
+from ..text.terms import STOPWORDS, composed, content_terms, words
 
 MAX_QUESTION_CHARS = 500
 
@@ -122,7 +122,7 @@ def answer_kind(question: str) -> AnswerKind:
 
 
 def validate_question(question: str) -> str:
-    cleaned = " ".join(question.split())
+    cleaned = composed(" ".join(question.split()))
     if not cleaned:
         raise BadQuestionError('The question is empty: ask something, e.g. "how many carjackings in 2021?"')
     if len(cleaned) > MAX_QUESTION_CHARS:

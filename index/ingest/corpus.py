@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..models import Article, IngestWarning, SkipReason
 from ..params import IngestParams
 from ..text.fingerprint import ID_DIGITS, text_fingerprint
+from ..text.terms import composed
 from .dates import UnreadableDate, publication_date
 
 TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
@@ -167,6 +168,12 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+# Fields read as words: stored composed, so that an accent written as a combining mark
+# ("Pe\u0301rez") reads as the letter it makes ("Pérez") in every word match, name and span.
+# The url is an identity, kept as given.
+_COMPOSED = frozenset({"title", "outlet", "author"})
+
+
 def build_article(
     meta: dict, text: str, *, name: str, source: str, params: IngestParams = IngestParams()
 ) -> tuple[Article, list[str]]:
@@ -182,6 +189,11 @@ def build_article(
     for key in ("title", "url", "outlet", "author"):
         if meta.get(key) is not None and not isinstance(meta[key], str | int | float):
             raise BadArticle(f"{key} must be text")
+    text = composed(text)
+    meta = {
+        key: composed(value) if key in _COMPOSED and isinstance(value, str) else value
+        for key, value in meta.items()
+    }
     url = str(meta["url"]).strip() if meta.get("url") else None
     title = str(meta.get("title") or "").strip()[:MAX_TITLE_CHARS] or _title_from_text(text)
     warnings = []

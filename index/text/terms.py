@@ -45,6 +45,13 @@ def stem(word: str) -> str:
         return _ENGLISH.stemWord(word)
 
 
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC): a letter and its combining accent
+    ("e\u0301", as some exports write them) become the one character they look like ("é"),
+    which word matching reads as a letter where a lone combining mark breaks the word."""
+    return unicodedata.normalize("NFC", text)
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
 

@@ -371,6 +371,23 @@ def test_an_undated_archive_answers_a_question_about_a_year(open_engine, write_a
     assert answer.stated[0].answer_text == "13,000"
 
 
+def test_a_name_written_with_combining_accents_is_found_by_its_composed_spelling(
+    open_engine, write_article, corpus_dir
+):
+    """A question typed "Pérez" finds and quotes an article that wrote "Pe" + a combining accent
+    + "rez" (before, the mark split the word, and neither full-text search nor names met it)."""
+    write_article("film.txt", "Awards\nThe film Emilia Pe\u0301rez led the nominations with 13 nods.\n")
+    write_article("other.txt", "Weather\nRain is expected across the region this weekend.\n")
+    engine = open_engine(params=FAKE_MODEL_PARAMS)
+    engine.ingest([corpus_dir])
+    answer = engine.ask("How many nods did Emilia Pérez get?")
+    assert not answer.abstained
+    assert answer.stated[0].sentence == "The film Emilia Pérez led the nominations with 13 nods."
+    hits = engine.search("Pe\u0301rez")
+    assert [h.source.title for h in hits] == ["Awards"]
+    assert [hits[0].snippet[a:b] for a, b in hits[0].marks] == ["Pérez"]
+
+
 def test_a_question_about_a_period_no_article_reaches_says_what_the_archive_covers(
     open_engine, write_article, corpus_dir
 ):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index import Answer, Citation
+from index.text.terms import composed
 
 from .gold import GoldQuestion
 
@@ -16,8 +17,9 @@ _AROUND = " \t\n\"'"
 
 
 def normalise(text: str) -> str:
-    """Case-folded, quotes straightened, runs of whitespace as one space."""
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    """Composed (an accent written as a combining mark is the letter it makes), case-folded,
+    quotes straightened, runs of whitespace as one space."""
+    return " ".join(composed(text).translate(_QUOTES).casefold().split())
 
 
 def holds(answer: str, text: str) -> bool:

@@ -110,6 +110,11 @@ def test_quiz_answers_match_whatever_quotes_and_case_the_sentence_uses():
     assert not holds("Arthur", "The series ended.") and not holds("", "anything")
 
 
+def test_an_answer_matches_a_sentence_that_writes_its_accents_as_combining_marks():
+    assert holds("Emilia Pérez", "The film Emilia Pe\u0301rez led the nominations.")
+    assert holds("Emilia Pe\u0301rez", "The film Emilia Pérez led the nominations.")
+
+
 def test_the_first_citation_and_the_first_three_are_counted_apart():
     gold = GoldQuestion(question="q", answerable=True, answers=["2,098"], any_answer=True)
     other = "Police made 57 arrests."

@@ -59,6 +59,22 @@ def test_front_matter_fields_are_read(corpus_dir, write_article):
     assert article.text == "The body.\nSecond line.\n", "the body is kept exactly as written"
 
 
+def test_accents_written_as_combining_marks_are_stored_as_the_letters_they_make(corpus_dir, write_article):
+    """Some exports write "é" as "e" and a combining accent: stored composed (NFC), the text
+    reads as the same words as its composed spelling, which questions are asked in."""
+    write_article(
+        "a.md",
+        "Emilia Pe\u0301rez led the nominations.\n",
+        title="Pe\u0301rez leads",
+        outlet="Le Monde\u0301",
+        url="https://news.example/pe\u0301rez",
+    )
+    article = only_article(corpus_dir)
+    assert article.text == "Emilia Pérez led the nominations.\n"
+    assert article.title == "Pérez leads" and article.outlet == "Le Mondé"
+    assert article.url == "https://news.example/pe\u0301rez", "the url, an identity, is kept as given"
+
+
 def test_a_yaml_date_value_is_read_as_a_date(corpus_dir):
     (corpus_dir / "a.md").write_text("---\npublished: 2021-03-16\n---\nBody.\n", encoding="utf-8")
     assert only_article(corpus_dir).published == dt.date(2021, 3, 16)
@@ -137,10 +153,11 @@ def test_an_articles_id_is_the_same_wherever_its_folder_is(corpus_dir, tmp_path,
     )
 
 
-def test_texts_that_differ_only_in_spacing_have_one_fingerprint():
+def test_texts_that_differ_only_in_spacing_or_in_how_accents_are_written_have_one_fingerprint():
     assert text_fingerprint("The ferry  carried\n120 riders.\n") == text_fingerprint(
         "The ferry carried 120 riders."
     )
+    assert text_fingerprint("Pe\u0301rez won.") == text_fingerprint("Pérez won.")
     assert text_fingerprint("The ferry carried 120 riders.") != text_fingerprint(
         "The ferry carried 121 riders."
     )
