@@ -219,8 +219,13 @@ def compose(
     possible = [j for j in judged if could_answer(j, analysis.kind)]
     eligible = [j for j in possible if j.probability >= params.threshold]
     asked = analysis.period.text if analysis.period else None
+    oldest, newest = _coverage(analysis, judged)
+    # A figure, date or time belongs to a period: when nothing found speaks of the asked one or
+    # was published in it, a sentence stating none gives its own article's time, not the one
+    # asked ("how many in 2019?" of 2022 articles), however close its words.
+    if analysis.kind.is_dated and newest:
+        eligible = []
     if not eligible:
-        oldest, newest = _coverage(analysis, judged)
         return Answer(
             question=analysis.question,
             abstained=True,

@@ -141,6 +141,18 @@ def test_when_only_other_periods_are_found_it_abstains_and_shows_them_as_related
     assert {r.sentence for r in answer.related} == {NBC[0], NBC[2]}
 
 
+def test_a_figure_from_articles_of_another_time_does_not_answer_for_a_period_nothing_speaks_of():
+    """A sentence stating no period gives a figure of its article's time: asked about a year no
+    sentence speaks of and no article was published in, it is no answer, however close its words;
+    asked about its article's year, it is."""
+    text = "Chicago saw 1,400 carjackings, police said.\n"
+    undated_figure = candidate("Chicago saw 1,400 carjackings, police said.", dense=0.99, article_text=text)
+    answer = ask("how many carjackings in 2019?", [undated_figure])
+    assert answer.abstained and answer.abstain_reason is AbstainReason.PERIOD_NOT_COVERED
+    assert answer.covered_to == PUBLISHED
+    assert answered(ask("how many carjackings in 2022?", [undated_figure])) == ["1,400"]
+
+
 def test_how_many_is_answered_by_a_figure_not_by_a_sentence_without_one():
     no_figure = candidate(NBC[4], dense=0.99)
     assert ask("how many carjackings in 2022?", [no_figure]).abstained
