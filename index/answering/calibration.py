@@ -105,3 +105,16 @@ def choose_threshold(
     scores = [right - wrong_cost * wrong for _, right, wrong in points]
     best = max(scores)
     return min(t for (t, _, _), score in zip(points, scores, strict=True) if score >= best - tolerance)
+
+
+def lowest_no_worse(curves: Sequence[Sequence[tuple[float, float, float]]], limits: Sequence[float]) -> float:
+    """The lowest threshold at which each set is answered wrongly no more often than its limit
+    (each curve one set's `tradeoff`, each limit its share answered wrong by the model in use):
+    where a refitted model answers the most without a wrong answer more on any set. 1.0 when no
+    lower threshold keeps every limit."""
+    lowest = 0.0
+    for curve, limit in zip(curves, limits, strict=True):
+        # A set's wrong answers only fall as the threshold rises: its first point within the limit.
+        kept = min((t for t, _, wrong in curve if wrong <= limit + 1e-12), default=1.0)
+        lowest = max(lowest, kept)
+    return lowest

@@ -12,17 +12,18 @@ that maximises right minus `wrong_cost` times wrong is chosen. The gold set is n
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index import Encoder, Engine, EngineParams, Reranker
-from index.answering.calibration import choose_threshold, fit_logistic, probability, tradeoff
+from index.answering.calibration import choose_threshold, fit_logistic, lowest_no_worse, probability, tradeoff
 from index.answering.compose import Judged, could_answer
 from index.answering.features import FEATURES, PENALTIES
 from index.answering.question import answer_kind
-from index.params import Calibration
+from index.params import AnswerParams, Calibration
 
 from .gold import GoldQuestion
 from .grading import holds_any
@@ -83,6 +84,11 @@ class Calibrated:
     curve: list[tuple[float, float, float]]  # (threshold, right, wrong) over all questions
     at_threshold: dict[str, tuple[float, float, float]]  # set -> (right, wrong, abstained)
     held_out: dict[str, tuple[float, float, float]]  # the same, fitted on the other half
+    # The lowest threshold at which no set is answered wrongly more often than by the model in
+    # use, with the same measures (`lowest_no_worse`).
+    replacing: float
+    replacing_at: dict[str, tuple[float, float, float]]
+    replacing_held_out: dict[str, tuple[float, float, float]]
 
 
 def _fitted(sets: Sequence[DevSet], keep: Callable[[int], bool], l2: float) -> Calibration:
@@ -110,10 +116,24 @@ def _measured(
 FLAT = 0.005
 
 
-def fit(sets: Sequence[DevSet], *, wrong_cost: float, l2: float = 1.0) -> Calibrated:
+def _replacing(
+    sets: Sequence[DevSet], calibration: Calibration, in_use: AnswerParams, keep: Callable[[int], bool]
+) -> float:
+    """`lowest_no_worse` over the kept questions, against `in_use` at its own threshold."""
+    limits = [_measured(dev, in_use.calibration, in_use.threshold, keep)[1] for dev in sets]
+    curves = [
+        tradeoff([[b for n, b in enumerate(best_per_question(dev, calibration)) if keep(n)]]) for dev in sets
+    ]
+    return lowest_no_worse(curves, limits)
+
+
+def fit(
+    sets: Sequence[DevSet], *, wrong_cost: float, l2: float = 1.0, in_use: AnswerParams = AnswerParams()
+) -> Calibrated:
     """The model fitted on every set's examples and the threshold chosen on their questions;
     beside it, as a check against fitting the data it is measured on, the same fitted on the
-    even-numbered questions and measured on the odd ones."""
+    even-numbered questions and measured on the odd ones. Also the threshold at which the new
+    model would replace `in_use` (the shipped model) without more wrong answers on any set."""
 
     def every(n: int) -> bool:
         return True
@@ -133,12 +153,17 @@ def fit(sets: Sequence[DevSet], *, wrong_cost: float, l2: float = 1.0) -> Calibr
         wrong_cost,
         FLAT,
     )
+    replacing = _replacing(sets, calibration, in_use, every)
+    half_replacing = _replacing(sets, half, in_use, even)
     return Calibrated(
         calibration,
         threshold,
         curve,
         {dev.name: _measured(dev, calibration, threshold, every) for dev in sets},
         {dev.name: _measured(dev, half, half_threshold, odd) for dev in sets},
+        replacing,
+        {dev.name: _measured(dev, calibration, replacing, every) for dev in sets},
+        {dev.name: _measured(dev, half, half_replacing, odd) for dev in sets},
     )
 
 
@@ -190,6 +215,13 @@ def collect_sets(
     return sets
 
 
+def _shares(measured: dict[str, tuple[float, float, float]]) -> dict[str, dict[str, float]]:
+    return {
+        name: {"right": round(r, 4), "wrong": round(w, 4), "abstained": round(a, 4)}
+        for name, (r, w, a) in measured.items()
+    }
+
+
 def report(result: Calibrated, wrong_cost: float) -> dict[str, Any]:
     c = result.calibration
     return {
@@ -198,14 +230,12 @@ def report(result: Calibrated, wrong_cost: float) -> dict[str, Any]:
         "bias": round(c.bias, 4),
         "threshold": round(result.threshold, 4),
         "wrong_cost": wrong_cost,
-        "at_threshold": {
-            name: {"right": round(r, 4), "wrong": round(w, 4), "abstained": round(a, 4)}
-            for name, (r, w, a) in result.at_threshold.items()
-        },
-        "held_out": {
-            name: {"right": round(r, 4), "wrong": round(w, 4), "abstained": round(a, 4)}
-            for name, (r, w, a) in result.held_out.items()
-        },
+        "at_threshold": _shares(result.at_threshold),
+        "held_out": _shares(result.held_out),
+        # Rounded up: a threshold shipped as printed answers nothing the pick does not.
+        "replacing_threshold": math.ceil(result.replacing * 10_000) / 10_000,
+        "replacing_at": _shares(result.replacing_at),
+        "replacing_held_out": _shares(result.replacing_held_out),
         "curve": [
             {"threshold": round(t, 4), "right": round(r, 4), "wrong": round(w, 4)}
             for t, r, w in result.curve[:: max(1, len(result.curve) // 40)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.answering.calibration import choose_threshold, fit_logistic, probability, tradeoff
+from index.answering.calibration import choose_threshold, fit_logistic, lowest_no_worse, probability, tradeoff
 from index.answering.features import FEATURES
 from index.params import AnswerParams, Calibration
 
@@ -71,6 +71,16 @@ def test_on_a_flat_stretch_of_the_curve_the_lowest_threshold_answers_more():
     points = [(0.1, 0.40, 0.30), (0.2, 0.457, 0.228), (0.25, 0.411, 0.181)]
     assert choose_threshold(points, wrong_cost=1.0) == 0.25
     assert choose_threshold(points, wrong_cost=1.0, tolerance=0.005) == 0.2
+
+
+def test_a_refit_answers_down_to_where_no_set_gets_more_wrong_answers_than_the_model_in_use():
+    news = tradeoff([[(0.9, True), (0.6, False), (0.5, True), (0.3, False)]])
+    wiki = tradeoff([[(0.8, True), (0.7, False), (0.4, False), (0.2, True)]])
+    # The model in use answers one news question in four wrongly and two wiki questions in four.
+    assert lowest_no_worse([news, wiki], [0.25, 0.5]) == 0.5, "news decides: 0.6 answered, 0.3 not"
+    assert lowest_no_worse([news, wiki], [0.5, 0.25]) == 0.7, "wiki decides: 0.4 not answered"
+    assert lowest_no_worse([news, wiki], [0.0, 0.0]) == 0.9
+    assert lowest_no_worse([news, wiki], [-1.0, 0.0]) == 1.0, "no threshold keeps a limit below zero"
 
 
 def test_the_shipped_calibration_was_fitted_on_development_data_not_the_gold_set():
