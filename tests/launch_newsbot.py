@@ -3,7 +3,8 @@
     python tests/launch_newsbot.py [--batch N] [--progress-seconds S] [--discord URL] [--gate FILE]
         -- NEWSBOT ARGS...
 
-Always swaps the model for the HashingEncoder. `--batch` sets articles per ingest transaction
+Always swaps the models for the HashingEncoder and the OverlapReranker, and the calibrated
+threshold for theirs (FAKE_MODEL_PARAMS). `--batch` sets articles per ingest transaction
 (small batches make an ingest long enough to be killed mid-write). `--progress-seconds` sets
 the interval of an ingest's progress lines. `--discord` points discord.py
 at a fake Discord. `--gate` holds every question until FILE exists, so a test can stop the bot
@@ -23,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "tests"]
 
 import bot.cli.commands  # noqa: E402
-from index import Engine, EngineParams, IngestParams  # noqa: E402
+from index import Engine, IngestParams  # noqa: E402
 from tests.fixtures.encoder import HashingEncoder  # noqa: E402
-from tests.fixtures.reranker import OverlapReranker  # noqa: E402
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker  # noqa: E402
 
 GATE_TIMEOUT = 60.0
 
@@ -63,8 +64,7 @@ def main(argv: list[str]) -> int:
     bot.cli.commands.load_reranker = lambda folder=None, **options: OverlapReranker()
     ingest = {"batch_articles": options.batch, "progress_seconds": options.progress_seconds}
     given = {name: value for name, value in ingest.items() if value}
-    if given:
-        bot.cli.commands.PARAMS = EngineParams(ingest=IngestParams(**given))
+    bot.cli.commands.PARAMS = FAKE_MODEL_PARAMS.model_copy(update={"ingest": IngestParams(**given)})
     if options.discord:
         point_discord_at(options.discord)
     if options.gate:

@@ -18,7 +18,7 @@ from index.params import EngineParams
 from tests.bot.discord_bot.fake_discord import FakeDiscord
 from tests.bot.discord_bot.newsroom_articles import write_articles
 from tests.fixtures.encoder import HashingEncoder
-from tests.fixtures.reranker import OverlapReranker
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +41,10 @@ def index_dir(template_index: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def engine_params() -> EngineParams:
-    """What the bot's engine runs with: a test module needing other knobs overrides this fixture."""
-    return EngineParams()
+    """What the bot's engine runs with: the fake models' threshold (the calibrated one is a
+    probability of the real models' scores), as in the engine's and the CLI's tests. A test module
+    needing other knobs overrides this fixture."""
+    return FAKE_MODEL_PARAMS
 
 
 @pytest.fixture

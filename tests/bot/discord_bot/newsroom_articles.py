@@ -39,7 +39,7 @@ ARTICLES = {
         """,
 }
 CARJACKING_QUESTION = "how many carjackings in 2021?"
-INTERNAL_QUESTION = "what is the newsroom budget for 2022?"
+INTERNAL_QUESTION = "what is the newsroom budget?"
 LONG_QUESTION = "zeppelin hangar airship crews"
 
 

@@ -23,7 +23,7 @@ from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord, FakeFile
 from tests.bot.discord_bot.fake_discord.markdown import displayed
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION, LONG_QUESTION
 from tests.fixtures.encoder import HashingEncoder
-from tests.fixtures.reranker import OverlapReranker
+from tests.fixtures.reranker import FAKE_MODEL_PARAMS, OverlapReranker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
@@ -63,7 +63,9 @@ async def serving(fake: FakeDiscord, settings: Settings, **overrides) -> AsyncIt
     session as it does when the token is reset."""
     fake.token = SECRET
     settings = settings.model_copy(update={"discord_token": SecretStr(SECRET), **overrides})
-    running = asyncio.ensure_future(asyncio.to_thread(run_bot, settings, HashingEncoder, OverlapReranker))
+    running = asyncio.ensure_future(
+        asyncio.to_thread(run_bot, settings, HashingEncoder, OverlapReranker, params=FAKE_MODEL_PARAMS)
+    )
     ready = asyncio.ensure_future(fake.wait_until_ready())
     await asyncio.wait([running, ready], timeout=10, return_when=asyncio.FIRST_COMPLETED)
     if running.done():

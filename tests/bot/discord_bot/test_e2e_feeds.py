@@ -45,9 +45,9 @@ def site() -> Iterator[NewsSite]:
 
 
 @pytest.fixture
-def engine_params() -> EngineParams:
+def engine_params(engine_params: EngineParams) -> EngineParams:
     """The bot's engine polite to the loopback site without waiting between requests."""
-    return EngineParams(feeds=FEED_PARAMS)
+    return engine_params.model_copy(update={"feeds": FEED_PARAMS})
 
 
 @pytest.fixture

@@ -6,23 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.params import EngineParams
 from tests.bot.discord_bot.fake_discord import EPHEMERAL, FakeDiscord
 from tests.bot.discord_bot.fake_discord.markdown import displayed, read_back
 from tests.bot.discord_bot.newsroom_articles import CARJACKING_QUESTION, INTERNAL_QUESTION
-from tests.fixtures.reranker import FAKE_MODEL_PARAMS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 INTERNAL_OUTLET = "Newsroom memo"
-
-
-@pytest.fixture
-def engine_params() -> EngineParams:
-    """The bot's engine answering down to the fakes' threshold: these tests check what a filter
-    keeps, and an outlet that holds one candidate leaves it no rival to beat by the margin the
-    calibrated threshold counts on."""
-    return FAKE_MODEL_PARAMS
 
 
 def footer_lines(message: dict) -> list[str]:

@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 
 @pytest.fixture
-def engine_params() -> EngineParams:
+def engine_params(engine_params: EngineParams) -> EngineParams:
     """The bot's engine with timeline thresholds for the HashingEncoder."""
-    return EngineParams(timeline=HASHING_TIMELINE)
+    return engine_params.model_copy(update={"timeline": HASHING_TIMELINE})
 
 
 @pytest.fixture
