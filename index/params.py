@@ -182,7 +182,6 @@ class AnswerParams(_Params):
         "picks 0.2576, where SQuAD's answerable questions lose 7.7 points right for 13.1 more of "
         "its unanswerable rewrites abstained on (docs/answering.md).",
     )
-
     dense_margin: float = Field(
         default=0.08,
         description="Further figures are listed when within this dense similarity of the best one.",

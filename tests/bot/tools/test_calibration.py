@@ -24,6 +24,11 @@ def dev_set(name: str, seed: int, questions: int = 200) -> DevSet:
     return dev
 
 
+def answered_shares(dev: DevSet, params: AnswerParams) -> tuple[float, float, float]:
+    """(right, wrong, abstained) shares of all the set's questions with these weights and threshold."""
+    return _measured(dev, params.calibration, params.threshold, lambda n: True)
+
+
 def test_a_refit_replaces_the_model_in_use_without_a_wrong_answer_more_on_any_set():
     sets = [dev_set("news", 1), dev_set("wiki", 2, questions=600)]
     # The model in use reads only one of the two features: it tells right from wrong less well.
@@ -32,18 +37,14 @@ def test_a_refit_replaces_the_model_in_use_without_a_wrong_answer_more_on_any_se
     assert result.calibration.weights["lexical"] > 0.5
     for dev in sets:
         right, wrong, _ = result.replacing_at[dev.name]
-        old_right, old_wrong, _ = _shares(dev, in_use)
+        old_right, old_wrong, _ = answered_shares(dev, in_use)
         assert wrong <= old_wrong and right > old_right
     # Answering one question more (the best probability next below it) answers a set wrongly more often.
     below = max(
         p for dev in sets for p, _ in best_per_question(dev, result.calibration) if p < result.replacing
     )
     lower = AnswerParams(calibration=result.calibration, threshold=below)
-    assert any(_shares(dev, lower)[1] > _shares(dev, in_use)[1] for dev in sets)
+    assert any(answered_shares(dev, lower)[1] > answered_shares(dev, in_use)[1] for dev in sets)
     shown = report(result, 1.0)
     assert shown["replacing_threshold"] >= result.replacing
     assert set(shown["replacing_held_out"]) == {"news", "wiki"}
-
-
-def _shares(dev: DevSet, params: AnswerParams) -> tuple[float, float, float]:
-    return _measured(dev, params.calibration, params.threshold, lambda n: True)
