@@ -52,11 +52,17 @@ def pooled_spans(
     (late chunking). `offsets` are the tokens' character offsets (special tokens (0, 0)), `mask`
     the attention mask. A span with no token read is a zero row."""
     out = np.zeros((len(spans), tokens.shape[1]), dtype=np.float32)
-    real = (mask > 0) & (offsets[:, 1] > offsets[:, 0])
+    # Offsets rise along one text, so the tokens inside a span are a run of the real ones: those
+    # starting at or after its start and ending at or before its end. Summed (a unit vector of
+    # the sum is one of the mean) without a matrix product: OpenBLAS's threads would then spin
+    # beside OpenVINO's for the rest of the ingest (+3 s of 20 on two cores, measured).
+    real = np.flatnonzero((mask > 0) & (offsets[:, 1] > offsets[:, 0]))
+    starts, ends = offsets[real, 0], offsets[real, 1]
     for row, (start, end) in enumerate(spans):
-        inside = real & (offsets[:, 0] >= start) & (offsets[:, 1] <= end)
-        if inside.any():
-            out[row] = tokens[inside].mean(axis=0)
+        first = int(np.searchsorted(starts, start, side="left"))
+        last = int(np.searchsorted(ends, end, side="right"))
+        if last > first:
+            out[row] = tokens[real[first:last]].sum(axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return np.divide(out, norms, out=out, where=norms > 0)
 
