@@ -304,6 +304,25 @@ def test_a_bucket_that_cannot_compile_falls_back_to_the_dynamic_model(fresh_open
     assert cosines(vector, fresh_openvino.encode([text, "other"])[:1])[0] >= 0.99999
 
 
+@pytest.mark.slow
+def test_many_texts_run_on_the_throughput_model_as_few_at_a_time_do(fresh_openvino, squad_sample):
+    """An ingest's many batches are in flight on the throughput model's streams at once; each
+    text and each of its spans still gets its own vector, in order."""
+    passages = squad_sample[2][:8]
+    texts = [t for p in passages for t in (p[:900], p[:450], p[:225])]  # all read: under 256 tokens
+    spans = [[(0, 40), (41, 120), (len(t) - 30, len(t))] for t in texts]
+    assert len(texts) > openvino_encoder.BATCH_SIZE * (openvino_encoder.THROUGHPUT_FROM_BATCHES - 1)
+    together, together_spans = fresh_openvino.encode_spans(texts, spans)
+    assert fresh_openvino._throughput is not None  # the many-batch path ran
+    streams = len(fresh_openvino._throughput_requests())
+    assert streams == int(fresh_openvino._throughput.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
+    for k in range(0, len(texts), 3):  # three at a time: one batch, on the latency model
+        few, few_spans = fresh_openvino.encode_spans(texts[k : k + 3], spans[k : k + 3])
+        assert cosines(together[k : k + 3], few).min() >= 0.9999
+        for mine, theirs in zip(together_spans[k : k + 3], few_spans, strict=True):
+            assert cosines(mine, theirs).min() >= 0.9999
+
+
 # The fast backend computes in bf16 on CPUs that have it (AMX, AVX-512 BF16) and in f32
 # elsewhere, so its answers may differ from torch fp32 where two sentences score nearly alike:
 # on a 2-core AMD EPYC without AMX one of the 54 gold questions flipped. What holds on every CPU
