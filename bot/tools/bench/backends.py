@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from index import Encoder, EncoderBackend, Engine, EngineParams, load_encoder
+from index.models import Article
 
 from .measure import encode_times, pct
 from .texts import Texts
@@ -47,19 +48,18 @@ def _top10(archive: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
 
 def ingest_speed(
-    encoder: Encoder, texts: Texts, articles: int, work: Path, name: str, params: EngineParams
+    encoder: Encoder, articles: Sequence[Article], work: Path, name: str, params: EngineParams
 ) -> tuple[int, float]:
     """Chunks stored and seconds taken by the real `newsbot ingest` path (read, split, tag periods,
-    encode, SQLite, FAISS) over the first `articles` articles."""
+    encode, SQLite, FAISS) over `articles`."""
     corpus = work / f"ingest-{name}.jsonl"
     corpus.write_text(
         "\n".join(
-            json.dumps({"title": a.title, "url": a.url or a.article_id, "text": a.text})
-            for a in texts.articles[:articles]
+            json.dumps({"title": a.title, "url": a.url or a.article_id, "text": a.text}) for a in articles
         ),
         encoding="utf-8",
     )
-    encoder.encode(texts.passages[:4])  # warm
+    encoder.encode([a.text[:1000] for a in articles[:4]])  # warm
     directory = work / f"ingest-{name}"
     engine = Engine.open(directory, encoder, create=True, params=params)
     try:
@@ -94,7 +94,7 @@ def bench_backend(
     runs_as = encoder.describe()
     log(f"  {backend}: loaded in {load_s:.1f} s ({runs_as})")
 
-    chunks, ingest_s = ingest_speed(encoder, texts, ingest_articles, work, backend.value, params)
+    chunks, ingest_s = ingest_speed(encoder, texts.articles[:ingest_articles], work, backend.value, params)
 
     sample = texts.passages[:passages]
     start = time.perf_counter()

@@ -14,12 +14,14 @@ import pytest
 
 from bot.cli import main
 from bot.tools.bench.backends import BackendResult
+from bot.tools.bench.ingest_race import ingest_race
 from bot.tools.bench.plot import plot
 from bot.tools.bench.remote import RemoteBench, RemoteTarget
 from bot.tools.bench.report import Report, markdown, report_from_json, targets
 from bot.tools.bench.run import parse_sizes
 from bot.tools.bench.sizes import Deriver, SizeResult, bench_sizes
 from bot.tools.bench.texts import Texts, load_texts
+from bot.tools.evaluation.baseline import CHUNK_CHARS, fixed_pieces
 from index import EngineParams, VectorParams
 from index.archive.location import RemoteLocation
 from index.archive.milvus.archive import MilvusArchive
@@ -61,6 +63,18 @@ def small_texts(seed_articles) -> Texts:
     ]
     questions = [" ".join(rng.choice(words, 4)) + "?" for _ in range(12)]
     return Texts(articles, [a.text for a in articles], [], questions, "test text")
+
+
+def test_the_ingest_race_runs_on_articles_at_least_one_naive_piece_long(small_texts, tmp_path):
+    """A brief of a few lines measures what an article costs besides its text: the race takes
+    the articles the naive pipeline cuts into 1,000-character pieces (here the two seed ones)."""
+    long_ones = [a for a in small_texts.articles if len(a.text) >= CHUNK_CHARS]
+    assert 0 < len(long_ones) < len(small_texts.articles)
+    race = ingest_race(HashingEncoder(), HashingEncoder(), small_texts, tmp_path, EngineParams(), articles=40)
+    assert race.articles == len(long_ones)
+    assert race.naive_pieces == sum(len(fixed_pieces(a)) for a in long_ones)
+    assert race.ingest_s > 0 and race.naive_embed_s > 0
+    assert race.speedup == race.naive_embed_s / race.ingest_s
 
 
 def test_archives_grow_to_each_size_with_exact_then_hnsw_search(small_texts, tmp_path):
