@@ -142,12 +142,11 @@ class RerankParams(_Params):
         default=8,
         ge=0,
         description="Candidate sentences the cross-encoder scores. `newsbot eval --rtqa .data/rtqa "
-        "--depths 4,8,12,20,30` (500 questions, the day's articles retrieved first): first "
-        "citation right 78.8 / 78.0 / 77.8 / 77.8 / 77.8%, wrong 8.8 / 8.6 / 8.6 / 8.4 / 8.2%, p50 "
-        "58 / 63 / 93 / 130 / 168 ms a question. 4 reads the answer for fewer questions (92.0 "
-        "against 93.4% on RealTimeQA, 92.6 against 94.9% on SQuAD) and wins on RealTimeQA only "
-        "through the answer model's margins, fitted at 8, with more wrong answers on both sets; "
-        "past 8 no more are right, for twice the time.",
+        "--depths 4,8,12,20,30` (500 questions, the day's articles retrieved first, the shipped "
+        "answer model): first citation right 82.2 / 82.2 / 82.0 / 82.0 / 82.0%, wrong 9.0 / 8.0 / "
+        "8.2 / 8.2 / 8.0%, p50 57 / 56 / 101 / 157 / 205 ms a question (2-core AMD EPYC). 4 reads "
+        "the answer for fewer questions (92.0 against 93.4% on RealTimeQA, 92.6 against 94.9% on "
+        "SQuAD) and answers wrongly more often; past 8 none more are right, for twice the time.",
     )
     max_tokens: int = Field(
         default=96, gt=0, description="Word pieces of question and passage together, truncated longest first."
