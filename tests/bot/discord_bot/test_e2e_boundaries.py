@@ -71,7 +71,14 @@ async def serving(fake: FakeDiscord, settings: Settings, **overrides) -> AsyncIt
     if running.done():
         running.result()
     assert ready.done(), "the bot never connected"
-    yield running
+    try:
+        yield running
+    except BaseException:
+        # A failing test ends the session too: the bot's thread would otherwise keep the test
+        # run waiting for it, instead of reporting the failure.
+        await fake.end_session(AUTHENTICATION_FAILED)
+        await asyncio.wait([running], timeout=10)
+        raise
     await fake.end_session(AUTHENTICATION_FAILED)
     with pytest.raises(UserError) as ended:
         await asyncio.wait_for(running, 10)
