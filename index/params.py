@@ -149,7 +149,13 @@ class RerankParams(_Params):
         "SQuAD) and answers wrongly more often; past 8 none more are right, for twice the time.",
     )
     max_tokens: int = Field(
-        default=96, gt=0, description="Word pieces of question and passage together, truncated longest first."
+        default=96,
+        gt=0,
+        description="Word pieces of question and passage together, truncated longest first. 96, 128 "
+        "and 160 asked of one built archive each (about 3% of SQuAD's and 8% of RealTimeQA's read "
+        "pairs are longer than 96): RealTimeQA's 500 first citation 82.2 / 82.0 / 82.0%, wrong 8.0% at "
+        "each; SQuAD's every 4th question (1,520) 75.8 / 75.9 / 75.9%, unanswerable abstained 36.1 "
+        "/ 35.9 / 36.0%; p50 within noise. Longer reads nothing the answer turns on.",
     )
     title: bool = Field(
         default=True,
