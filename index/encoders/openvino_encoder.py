@@ -173,22 +173,26 @@ class OpenVINOEncoder:
                         tokens[k, :length], batch["offset_mapping"][k], batch["attention_mask"][k], spans[i]
                     )
 
-        for n, rows in enumerate(batches):
-            if len(pending) == len(requests):
+        try:
+            for n, rows in enumerate(batches):
+                if len(pending) == len(requests):
+                    finish()
+                batch = self._tokenizer(
+                    [texts[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=self._max_length,
+                    return_tensors="np",
+                    return_offsets_mapping=spans is not None,
+                )
+                request = requests[n % len(requests)]
+                request.start_async(_bucketed({name: batch[name] for name in self._inputs}))
+                pending.append((request, rows, batch))
+            while pending:
                 finish()
-            batch = self._tokenizer(
-                [texts[i] for i in rows],
-                padding=True,
-                truncation=True,
-                max_length=self._max_length,
-                return_tensors="np",
-                return_offsets_mapping=spans is not None,
-            )
-            request = requests[n % len(requests)]
-            request.start_async(_bucketed({name: batch[name] for name in self._inputs}))
-            pending.append((request, rows, batch))
-        while pending:
-            finish()
+        finally:  # a failure midway leaves no request running into the next call
+            for request, _, _ in pending:
+                request.wait()
         return normalise(out), span_out
 
     def _throughput_requests(self) -> list:
